@@ -1,0 +1,155 @@
+"""The document the window edits: the user's specs, with undo/redo for every change.
+
+Widgets never hold the truth; they show `Project` and call `Project.edit`, which pushes an undo
+command. Every change, undo and redo included, emits `changed(field)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from core.data_spec import ColumnSpec, CsvSource, DataSpec, ToySource
+from core.losses import Head, make_head
+from core.spec import LayerSpec, NetworkSpec, TrainConfig
+
+FIELDS = ("data", "network", "config")
+
+
+@dataclass(frozen=True)
+class DataShape:
+    """What the network needs to know about the data: widths, task, names."""
+
+    n_inputs: int
+    task: str
+    class_names: tuple[str, ...]
+    input_names: tuple[str, ...]
+
+
+def toy_data_spec(source: ToySource, val_fraction: float = 0.2) -> DataSpec:
+    """The DataSpec of a built-in 2-D dataset (x1, x2 and the label or y column)."""
+    from core.toy import TOY_DATASETS, toy_target
+
+    task = TOY_DATASETS[source.name].task
+    target = toy_target(source.name)
+    kind = "categorical" if task == "classification" else "numeric"
+    columns = (
+        ColumnSpec("x1", "feature", "numeric", "none", "mean"),
+        ColumnSpec("x2", "feature", "numeric", "none", "mean"),
+        ColumnSpec(
+            target, "target", kind, "none", "most_frequent" if kind == "categorical" else "mean"
+        ),
+    )
+    return DataSpec(
+        source=source, columns=columns, task=task, val_fraction=val_fraction, seed=source.seed
+    )
+
+
+def toy_data_shape(source: ToySource) -> DataShape:
+    from core.toy import CLASS_NAMES, TOY_DATASETS
+
+    task = TOY_DATASETS[source.name].task
+    names = tuple(CLASS_NAMES) if task == "classification" else ()
+    return DataShape(2, task, names, ("x1", "x2"))
+
+
+# The network a newcomer sees first: small, and it learns the spiral within seconds.
+DEFAULT_NETWORK = NetworkSpec(
+    layers=(
+        LayerSpec(units=8, activation="tanh"),
+        LayerSpec(units=8, activation="tanh"),
+        LayerSpec(units=8, activation="tanh"),
+    )
+)
+DEFAULT_CONFIG = TrainConfig(learning_rate=0.03, batch_size=10, epochs=0, optimizer="adam")
+DEFAULT_TOY = ToySource(name="spiral", samples=500, noise=0.1, seed=0)
+
+
+class _Edit(QUndoCommand):
+    """Sets one field of the project; consecutive edits of the same field with the same text merge."""
+
+    ID = 1
+
+    def __init__(self, project: Project, field: str, old: Any, new: Any, text: str) -> None:
+        super().__init__(text)
+        self.project, self.field, self.old, self.new = project, field, old, new
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _Edit) or other.field != self.field or other.text() != self.text():
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.project._set(self.field, self.new)
+
+    def undo(self) -> None:
+        self.project._set(self.field, self.old)
+
+
+class Project(QObject):
+    """The user's data choice, network and training settings, and the undo stack over them."""
+
+    changed = Signal(str)  # "data", "network" or "config"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.data: DataSpec = toy_data_spec(DEFAULT_TOY)
+        self.shape: DataShape = toy_data_shape(DEFAULT_TOY)
+        self.network: NetworkSpec = DEFAULT_NETWORK
+        self.config: TrainConfig = DEFAULT_CONFIG
+
+    # --- editing ------------------------------------------------------------------------------
+
+    def edit(self, field: str, value: Any, text: str) -> None:
+        """Change `field` to `value` as one undoable step described by `text`."""
+        if field not in FIELDS:
+            raise ValueError(f"unknown field {field!r}")
+        old = getattr(self, field)
+        if old == value:
+            return
+        self.undo_stack.push(_Edit(self, field, old, value, text))
+
+    def edit_network(self, network: NetworkSpec, text: str) -> None:
+        self.edit("network", network, text)
+
+    def edit_config(self, text: str, **changes: Any) -> None:
+        from dataclasses import replace
+
+        self.edit("config", replace(self.config, **changes), text)
+
+    def set_toy(self, source: ToySource, val_fraction: float | None = None) -> None:
+        vf = self.data.val_fraction if val_fraction is None else val_fraction
+        self.edit("data", toy_data_spec(source, vf), f"Use the {source.name} dataset")
+
+    def _set(self, field: str, value: Any) -> None:
+        setattr(self, field, value)
+        if field == "data" and isinstance(value.source, ToySource):
+            self.shape = toy_data_shape(value.source)
+        self.changed.emit(field)
+
+    def set_data_shape(self, shape: DataShape) -> None:
+        """Called once a CSV's preprocessing is known (its one-hot widths, classes)."""
+        self.shape = shape
+        self.changed.emit("data")
+
+    # --- derived ------------------------------------------------------------------------------
+
+    @property
+    def head(self) -> Head:
+        return make_head(self.shape.task, len(self.shape.class_names), self.network.binary_output)
+
+    @property
+    def is_toy(self) -> bool:
+        return isinstance(self.data.source, ToySource)
+
+    @property
+    def is_csv(self) -> bool:
+        return isinstance(self.data.source, CsvSource)

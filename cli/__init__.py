@@ -1,0 +1,1 @@
+"""The `nnplay` command line."""

@@ -1,0 +1,64 @@
+"""`nnplay info`: a model file described in words."""
+
+from __future__ import annotations
+
+from core.activations import ACTIVATIONS
+from core.modelfile import TrainedModel
+
+
+def describe_model(tm: TrainedModel) -> str:
+    pre = tm.preprocessor
+    shapes = tm.network.shapes(pre.n_inputs, tm.head.units)
+    lines = [f"task: {tm.task}", "", "architecture:"]
+    lines.append(f"  input     {pre.n_inputs} values ({len(tm.data.features)} columns)")
+    for s in shapes:
+        lines.append(
+            f"  {s.name:<9} {s.label:<28} -> {s.out_features:<5} {s.parameters:>9,} parameters"
+        )
+    lines.append(f"  head      {tm.head.describe()}")
+    lines.append(f"  total     {tm.parameter_count():,} parameters")
+    if tm.class_names:
+        lines.append(f"classes: {', '.join(tm.class_names)}")
+    lines += ["", "preprocessing (fitted on the training rows):"]
+    for c in tm.data.features:
+        if c.kind == "numeric":
+            how = {"none": "as is", "minmax": "min-max to [0,1]", "standard": "standardised"}[
+                c.scaling
+            ]
+            lines.append(f"  {c.name}: numeric, missing -> {c.impute}, {how}")
+        else:
+            lines.append(
+                f"  {c.name}: categorical, missing -> {c.impute.replace('_', ' ')}, one-hot"
+            )
+    lines.append(f"  target {tm.data.target.name}: {tm.task}")
+    cfg = tm.config
+    acts = sorted({layer.activation for layer in tm.network.layers if layer.kind == "dense"})
+    lines += [
+        "",
+        "training:",
+        f"  loss {tm.loss}, optimizer {cfg.optimizer}, learning rate {cfg.learning_rate:g}, "
+        f"batch size {cfg.batch_size or 'full'}, seed {cfg.seed}",
+        f"  activations: {', '.join(ACTIVATIONS[a].label for a in acts) or 'none'}",
+    ]
+    s = tm.summary
+    if s:
+        keys = [
+            "epochs",
+            "steps",
+            "train_loss",
+            "val_loss",
+            "val_accuracy",
+            "val_r2",
+            "seconds",
+            "device",
+            "reason",
+        ]
+        for k in keys:
+            if k in s and s[k] is not None:
+                v = s[k]
+                lines.append(
+                    f"  {k.replace('_', ' ')}: {v:.4g}"
+                    if isinstance(v, float)
+                    else f"  {k.replace('_', ' ')}: {v}"
+                )
+    return "\n".join(lines)

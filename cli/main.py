@@ -1,0 +1,303 @@
+"""`nnplay`: the command line. Alone it opens the window; its subcommands run the engine headless.
+
+Bad input of any kind ends with exit code 2 and one `error: ...` line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cli.progress import ProgressBar
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        from app.main import main as open_window
+
+        return open_window([])
+    parser = build_parser()
+    ns = parser.parse_args(args)
+    try:
+        return int(ns.run(ns) or 0)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        from core.errors import NNPlayError
+
+        if isinstance(exc, NNPlayError):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if isinstance(exc, OSError):
+            print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); please report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="nnplay", description="NN Playground: train, evaluate and use neural networks."
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    t = sub.add_parser("train", help="train a network on a CSV file or a toy dataset")
+    src = t.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", metavar="FILE.csv", help="CSV file to train on")
+    src.add_argument("--toy", choices=_toy_names(), help="built-in 2-D dataset")
+    t.add_argument("--target", help="column to predict (required with --data)")
+    t.add_argument("--features", help="comma-separated feature columns (default: all usable)")
+    t.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
+    t.add_argument("--noise", type=float, default=0.1, help="toy dataset noise, 0 to 1")
+    t.add_argument("--samples", type=int, default=500, help="toy dataset size")
+    t.add_argument(
+        "--hidden", default="64,32", help="hidden layer widths, e.g. 64,32 ('' for none)"
+    )
+    t.add_argument("--activation", default="relu", choices=_activation_names())
+    t.add_argument("--dropout", type=float, default=0.0)
+    t.add_argument("--loss", default="auto", choices=["auto", *_loss_names()])
+    t.add_argument("--optimizer", default="adam", choices=_optimizer_names())
+    t.add_argument("--lr", type=float, default=0.001)
+    t.add_argument("--weight-decay", type=float, default=0.0)
+    t.add_argument("--batch-size", type=int, default=32, help="rows per step; 0 for full batch")
+    t.add_argument("--epochs", type=int, default=100)
+    t.add_argument("--val-fraction", type=float, default=0.2)
+    t.add_argument("--test-fraction", type=float, default=0.0)
+    t.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    t.add_argument("--out", required=True, metavar="MODEL.nnp")
+    t.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    t.set_defaults(run=_train)
+
+    pr = sub.add_parser("predict", help="predict every row of a CSV file")
+    pr.add_argument("model", metavar="MODEL.nnp")
+    pr.add_argument("--data", required=True, metavar="FILE.csv")
+    pr.add_argument("--out", metavar="PREDICTIONS.csv", help="default: standard output")
+    pr.set_defaults(run=_predict)
+
+    ev = sub.add_parser("evaluate", help="loss and metrics on a labelled CSV file")
+    ev.add_argument("model", metavar="MODEL.nnp")
+    ev.add_argument("--data", required=True, metavar="FILE.csv")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(run=_evaluate)
+
+    info = sub.add_parser("info", help="describe a model file")
+    info.add_argument("model", metavar="MODEL.nnp")
+    info.set_defaults(run=_info)
+    return p
+
+
+# Choices come from the engine's registries; importing them loads torch, which argparse needs
+# only for `train`, so they are read lazily.
+def _toy_names() -> list[str]:
+    from core.toy import TOY_DATASETS
+
+    return list(TOY_DATASETS)
+
+
+def _activation_names() -> list[str]:
+    from core.activations import ACTIVATIONS
+
+    return list(ACTIVATIONS)
+
+
+def _loss_names() -> list[str]:
+    from core.losses import LOSSES
+
+    return list(LOSSES)
+
+
+def _optimizer_names() -> list[str]:
+    from core.optimizers import OPTIMIZERS
+
+    return list(OPTIMIZERS)
+
+
+def _train(ns: argparse.Namespace) -> int:
+    from core.control import TrainingControl
+    from core.data_spec import CsvSource, ToySource
+    from core.dataset import prepare_data
+    from core.errors import SpecError
+    from core.modelfile import save_model
+    from core.spec import TrainConfig
+    from core.workflow import dense_network, train
+
+    frame, source, target = _load_training_frame(ns, CsvSource, ToySource)
+    features = [f.strip() for f in ns.features.split(",") if f.strip()] if ns.features else None
+    from core.columns import auto_data_spec
+
+    spec = auto_data_spec(
+        frame,
+        source,
+        target=target,
+        features=features,
+        task=ns.task,
+        val_fraction=ns.val_fraction,
+        test_fraction=ns.test_fraction,
+        seed=ns.seed,
+    )
+    try:
+        hidden = [int(h) for h in ns.hidden.split(",") if h.strip()]
+    except ValueError:
+        raise SpecError(
+            f"--hidden must be comma-separated whole numbers like 64,32, not {ns.hidden!r}"
+        ) from None
+    network = dense_network(hidden, ns.activation, ns.dropout)
+    config = TrainConfig(
+        loss=ns.loss,
+        optimizer=ns.optimizer,
+        learning_rate=ns.lr,
+        weight_decay=ns.weight_decay,
+        batch_size=ns.batch_size,
+        epochs=ns.epochs,
+        early_stopping=ns.early_stopping,
+        seed=ns.seed,
+        device=ns.device,
+    ).validate()
+    if ns.epochs == 0:
+        raise SpecError("--epochs must be at least 1 on the command line")
+    data = prepare_data(spec, frame)
+    out = Path(ns.out)
+    if out.parent and not out.parent.exists():
+        raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    control = TrainingControl()
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    # Ctrl+C stops training after the current batch; the model trained so far is still saved.
+    previous = signal.signal(signal.SIGINT, lambda *_: control.stop())
+    try:
+        outcome = train(network, data, config, [bar] if bar else [], control)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if bar:
+            bar.close()
+    save_model(outcome.model, out)
+    summary = outcome.summary
+    if outcome.result.outcome == "failed":
+        print(f"warning: {outcome.result.reason}", file=sys.stderr)
+    if ns.json:
+        print(json.dumps(summary))
+    else:
+        print(_summary_text(summary, out))
+    return 0
+
+
+def _load_training_frame(
+    ns: argparse.Namespace, CsvSource: Any, ToySource: Any
+) -> tuple[Any, Any, str]:
+    from core.errors import SpecError
+
+    if ns.toy:
+        from core.toy import make_toy, toy_target
+
+        source = ToySource(name=ns.toy, samples=ns.samples, noise=ns.noise, seed=ns.seed)
+        target = ns.target or toy_target(ns.toy)
+        return make_toy(source), source, target
+    if not ns.target:
+        raise SpecError("--target is required with --data: name the column to predict")
+    from core.csv_io import read_csv
+
+    frame, fmt = read_csv(CsvSource(path=ns.data))
+    source = CsvSource(
+        path=ns.data, delimiter=fmt.delimiter, encoding=fmt.encoding, decimal=fmt.decimal
+    )
+    return frame, source, ns.target
+
+
+def _summary_text(s: dict[str, Any], out: Path) -> str:
+    metric = "accuracy" if s["task"] == "classification" else "r2"
+    val = s.get(f"val_{metric}")
+    parts = [
+        f"{s.get('reason', 'trained')}: {s['epochs']} epochs in {s.get('seconds', 0):.1f} s on {s['device']}",
+        f"train loss {_num(s['train_loss'])}, validation loss {_num(s['val_loss'])}",
+    ]
+    if val is not None:
+        parts.append(f"validation {metric} {_num(val)}")
+    parts.append(f"saved {out} ({s['parameters']:,} parameters)")
+    return "\n".join(parts)
+
+
+def _num(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.4g}"
+
+
+def _read_data(path: str) -> Any:
+    from core.csv_io import read_csv
+    from core.data_spec import CsvSource
+
+    frame, _ = read_csv(CsvSource(path=path))
+    return frame
+
+
+def _predict(ns: argparse.Namespace) -> int:
+    from core.modelfile import load_model
+    from core.predict import predict_frame
+
+    tm = load_model(ns.model)
+    frame = _read_data(ns.data)
+    result = predict_frame(tm, frame).as_frame(frame)
+    if ns.out:
+        out = Path(ns.out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        result.to_csv(tmp, index=False)
+        tmp.replace(out)
+        print(f"wrote {len(result):,} predictions to {out}", file=sys.stderr)
+    else:
+        result.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _evaluate(ns: argparse.Namespace) -> int:
+    from core.modelfile import load_model
+    from core.predict import evaluate_frame
+
+    tm = load_model(ns.model)
+    report = evaluate_frame(tm, _read_data(ns.data))
+    if ns.json:
+        print(json.dumps(report))
+        return 0
+    print(f"{report['n']:,} rows, loss {report['loss']:.4g}")
+    if report["task"] == "classification":
+        print(f"accuracy {report['accuracy']:.4f}, macro F1 {report['macro_f1']:.4f}")
+        labels = report["labels"]
+        width = max(len(x) for x in labels) + 2
+        print("confusion matrix (rows: true, columns: predicted)")
+        print(" " * width + "".join(f"{x:>{width}}" for x in labels))
+        for name, row in zip(labels, report["confusion_matrix"], strict=True):
+            print(f"{name:>{width}}" + "".join(f"{v:>{width}}" for v in row))
+    else:
+        print(f"R² {report['r2']:.4f}, RMSE {report['rmse']:.4g}, MAE {report['mae']:.4g}")
+    return 0
+
+
+def _info(ns: argparse.Namespace) -> int:
+    from cli.describe import describe_model
+    from core.modelfile import load_model
+
+    print(describe_model(load_model(ns.model)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Where the data comes from and how it is prepared: the user's choices, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from core.errors import SpecError
+from core.spec import Task
+
+ColumnRole = Literal["feature", "target", "ignore"]
+ColumnKind = Literal["numeric", "categorical"]
+Scaling = Literal["none", "minmax", "standard"]
+Impute = Literal["mean", "median", "most_frequent", "missing_category"]
+
+
+@dataclass(frozen=True)
+class CsvSource:
+    """A CSV file and how to read it. Empty strings mean 'detect'."""
+
+    path: str
+    delimiter: str = ""
+    encoding: str = ""
+    decimal: str = ""
+    header: bool = True
+
+
+@dataclass(frozen=True)
+class ToySource:
+    """One of the built-in 2-D datasets (see core.toy.TOY_DATASETS)."""
+
+    name: str = "spiral"
+    samples: int = 500
+    noise: float = 0.1
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column's role and preparation.
+
+    Numeric features are imputed (mean or median) then scaled (none, min-max to [0,1], or
+    standardised). Categorical features are imputed (most frequent, or a category of their own
+    named "missing") then one-hot encoded. A categorical target is one-hot/label encoded; a numeric
+    regression target is standardised for training and reported in its own units.
+    """
+
+    name: str
+    role: ColumnRole = "feature"
+    kind: ColumnKind = "numeric"
+    scaling: Scaling = "standard"
+    impute: Impute = "mean"
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.kind == "numeric" and self.impute not in ("mean", "median"):
+            out.append(f"column {self.name!r}: a numeric column is imputed with mean or median")
+        if self.kind == "categorical" and self.impute not in ("most_frequent", "missing_category"):
+            out.append(
+                f"column {self.name!r}: a categorical column is imputed with most_frequent or missing_category"
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """The data source, each column's role and preparation, the task and the split."""
+
+    source: CsvSource | ToySource
+    columns: tuple[ColumnSpec, ...]
+    task: Task = "classification"
+    val_fraction: float = 0.2
+    test_fraction: float = 0.0
+    seed: int = 0
+
+    @property
+    def features(self) -> tuple[ColumnSpec, ...]:
+        return tuple(c for c in self.columns if c.role == "feature")
+
+    @property
+    def target(self) -> ColumnSpec:
+        targets = [c for c in self.columns if c.role == "target"]
+        if len(targets) != 1:
+            raise SpecError(f"exactly one target column is needed, found {len(targets)}")
+        return targets[0]
+
+    def problems(self) -> list[str]:
+        out = []
+        for c in self.columns:
+            out += c.problems()
+        names = [c.name for c in self.columns]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            out.append(f"duplicate column name(s): {', '.join(dupes)}")
+        n_targets = sum(c.role == "target" for c in self.columns)
+        if n_targets != 1:
+            out.append(f"choose exactly one target column (found {n_targets})")
+        if not self.features:
+            out.append("choose at least one feature column")
+        if self.task not in ("classification", "regression"):
+            out.append(f"task must be classification or regression, not {self.task!r}")
+        for name in ("val_fraction", "test_fraction"):
+            v = getattr(self, name)
+            if not 0 <= v < 1:
+                out.append(f"{name.replace('_', ' ')} must be at least 0 and below 1, not {v}")
+        if self.val_fraction + self.test_fraction >= 0.95:
+            out.append("validation and test fractions leave too little to train on")
+        if self.task == "regression" and n_targets == 1 and self.target.kind != "numeric":
+            out.append(f"regression needs a numeric target; {self.target.name!r} is categorical")
+        return out
+
+    def validate(self) -> DataSpec:
+        problems = self.problems()
+        if problems:
+            raise SpecError("invalid data settings: " + "; ".join(problems))
+        return self

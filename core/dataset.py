@@ -1,0 +1,105 @@
+"""From a DataSpec to arrays the trainer can use: load, split, fit on training rows, transform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.columns import source_label
+from core.csv_io import read_csv
+from core.data_spec import CsvSource, DataSpec, ToySource
+from core.errors import DataError
+from core.labels import as_labels
+from core.preprocess import FittedPreprocessor, fit_preprocessor
+from core.spec import Task
+from core.split import split_indices
+
+
+# eq=False: the fields are numpy arrays, whose == is elementwise and has no single truth value.
+@dataclass(frozen=True, eq=False)
+class Split:
+    """One set of rows: inputs, targets, and where each row came from."""
+
+    x: np.ndarray  # float32 [n, n_inputs]
+    y: np.ndarray  # classification: int64 [n]; regression: float32 [n, 1], standardised
+    rows: np.ndarray  # int64 [n]: 0-based positions in the loaded table (data row = rows + 1)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedData:
+    """The data ready for training, and the preprocessor that made it."""
+
+    spec: DataSpec
+    preprocessor: FittedPreprocessor
+    train: Split
+    val: Split
+    test: Split
+    dropped_rows: int = 0  # rows left out because their target was missing
+
+    @property
+    def task(self) -> Task:
+        return self.preprocessor.task
+
+    @property
+    def n_inputs(self) -> int:
+        return self.preprocessor.n_inputs
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """Class names in output order; empty for regression."""
+        return self.preprocessor.classes
+
+
+def load_frame(source: CsvSource | ToySource) -> pd.DataFrame:
+    """The whole table a source describes."""
+    if isinstance(source, CsvSource):
+        return read_csv(source)[0]
+    # Imported here so that reading CSV files does not depend on the toy generators.
+    from core.toy import make_toy
+
+    return make_toy(source)
+
+
+def prepare_data(spec: DataSpec, frame: pd.DataFrame | None = None) -> PreparedData:
+    """Validate `spec`, drop rows without a target, split, fit on training rows, transform all.
+
+    `frame` is the already loaded table, if there is one; otherwise the source is read.
+    """
+    spec.validate()
+    if frame is None:
+        frame = load_frame(spec.source)
+    target = spec.target.name
+    absent = [c.name for c in (*spec.features, spec.target) if c.name not in frame.columns]
+    if absent:
+        raise DataError(
+            f"no column(s) {', '.join(repr(a) for a in absent)} in {source_label(spec.source)}; "
+            f"columns are: {', '.join(str(c) for c in frame.columns)}"
+        )
+    has_target = frame[target].notna().to_numpy()
+    kept = np.flatnonzero(has_target)
+    if len(kept) == 0:
+        raise DataError(f"no row of {source_label(spec.source)} has a value for {target!r}")
+    table = frame.iloc[kept]
+
+    classification = spec.task == "classification"
+    labels = as_labels(table[target]).to_numpy(dtype=str) if classification else None
+    parts = split_indices(
+        len(table), labels, spec.val_fraction, spec.test_fraction, spec.seed, classification
+    )
+    preprocessor = fit_preprocessor(table.iloc[parts[0]], spec)
+
+    def make(idx: np.ndarray) -> Split:
+        rows = table.iloc[idx]
+        return Split(
+            x=preprocessor.transform(rows),
+            y=preprocessor.encode_target(rows[target]),
+            rows=kept[idx].astype(np.int64),
+        )
+
+    train, val, test = (make(idx) for idx in parts)
+    return PreparedData(spec, preprocessor, train, val, test, int(len(frame) - len(kept)))

@@ -1,0 +1,40 @@
+"""Category and class labels as text, written the same way whichever way the file was read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def as_labels(series: pd.Series) -> pd.Series:
+    """Each value as a stripped string, missing values kept missing (NaN).
+
+    A whole number reads as '2' whether pandas parsed its column as int or, because of a gap, as
+    float: otherwise a model trained on one file would not know the labels of another.
+    """
+    missing = series.isna().to_numpy()
+    out = np.full(len(series), np.nan, dtype=object)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        out[:] = np.where(series.to_numpy(dtype=bool), "True", "False")
+    elif pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            whole = ~missing & (values == np.round(values)) & (np.abs(values) < 2**53)
+        out[whole] = values[whole].astype(np.int64).astype(str)
+        other = ~missing & ~whole
+        # numpy writes the shortest text that reads back as the same float, like repr().
+        out[other] = values[other].astype(str)
+    else:
+        present = series[~missing]
+        out[~missing] = present.astype(str).str.strip().to_numpy(dtype=object)
+    out[missing] = np.nan
+    return pd.Series(out, index=series.index, name=series.name, dtype=object)
+
+
+def sort_labels(labels: list[str] | set[str]) -> tuple[str, ...]:
+    """Labels in numeric order when all are numbers ('2' before '10'), else in text order."""
+    items = list(labels)
+    try:
+        return tuple(sorted(items, key=lambda v: (float(v), v)))
+    except ValueError:
+        return tuple(sorted(items))

@@ -1,0 +1,64 @@
+"""Build a torch module from a NetworkSpec, initialised for each layer's activation."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import torch
+from torch import nn
+
+from core.activations import ACTIVATIONS
+from core.layers import LAYER_KINDS
+from core.losses import Head
+from core.spec import NetworkSpec
+
+
+def build_model(
+    network: NetworkSpec, n_inputs: int, head: Head, seed: int | None = None
+) -> nn.Sequential:
+    """Spec -> nn.Sequential whose children are named as in `NetworkSpec.layer_names()`.
+
+    A dense layer's activation is a child named `<layer>_act`; the last child, `output`, is linear:
+    the head's softmax/sigmoid is applied by the loss and at prediction, not inside the model.
+    """
+    network.validate()
+    if seed is not None:
+        torch.manual_seed(seed)
+    children: dict[str, nn.Module] = {}
+    width = n_inputs
+    for name, layer in zip(network.layer_names(), network.layers, strict=True):
+        modules = LAYER_KINDS[layer.kind].build(width, layer)
+        children[name] = modules[0]
+        if layer.kind == "dense":
+            children[f"{name}_act"] = modules[1]
+            assert isinstance(modules[0], nn.Linear)
+            _init_linear(modules[0], ACTIVATIONS[layer.activation].init, layer.activation)
+        width = LAYER_KINDS[layer.kind].out_features(width, layer)
+    output = nn.Linear(width, head.units)
+    # The output feeds softmax/sigmoid or nothing: Glorot suits all three.
+    _init_linear(output, "xavier", "linear")
+    children["output"] = output
+    return nn.Sequential(OrderedDict(children))
+
+
+def _init_linear(linear: nn.Linear, scheme: str, activation: str) -> None:
+    if scheme == "he":
+        if activation == "leaky_relu":
+            nn.init.kaiming_normal_(linear.weight, nonlinearity="leaky_relu")
+        else:
+            nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
+    else:
+        gain = nn.init.calculate_gain("tanh") if activation == "tanh" else 1.0
+        nn.init.xavier_uniform_(linear.weight, gain=gain)
+    if linear.bias is not None:
+        nn.init.zeros_(linear.bias)
+
+
+def trainable_layers(model: nn.Sequential) -> dict[str, list[nn.Parameter]]:
+    """Layer name -> its trainable parameters, in model order (layers without any are left out)."""
+    out: dict[str, list[nn.Parameter]] = {}
+    for name, module in model.named_children():
+        params = [p for p in module.parameters(recurse=True) if p.requires_grad]
+        if params:
+            out[name] = params
+    return out

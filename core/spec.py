@@ -1,0 +1,288 @@
+"""What the user designed: frozen dataclasses that validate themselves and round-trip to JSON.
+
+The GUI edits these, `core.model` builds torch modules from them, and files store them as JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from core.activations import ACTIVATIONS
+from core.errors import SpecError
+from core.layers import LAYER_KINDS
+
+FORMAT_VERSION = 1
+TASKS = ("classification", "regression")
+Task = Literal["classification", "regression"]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One hidden layer. `units`, `activation` and `bias` matter for dense layers, `p` for dropout."""
+
+    kind: str = "dense"
+    units: int = 8
+    activation: str = "relu"
+    bias: bool = True
+    p: float = 0.2
+
+    def problems(self) -> list[str]:
+        """What is wrong with this layer, in words; empty when it is fine."""
+        if self.kind not in LAYER_KINDS:
+            return [f"unknown layer kind {self.kind!r}; choose one of {', '.join(LAYER_KINDS)}"]
+        out = []
+        if self.kind == "dense":
+            if not isinstance(self.units, int) or isinstance(self.units, bool) or self.units < 1:
+                out.append(f"a dense layer needs at least 1 unit, not {self.units!r}")
+            elif self.units > 65536:
+                out.append(f"{self.units} units is more than the 65,536 a layer may have")
+            if self.activation not in ACTIVATIONS:
+                out.append(
+                    f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+                )
+        if self.kind == "dropout" and not (0.0 <= self.p < 1.0):
+            out.append(f"dropout probability must be at least 0 and below 1, not {self.p}")
+        return out
+
+    def label(self) -> str:
+        """Short description for legends and cards, e.g. 'Dense 8, tanh'."""
+        kind = LAYER_KINDS[self.kind].label
+        if self.kind == "dense":
+            return f"{kind} {self.units}, {ACTIVATIONS[self.activation].label}"
+        if self.kind == "dropout":
+            return f"{kind} p={self.p:g}"
+        return kind
+
+
+@dataclass(frozen=True)
+class LayerShape:
+    """A layer as it will be built for a given input width."""
+
+    name: str
+    label: str
+    kind: str
+    in_features: int
+    out_features: int
+    parameters: int
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """The hidden layers; the input width and the output layer come from the data."""
+
+    layers: tuple[LayerSpec, ...] = (
+        LayerSpec(units=8, activation="tanh"),
+        LayerSpec(units=8, activation="tanh"),
+    )
+    # How a two-class problem is answered: one sigmoid unit, or two softmax units.
+    binary_output: Literal["sigmoid", "softmax"] = "sigmoid"
+
+    def problems(self) -> list[str]:
+        out = []
+        for i, layer in enumerate(self.layers, 1):
+            out += [f"layer {i}: {p}" for p in layer.problems()]
+        if self.binary_output not in ("sigmoid", "softmax"):
+            out.append(f"binary_output must be 'sigmoid' or 'softmax', not {self.binary_output!r}")
+        return out
+
+    def validate(self) -> NetworkSpec:
+        _raise_problems("network", self.problems())
+        return self
+
+    def layer_names(self) -> list[str]:
+        """Stable names: dense1, dense2, dropout1, ... by kind and order."""
+        counts: dict[str, int] = {}
+        names = []
+        for layer in self.layers:
+            counts[layer.kind] = counts.get(layer.kind, 0) + 1
+            names.append(f"{layer.kind}{counts[layer.kind]}")
+        return names
+
+    def shapes(self, n_inputs: int, n_outputs: int) -> list[LayerShape]:
+        """Each layer's width and parameter count, output layer last, without building torch."""
+        self.validate()
+        width = n_inputs
+        out = []
+        for name, layer in zip(self.layer_names(), self.layers, strict=True):
+            kind = LAYER_KINDS[layer.kind]
+            new_width = kind.out_features(width, layer)
+            out.append(
+                LayerShape(
+                    name, layer.label(), layer.kind, width, new_width, kind.parameters(width, layer)
+                )
+            )
+            width = new_width
+        out.append(
+            LayerShape("output", "Output", "dense", width, n_outputs, width * n_outputs + n_outputs)
+        )
+        return out
+
+    def parameter_count(self, n_inputs: int, n_outputs: int) -> int:
+        return sum(s.parameters for s in self.shapes(n_inputs, n_outputs))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: loss, optimizer and its settings, batches, epochs, regularisation, device."""
+
+    loss: str = "auto"
+    optimizer: str = "adam"
+    learning_rate: float = 0.01
+    momentum: float = 0.9
+    nesterov: bool = False
+    beta1: float = 0.9
+    beta2: float = 0.999
+    weight_decay: float = 0.0
+    l1: float = 0.0
+    l2: float = 0.0
+    batch_size: int = 32  # 0 means full batch
+    epochs: int = 100  # 0 means until stopped
+    schedule: str = "none"
+    step_size: int = 30  # epochs between drops for the step schedule
+    gamma: float = 0.5  # factor of each drop (step and plateau schedules)
+    schedule_patience: int = 10  # epochs without improvement before a plateau drop
+    early_stopping: int = 0  # patience in epochs; 0 turns it off
+    grad_clip: float = 0.0  # max total gradient norm; 0 turns it off
+    seed: int = 0
+    device: str = "auto"
+
+    def problems(self) -> list[str]:
+        from core.losses import LOSSES
+        from core.optimizers import OPTIMIZERS, SCHEDULES
+
+        out = []
+        if self.loss != "auto" and self.loss not in LOSSES:
+            out.append(f"unknown loss {self.loss!r}; choose auto or one of {', '.join(LOSSES)}")
+        if self.optimizer not in OPTIMIZERS:
+            out.append(
+                f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"
+            )
+        if self.schedule not in SCHEDULES:
+            out.append(f"unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}")
+        if not self.learning_rate > 0:
+            out.append(f"learning rate must be above 0, not {self.learning_rate}")
+        for name in ("weight_decay", "l1", "l2", "grad_clip", "momentum"):
+            if getattr(self, name) < 0:
+                out.append(f"{name.replace('_', ' ')} cannot be negative ({getattr(self, name)})")
+        for name in ("beta1", "beta2"):
+            if not 0 <= getattr(self, name) < 1:
+                out.append(f"{name} must be at least 0 and below 1, not {getattr(self, name)}")
+        if self.batch_size < 0:
+            out.append(f"batch size must be 0 (full batch) or more, not {self.batch_size}")
+        if self.epochs < 0:
+            out.append(f"epochs must be 0 (until stopped) or more, not {self.epochs}")
+        if self.schedule == "cosine" and self.epochs == 0:
+            out.append("the cosine schedule needs a fixed number of epochs, not 'until stopped'")
+        if self.step_size < 1 or self.schedule_patience < 1:
+            out.append("schedule step size and patience must be at least 1 epoch")
+        if not 0 < self.gamma <= 1:
+            out.append(f"schedule factor must be above 0 and at most 1, not {self.gamma}")
+        if self.early_stopping < 0:
+            out.append(
+                f"early-stopping patience must be 0 (off) or more, not {self.early_stopping}"
+            )
+        if self.device not in ("auto", "cpu", "cuda", "mps") and not self.device.startswith(
+            "cuda:"
+        ):
+            out.append(f"unknown device {self.device!r}; choose auto, cpu, cuda or mps")
+        return out
+
+    def validate(self) -> TrainConfig:
+        _raise_problems("training", self.problems())
+        return self
+
+
+def _raise_problems(what: str, problems: list[str]) -> None:
+    if problems:
+        raise SpecError(f"invalid {what} settings: " + "; ".join(problems))
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def to_json(obj: Any) -> Any:
+    """A spec (or tuple/list of specs) as plain JSON data."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (tuple, list)):
+        return [to_json(v) for v in obj]
+    return obj
+
+
+def from_json(cls: type[T], data: Any, where: str = "") -> T:
+    """Rebuild a spec dataclass from JSON data, checking names and types; unknown keys are errors."""
+    where = where or cls.__name__
+    if not isinstance(data, dict):
+        raise SpecError(f"{where}: expected an object, got {type(data).__name__}")
+    hints = _field_types(cls)
+    unknown = set(data) - set(hints)
+    if unknown:
+        raise SpecError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    kwargs = {}
+    for name, value in data.items():
+        kwargs[name] = _convert(hints[name], value, f"{where}.{name}")
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise SpecError(f"{where}: {exc}") from None
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    import typing
+
+    return typing.get_type_hints(cls)
+
+
+def _convert(tp: Any, value: Any, where: str) -> Any:
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if tp is Any:
+        return value
+    if origin is typing.Literal:
+        if value not in args:
+            raise SpecError(f"{where}: {value!r} is not one of {', '.join(map(repr, args))}")
+        return value
+    if origin in (typing.Union, types.UnionType):
+        for option in args:
+            if option is type(None) and value is None:
+                return None
+        errors = []
+        for option in args:
+            if option is type(None):
+                continue
+            try:
+                return _convert(option, value, where)
+            except SpecError as exc:
+                errors.append(str(exc))
+        raise SpecError(errors[0] if errors else f"{where}: unexpected {value!r}")
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise SpecError(f"{where}: expected a list, got {type(value).__name__}")
+        item = args[0]
+        return tuple(_convert(item, v, f"{where}[{i}]") for i, v in enumerate(value))
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return from_json(tp, value, where)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise SpecError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SpecError(f"{where}: expected a whole number, got {value!r}")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SpecError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise SpecError(f"{where}: expected text, got {value!r}")
+        return value
+    return value

@@ -1,0 +1,441 @@
+"""The training loop: plain Python and torch, reporting through events, steerable from any thread."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.control import TrainingControl
+from core.dataset import PreparedData
+from core.device import describe, resolve_device
+from core.errors import SpecError
+from core.events import (
+    HOOKS,
+    BatchesEnded,
+    Callback,
+    EpochEnded,
+    Event,
+    HyperparameterChanged,
+    TrainEnded,
+    TrainPaused,
+    TrainResumed,
+    TrainStarted,
+)
+from core.history import History
+from core.loss_functions import LOSS_FUNCTIONS, predicted_class
+from core.losses import Head, make_head, resolve_loss
+from core.model import build_model, trainable_layers
+from core.optimizers import Schedule, make_optimizer
+from core.spec import NetworkSpec, TrainConfig
+
+# Reports go out at most this often (seconds) and hold at most this many steps.
+REPORT_INTERVAL = 1 / 30
+REPORT_MAX_STEPS = 512
+# The training metric is measured at each epoch's end on at most this many training rows.
+TRAIN_METRIC_ROWS = 4096
+EVAL_CHUNK = 65536
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    outcome: str
+    reason: str
+    epochs: int
+    steps: int
+    best_epoch: int
+    seconds: float  # wall time of the training loop alone
+
+
+class Trainer:
+    """Trains a NetworkSpec on PreparedData with a TrainConfig.
+
+    `fit()` runs on the calling thread until the epochs are done, early stopping triggers, the
+    loss diverges or `control.stop()` is called. Calling `fit()` again continues from where it
+    ended (weights, optimizer state and counters are kept).
+    """
+
+    def __init__(
+        self,
+        network: NetworkSpec,
+        data: PreparedData,
+        config: TrainConfig,
+        callbacks: Sequence[Callback] = (),
+        control: TrainingControl | None = None,
+        model: nn.Sequential | None = None,
+    ) -> None:
+        network.validate()
+        config.validate()
+        if len(data.train.x) == 0:
+            raise SpecError("there are no training rows: lower the validation and test fractions")
+        self.network = network
+        self.data = data
+        self.config = config
+        self.callbacks = list(callbacks)
+        self.control = control or TrainingControl()
+        self.device = resolve_device(config.device)
+        self.head: Head = make_head(data.task, len(data.class_names), network.binary_output)
+        self.loss_name = resolve_loss(config.loss, data.task, self.head)
+        self._loss = LOSS_FUNCTIONS[self.loss_name]
+        self.metric = "r2" if data.task == "regression" else "accuracy"
+        if model is None:
+            model = build_model(network, data.n_inputs, self.head, seed=config.seed)
+        self.model = model.to(self.device)
+        self.layers = trainable_layers(self.model)
+        self.params = [p for ps in self.layers.values() for p in ps]
+        # Parameter i belongs to layer owner[i]: per-layer gradient norms are combined on the host.
+        owners = [li for li, ps in enumerate(self.layers.values()) for _ in ps]
+        self._owner_matrix = np.zeros((len(self.params), len(self.layers)))
+        self._owner_matrix[np.arange(len(owners)), owners] = 1.0
+        self._penalised = [m.weight for m in self.model.modules() if isinstance(m, nn.Linear)]
+        self.optimizer = make_optimizer(self.params, config, self.device)
+        self.schedule = Schedule(config)
+        self.history = History(metric=self.metric)
+        self.epoch = 0
+        self.step = 0
+        self.best_epoch = 0
+        self._best_val = math.inf
+        self._best_state: list[torch.Tensor] | None = None
+        self._bad_epochs = 0
+        self._x, self._t = self._to_device(data.train.x, data.train.y)
+        self._vx, self._vt = self._to_device(data.val.x, data.val.y)
+        self._vy = torch.as_tensor(data.val.y).to(self.device)
+        g = torch.Generator().manual_seed(config.seed + 1)
+        n_metric = min(TRAIN_METRIC_ROWS, len(data.train.x))
+        sample = torch.randperm(len(data.train.x), generator=g)[:n_metric].to(self.device)
+        self._mx, self._my = self._x[sample], torch.as_tensor(data.train.y).to(self.device)[sample]
+        self._shuffle = torch.Generator().manual_seed(config.seed)
+        self._safe = [p.detach().clone() for p in self.params]
+
+    # --- public -------------------------------------------------------------------------------
+
+    @property
+    def batch_size(self) -> int:
+        n = len(self._x)
+        return n if self.config.batch_size == 0 else min(self.config.batch_size, n)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        n, bs = len(self._x), self.batch_size
+        steps = -(-n // bs)
+        if self._drops_single_row_batch():
+            steps -= 1
+        return max(steps, 1)
+
+    def fit(self) -> TrainResult:
+        """Train until done or stopped; emits events to the callbacks."""
+        cfg = self.config
+        self.control.stop_requested = False
+        self.control.settle()
+        self._emit(
+            TrainStarted(
+                device=str(self.device),
+                device_name=describe(self.device),
+                layer_names=tuple(self.layers),
+                layer_labels=tuple(self._layer_labels()),
+                parameters=sum(p.numel() for p in self.params),
+                n_train=len(self._x),
+                n_val=len(self._vx),
+                batch_size=self.batch_size,
+                steps_per_epoch=self.steps_per_epoch,
+                epochs=cfg.epochs,
+                metric=self.metric,  # type: ignore[arg-type]
+                epoch=self.epoch,
+                step=self.step,
+            )
+        )
+        self._t0 = time.perf_counter()
+        try:
+            outcome, reason = self._run()
+        except torch.OutOfMemoryError:
+            self._restore(self._safe)
+            outcome, reason = (
+                "failed",
+                f"the {self.device} device ran out of memory; try a smaller batch or network",
+            )
+        seconds = time.perf_counter() - self._t0
+        best = (
+            self.best_epoch
+            if outcome == "finished" and self._best_state is not None
+            else self.epoch
+        )
+        self._emit(TrainEnded(outcome, reason, self.epoch, self.step, best))  # type: ignore[arg-type]
+        return TrainResult(outcome, reason, self.epoch, self.step, best, seconds)
+
+    def evaluate_logits(self, x: np.ndarray | torch.Tensor) -> torch.Tensor:
+        """Model outputs (logits) for preprocessed rows, in evaluation mode, in chunks."""
+        xt = torch.as_tensor(x, dtype=torch.float32).to(self.device)
+        return _forward_eval(self.model, xt)
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def _run(self) -> tuple[str, str]:
+        cfg = self.config
+        n, bs = len(self._x), self.batch_size
+        drop_single = self._drops_single_row_batch()
+        buf: list[torch.Tensor] = []
+        compute, head, params = self._loss.compute, self.head, self.params
+        model, optimizer, control = self.model, self.optimizer, self.control
+        self._apply_lr()
+        while cfg.epochs == 0 or self.epoch < cfg.epochs:
+            epoch = self.epoch + 1
+            model.train()
+            perm = torch.randperm(n, generator=self._shuffle).to(self.device)
+            # One gather per epoch; each batch is then a free slice (a view).
+            xs, ts = self._x[perm], self._t[perm]
+            epoch_t0 = time.perf_counter()
+            self._epoch_losses: list[float] = []
+            rows = 0
+            last_report = epoch_t0
+            first_step = self.step + 1
+            for start in range(0, n, bs):
+                if drop_single and n - start == 1:
+                    break  # batch norm cannot train on a single row
+                if control.attention:
+                    stop = self._handle_control(buf, rows, first_step, epoch)
+                    if stop:
+                        return "stopped", f"stopped by the user at epoch {epoch}, step {self.step}"
+                    if rows == 0:
+                        first_step = self.step + 1
+                xb, tb = xs[start : start + bs], ts[start : start + bs]
+                loss = compute(model(xb), tb, head)
+                total = self._with_penalties(loss) if (cfg.l1 or cfg.l2) else loss
+                # Cheaper than optimizer.zero_grad(), which wraps the same in profiler hooks.
+                for p in params:
+                    p.grad = None
+                total.backward()
+                grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
+                if cfg.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip, foreach=True)
+                # Device scalars, stacked and read back once per report: no host sync per step.
+                buf.append(loss.detach())
+                buf.extend(torch._foreach_norm(grads))
+                optimizer.step()
+                self.step += 1
+                rows += 1
+                if control.steps_allowed:
+                    with control._cond:
+                        control.steps_allowed -= 1
+                        control.attention = True
+                    failure = self._report(buf, rows, first_step, epoch)
+                    rows, first_step = 0, self.step + 1
+                    if failure:
+                        return "failed", failure
+                    continue
+                if rows == REPORT_MAX_STEPS or time.perf_counter() - last_report > REPORT_INTERVAL:
+                    failure = self._report(buf, rows, first_step, epoch)
+                    if failure:
+                        return "failed", failure
+                    rows, first_step, last_report = 0, self.step + 1, time.perf_counter()
+            failure = self._report(buf, rows, first_step, epoch)
+            if failure:
+                return "failed", failure
+            self.epoch = epoch
+            done = self._end_epoch(epoch, time.perf_counter() - epoch_t0)
+            if done:
+                return done
+        return "finished", f"trained {self.epoch} epochs"
+
+    def _with_penalties(self, loss: torch.Tensor) -> torch.Tensor:
+        cfg = self.config
+        total = loss
+        if cfg.l1:
+            total = total + cfg.l1 * sum(w.abs().sum() for w in self._penalised)
+        if cfg.l2:
+            total = total + cfg.l2 * sum(w.square().sum() for w in self._penalised)
+        return total
+
+    def _report(
+        self, buf: list[torch.Tensor], rows: int, first_step: int, epoch: int
+    ) -> str | None:
+        """Read the buffered steps back (one host sync), check them, emit them."""
+        if rows == 0:
+            return None
+        values = torch.stack(buf).cpu().numpy().astype(np.float64).reshape(rows, -1)
+        buf.clear()
+        losses = values[:, 0]
+        norms = np.sqrt(np.square(values[:, 1:]) @ self._owner_matrix)
+        bad = ~(np.isfinite(losses) & np.isfinite(norms).all(axis=1))
+        if bad.any():
+            k = int(np.argmax(bad))
+            what = "loss" if not np.isfinite(losses[k]) else "gradient"
+            value = losses[k] if what == "loss" else norms[k][~np.isfinite(norms[k])][0]
+            shown = "NaN" if math.isnan(value) else "infinite"
+            step_in_epoch = first_step + k - (epoch - 1) * self.steps_per_epoch
+            self._restore(self._safe)
+            if k:
+                self._emit(BatchesEnded(first_step, epoch, losses[:k], norms[:k]))
+            return (
+                f"the {what} became {shown} at epoch {epoch} step {step_in_epoch}; "
+                f"try a lower learning rate (kept the last finite weights)"
+            )
+        torch._foreach_copy_(self._safe, [p.detach() for p in self.params])
+        self._epoch_losses.extend(losses.tolist())
+        self._emit(BatchesEnded(first_step, epoch, losses, norms))
+        return None
+
+    def _handle_control(
+        self, buf: list[torch.Tensor], rows: int, first_step: int, epoch: int
+    ) -> bool:
+        """Apply pending requests; block while paused. True means stop."""
+        control = self.control
+        paused_emitted = False
+        while True:
+            for name, value in control.take_pending().items():
+                self.config = replace(self.config, **{name: value})  # type: ignore[arg-type]
+                if name in ("learning_rate", "weight_decay"):
+                    self._apply_lr()
+                self._emit(HyperparameterChanged(self.step, epoch, name, value))
+            if control.stop_requested:
+                self._report(buf, rows, first_step, epoch)
+                return True
+            if control.paused and not control.steps_allowed:
+                if not paused_emitted:
+                    self._report(buf, rows, first_step, epoch)
+                    self._emit(TrainPaused(self.step, epoch))
+                    paused_emitted = True
+                control.wait_while_paused()
+                continue
+            if paused_emitted and not control.paused:
+                self._emit(TrainResumed(self.step, epoch))
+            control.settle()
+            if control.steps_allowed:
+                control.attention = True
+            return False
+
+    def _end_epoch(self, epoch: int, seconds: float) -> tuple[str, str] | None:
+        cfg = self.config
+        self.model.eval()
+        n_train, bs = len(self._x), self.batch_size
+        losses = self._epoch_losses
+        sizes = [min(bs, n_train - s) for s in range(0, n_train, bs)][: len(losses)]
+        train_loss = float(np.average(losses, weights=sizes)) if losses else math.nan
+        with torch.no_grad():
+            parts = [self._metric_from(_forward_chunks(self.model, self._mx), self._my)]
+            if len(self._vx):
+                out = _forward_chunks(self.model, self._vx)
+                parts += [
+                    self._loss.compute(out, self._vt, self.head),
+                    self._metric_from(out, self._vy),
+                ]
+            values = torch.stack(
+                [torch.as_tensor(v, dtype=torch.float32, device=self.device) for v in parts]
+            )
+            values_host = values.tolist()  # the one host sync of the epoch's metrics
+        train_metric = values_host[0]
+        val_loss, val_metric = (
+            (values_host[1], values_host[2]) if len(self._vx) else (math.nan, math.nan)
+        )
+        if len(self._vx) and not math.isfinite(val_loss):
+            self._restore(self._safe)
+            return (
+                "failed",
+                f"the validation loss became {val_loss} at epoch {epoch}; try a lower learning rate",
+            )
+        lr = self.optimizer.param_groups[0]["lr"]
+        event = EpochEnded(
+            epoch=epoch,
+            step=self.step,
+            train_loss=train_loss,
+            val_loss=val_loss,
+            train_metric=train_metric,
+            val_metric=val_metric,
+            metric=self.metric,  # type: ignore[arg-type]
+            learning_rate=lr,
+            samples_per_second=n_train / seconds if seconds > 0 else math.nan,
+            elapsed=time.perf_counter() - self._t0,
+        )
+        self.history.append(event)
+        self._emit(event)
+        monitored = val_loss if len(self._vx) else train_loss
+        factor_before = self.schedule.factor
+        self.schedule.epoch_ended(epoch, monitored)
+        if self.schedule.factor != factor_before:
+            self._apply_lr()
+        if cfg.early_stopping and len(self._vx):
+            if val_loss < self._best_val:
+                self._best_val, self.best_epoch, self._bad_epochs = val_loss, epoch, 0
+                self._best_state = [t.detach().clone() for t in self.model.state_dict().values()]
+            else:
+                self._bad_epochs += 1
+                if self._bad_epochs >= cfg.early_stopping and self._best_state is not None:
+                    for t, best in zip(
+                        self.model.state_dict().values(), self._best_state, strict=True
+                    ):
+                        t.copy_(best)
+                    return "finished", (
+                        f"early stopping: the validation loss did not improve for {cfg.early_stopping} "
+                        f"epochs; kept the weights of epoch {self.best_epoch}"
+                    )
+        else:
+            self.best_epoch = epoch
+        return None
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _metric_from(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        if self.metric == "accuracy":
+            return (predicted_class(out, self.head) == y).float().mean()
+        ss_res = (out - y).square().sum()
+        ss_tot = (y - y.mean(dim=0)).square().sum()
+        return 1 - ss_res / ss_tot.clamp_min(1e-12)
+
+    def _apply_lr(self) -> None:
+        lr = self.config.learning_rate * self.schedule.factor
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+            if "weight_decay" in group:
+                group["weight_decay"] = self.config.weight_decay
+
+    def _restore(self, saved: list[torch.Tensor]) -> None:
+        with torch.no_grad():
+            torch._foreach_copy_([p.data for p in self.params], saved)
+
+    def _drops_single_row_batch(self) -> bool:
+        n, bs = len(self._x), self.batch_size
+        has_bn = any(layer.kind == "batch_norm" for layer in self.network.layers)
+        return has_bn and n % bs == 1 and n > 1
+
+    def _to_device(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        xt = torch.as_tensor(x, dtype=torch.float32).to(self.device)
+        tt = self._loss.target(torch.as_tensor(y).to(self.device), self.head).contiguous()
+        return xt, tt
+
+    def _layer_labels(self) -> list[str]:
+        labels = dict(
+            zip(
+                self.network.layer_names(),
+                (layer.label() for layer in self.network.layers),
+                strict=True,
+            )
+        )
+        labels["output"] = "Output"
+        return [
+            f"{name}: {labels.get(name, name)}" if name != "output" else "output"
+            for name in self.layers
+        ]
+
+    def _emit(self, event: Event) -> None:
+        hook = HOOKS[type(event)]
+        for cb in self.callbacks:
+            getattr(cb, hook)(event)
+
+
+def _forward_eval(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        out = _forward_chunks(model, x)
+    model.train(was_training)
+    return out
+
+
+def _forward_chunks(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    if len(x) <= EVAL_CHUNK:
+        return model(x)
+    return torch.cat([model(x[i : i + EVAL_CHUNK]) for i in range(0, len(x), EVAL_CHUNK)])

@@ -1,0 +1,97 @@
+"""From a dataset and a design to a trained model: the steps the CLI and the window share."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.control import TrainingControl
+from core.dataset import PreparedData
+from core.events import Callback
+from core.modelfile import TrainedModel
+from core.spec import LayerSpec, NetworkSpec, TrainConfig
+from core.trainer import Trainer, TrainResult
+
+
+def dense_network(
+    hidden: Sequence[int], activation: str = "relu", dropout: float = 0.0
+) -> NetworkSpec:
+    """Dense layers of the given widths, each followed by dropout when `dropout` > 0."""
+    layers: list[LayerSpec] = []
+    for units in hidden:
+        layers.append(LayerSpec(kind="dense", units=units, activation=activation))
+        if dropout > 0:
+            layers.append(LayerSpec(kind="dropout", p=dropout))
+    return NetworkSpec(layers=tuple(layers)).validate()
+
+
+@dataclass
+class TrainOutcome:
+    model: TrainedModel
+    result: TrainResult
+    summary: dict[str, Any]
+
+
+def trained_model(trainer: Trainer, result: TrainResult | None = None) -> TrainedModel:
+    """The trainer's current state as a TrainedModel (weights copied to the CPU)."""
+    import copy
+
+    model = copy.deepcopy(trainer.model).cpu().eval()
+    summary = training_summary(trainer, result)
+    return TrainedModel(
+        network=trainer.network,
+        data=trainer.data.spec,
+        config=trainer.config,
+        preprocessor=trainer.data.preprocessor,
+        model=model,
+        loss=trainer.loss_name,
+        history=trainer.history,
+        summary=summary,
+    )
+
+
+def training_summary(trainer: Trainer, result: TrainResult | None) -> dict[str, Any]:
+    h = trainer.history
+    metric = "accuracy" if trainer.metric == "accuracy" else "r2"
+    out: dict[str, Any] = {
+        "task": trainer.data.task,
+        "epochs": trainer.epoch,
+        "steps": trainer.step,
+        "train_loss": _finite(h.last("train_loss")),
+        "val_loss": _finite(h.last("val_loss")),
+        f"train_{metric}": _finite(h.last("train_metric")),
+        f"val_{metric}": _finite(h.last("val_metric")),
+        "parameters": sum(p.numel() for p in trainer.params),
+        "n_train": len(trainer.data.train.x),
+        "n_val": len(trainer.data.val.x),
+        "n_test": len(trainer.data.test.x),
+        "device": str(trainer.device),
+        "loss": trainer.loss_name,
+    }
+    if result is not None:
+        out.update(
+            outcome=result.outcome,
+            reason=result.reason,
+            seconds=round(result.seconds, 4),
+            best_epoch=result.best_epoch,
+        )
+    return out
+
+
+def train(
+    network: NetworkSpec,
+    data: PreparedData,
+    config: TrainConfig,
+    callbacks: Sequence[Callback] = (),
+    control: TrainingControl | None = None,
+) -> TrainOutcome:
+    trainer = Trainer(network, data, config, callbacks, control)
+    result = trainer.fit()
+    tm = trained_model(trainer, result)
+    return TrainOutcome(tm, result, tm.summary)
+
+
+def _finite(v: float) -> float | None:
+    return None if v is None or not math.isfinite(v) else float(v)
