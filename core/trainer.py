@@ -33,6 +33,7 @@ from core.losses import Head, make_head, resolve_loss
 from core.model import build_model, trainable_layers
 from core.optimizers import Schedule, make_optimizer
 from core.spec import NetworkSpec, TrainConfig
+from core.threads import training_threads
 
 # Reports go out at most this often (seconds) and hold at most this many steps.
 REPORT_INTERVAL = 1 / 30
@@ -111,6 +112,10 @@ class Trainer:
         self._mx, self._my = self._x[sample], torch.as_tensor(data.train.y).to(self.device)[sample]
         self._shuffle = torch.Generator().manual_seed(config.seed)
         self._safe = [p.detach().clone() for p in self.params]
+        self.threads = training_threads(
+            sum(p.numel() for p in self.params), self.batch_size, self.device
+        )
+        self.last_fit_seconds = 0.0
 
     # --- public -------------------------------------------------------------------------------
 
@@ -149,6 +154,8 @@ class Trainer:
                 step=self.step,
             )
         )
+        threads_before = torch.get_num_threads()
+        torch.set_num_threads(self.threads)
         self._t0 = time.perf_counter()
         try:
             outcome, reason = self._run()
@@ -158,7 +165,11 @@ class Trainer:
                 "failed",
                 f"the {self.device} device ran out of memory; try a smaller batch or network",
             )
-        seconds = time.perf_counter() - self._t0
+        finally:
+            if self.device.type == "cuda":
+                torch.cuda.synchronize(self.device)
+            seconds = self.last_fit_seconds = time.perf_counter() - self._t0
+            torch.set_num_threads(threads_before)
         best = (
             self.best_epoch
             if outcome == "finished" and self._best_state is not None
@@ -200,8 +211,8 @@ class Trainer:
                     stop = self._handle_control(buf, rows, first_step, epoch)
                     if stop:
                         return "stopped", f"stopped by the user at epoch {epoch}, step {self.step}"
-                    if rows == 0:
-                        first_step = self.step + 1
+                    if not buf:  # nothing buffered, or the handler reported it on pausing
+                        rows, first_step = 0, self.step + 1
                 xb, tb = xs[start : start + bs], ts[start : start + bs]
                 loss = compute(model(xb), tb, head)
                 total = self._with_penalties(loss) if (cfg.l1 or cfg.l2) else loss

@@ -1,0 +1,192 @@
+"""The engine with every event on against the shortest correct hand-written PyTorch loop.
+
+Same model (built from the same spec and seed), data, optimizer, batch size, device and thread
+count. Runs are interleaved (bare, engine, bare, engine, ...) so machine drift cancels; the ratio
+printed is the median of the per-round ratios of steps per second.
+
+    python bench/engine_vs_bare.py [--rows default|issue2|all] [--device cpu|cuda] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from core.columns import auto_data_spec
+from core.data_spec import CsvSource
+from core.dataset import PreparedData, prepare_data
+from core.events import Callback, EpochEnded
+from core.loss_functions import LOSS_FUNCTIONS
+from core.model import build_model
+from core.optimizers import make_optimizer
+from core.spec import LayerSpec, NetworkSpec, TrainConfig
+from core.threads import training_threads
+from core.trainer import Trainer
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    inputs: int
+    hidden: tuple[int, ...]
+    activation: str
+    classes: int
+    rows: int
+    batch: int
+    target: float = 0.95
+
+
+CASES = {
+    "issue2": [
+        Case("tiny 2-[8,8]-tanh b32", 2, (8, 8), "tanh", 2, 1000, 32),
+        Case("20-[64,64]-relu-10 b256", 20, (64, 64), "relu", 10, 100_000, 256),
+    ],
+    "all": [
+        Case("tiny 2-[8,8]-tanh b10", 2, (8, 8), "tanh", 2, 1000, 10),
+        Case("tiny 2-[8,8]-tanh b32", 2, (8, 8), "tanh", 2, 1000, 32),
+        Case("20-[64,64]-relu-10 b64", 20, (64, 64), "relu", 10, 100_000, 64),
+        Case("20-[64,64]-relu-10 b256", 20, (64, 64), "relu", 10, 100_000, 256),
+        Case("20-[64,64]-relu-10 b1024", 20, (64, 64), "relu", 10, 100_000, 1024),
+        Case("100-[512x3]-relu-10 b256", 100, (512, 512, 512), "relu", 10, 100_000, 256),
+    ],
+}
+
+
+def make_data(case: Case) -> PreparedData:
+    """A learnable table: the class is the argmax of a fixed random projection of the inputs."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(case.rows, case.inputs)).astype(np.float32)
+    w = rng.normal(size=(case.inputs, case.classes))
+    frame = pd.DataFrame(x, columns=[f"f{i}" for i in range(case.inputs)])
+    frame["label"] = [f"c{k}" for k in (x @ w).argmax(axis=1)]
+    spec = auto_data_spec(frame, CsvSource("generated.csv"), "label", val_fraction=0.2)
+    return prepare_data(spec, frame)
+
+
+class CountEvents(Callback):
+    """A subscriber that touches every event, as the GUI's process does."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.epochs = 0
+
+    def on_train_batch_end(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.steps += len(event.loss)
+
+    def on_train_epoch_end(self, event: EpochEnded) -> None:
+        self.epochs += 1
+
+
+def engine_run(case: Case, data: PreparedData, net: NetworkSpec, cfg: TrainConfig) -> float:
+    sink = CountEvents()
+    trainer = Trainer(net, data, cfg, [sink])
+    trainer.fit()
+    assert sink.steps == trainer.step
+    return trainer.step / trainer.last_fit_seconds
+
+
+def bare_run(
+    case: Case, data: PreparedData, net: NetworkSpec, cfg: TrainConfig, device: torch.device
+) -> float:
+    """The shortest correct loop: tensors on the device, one shuffle per epoch, slices."""
+    trainer_head = Trainer(net, data, cfg).head  # same head and loss as the engine picks
+    model = build_model(net, data.n_inputs, trainer_head, seed=cfg.seed).to(device)
+    opt = make_optimizer(model.parameters(), cfg, device)
+    loss_fn = LOSS_FUNCTIONS["cross_entropy"].compute
+    x = torch.from_numpy(data.train.x).to(device)
+    y = torch.from_numpy(data.train.y).to(device)
+    n, bs = len(x), cfg.batch_size
+    g = torch.Generator().manual_seed(cfg.seed)
+    steps = 0
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(cfg.epochs):
+        perm = torch.randperm(n, generator=g).to(device)
+        xs, ys = x[perm], y[perm]
+        for s in range(0, n, bs):
+            loss = loss_fn(model(xs[s : s + bs]), ys[s : s + bs], trainer_head)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            steps += 1
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return steps / (time.perf_counter() - t0)
+
+
+def measure(case: Case, device: torch.device, rounds: int, seconds: float) -> dict:
+    data = make_data(case)
+    net = NetworkSpec(
+        layers=tuple(LayerSpec(units=h, activation=case.activation) for h in case.hidden),
+        binary_output="softmax",
+    )
+    steps_per_epoch = -(-len(data.train.x) // case.batch)
+    threads = training_threads(net.parameter_count(case.inputs, case.classes), case.batch, device)
+    torch.set_num_threads(threads)
+    probe = TrainConfig(epochs=1, batch_size=case.batch, learning_rate=0.001, device=str(device))
+    t = time.perf_counter()
+    bare_run(case, data, net, probe, device)  # warm-up, and a measure of the epoch length
+    epoch_s = time.perf_counter() - t
+    epochs = max(1, round(seconds / max(epoch_s, 1e-3)))
+    cfg = TrainConfig(epochs=epochs, batch_size=case.batch, learning_rate=0.001, device=str(device))
+    engine_run(case, data, net, cfg)  # warm-up
+    bare, engine = [], []
+    for _ in range(rounds):
+        bare.append(bare_run(case, data, net, cfg, device))
+        engine.append(engine_run(case, data, net, cfg))
+    ratios = [e / b for e, b in zip(engine, bare, strict=True)]
+    return {
+        "case": case.name,
+        "device": str(device),
+        "threads": threads,
+        "epochs_per_run": epochs,
+        "steps_per_epoch": steps_per_epoch,
+        "bare_steps_per_s": statistics.median(bare),
+        "engine_steps_per_s": statistics.median(engine),
+        "ratio": statistics.median(ratios),
+        "ratios": [round(r, 3) for r in ratios],
+        "target": case.target,
+        "met": statistics.median(ratios) >= case.target,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--rows", choices=sorted(CASES), default="all")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--seconds", type=float, default=1.5, help="length of one run")
+    p.add_argument("--json", action="store_true", help="print one JSON line per row")
+    ns = p.parse_args(argv)
+    device = torch.device(ns.device)
+    print(
+        f"# engine vs bare loop on {device} (torch {torch.__version__}), {ns.rounds} interleaved rounds"
+    )
+    print(
+        f"{'case':<28}{'threads':>8}{'bare st/s':>12}{'engine st/s':>13}{'ratio':>8}{'target':>8}  met"
+    )
+    for case in CASES[ns.rows]:
+        r = measure(case, device, ns.rounds, ns.seconds)
+        print(
+            f"{r['case']:<28}{r['threads']:>8}{r['bare_steps_per_s']:>12.0f}{r['engine_steps_per_s']:>13.0f}"
+            f"{r['ratio']:>8.3f}{r['target']:>8.2f}  {'yes' if r['met'] else 'NO'}   rounds {r['ratios']}"
+        )
+        if ns.json:
+            print("JSON " + json.dumps(r))
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
