@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import torch
+from typing import TYPE_CHECKING
 
 from core.errors import SpecError
+
+if TYPE_CHECKING:
+    import torch
+
+# torch is imported inside the functions: the window unpickles DeviceChoice from the training
+# process and must not load torch for it.
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,8 @@ class DeviceChoice:
 
 def available_devices() -> list[DeviceChoice]:
     """The devices this machine offers, best first, with 'auto' on top."""
+    import torch
+
     out = [DeviceChoice("auto", f"Automatic ({describe(resolve_device('auto'))})")]
     if torch.cuda.is_available():
         for i in range(torch.cuda.device_count()):
@@ -28,6 +35,8 @@ def available_devices() -> list[DeviceChoice]:
 
 
 def resolve_device(name: str) -> torch.device:
+    import torch
+
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda", torch.cuda.current_device())
@@ -58,6 +67,8 @@ def resolve_device(name: str) -> torch.device:
 
 
 def describe(device: torch.device) -> str:
+    import torch
+
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} ({device})"
     if device.type == "mps":
@@ -66,5 +77,7 @@ def describe(device: torch.device) -> str:
 
 
 def _mps_available() -> bool:
+    import torch
+
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())

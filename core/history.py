@@ -48,6 +48,13 @@ class History:
     def last(self, name: str) -> float:
         return self.rows[-1][COLUMNS.index(name)] if self.rows else math.nan
 
+    def at_epoch(self, epoch: int, name: str) -> float:
+        """The value recorded at the end of `epoch` (1-based), NaN if there is none."""
+        for row in reversed(self.rows):
+            if row[0] == epoch:
+                return row[COLUMNS.index(name)]
+        return math.nan
+
     def to_json(self) -> dict[str, Any]:
         # JSON has no NaN: store None.
         return {

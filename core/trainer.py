@@ -190,6 +190,7 @@ class Trainer:
         n, bs = len(self._x), self.batch_size
         drop_single = self._drops_single_row_batch()
         buf: list[torch.Tensor] = []
+        self._report_max = REPORT_MAX_STEPS * (1 + len(self.params))
         compute, head, params = self._loss.compute, self.head, self.params
         model, optimizer, control = self.model, self.optimizer, self.control
         self._apply_lr()
@@ -201,18 +202,14 @@ class Trainer:
             xs, ts = self._x[perm], self._t[perm]
             epoch_t0 = time.perf_counter()
             self._epoch_losses: list[float] = []
-            rows = 0
             last_report = epoch_t0
-            first_step = self.step + 1
             for start in range(0, n, bs):
                 if drop_single and n - start == 1:
                     break  # batch norm cannot train on a single row
                 if control.attention:
-                    stop = self._handle_control(buf, rows, first_step, epoch)
-                    if stop:
-                        return "stopped", f"stopped by the user at epoch {epoch}, step {self.step}"
-                    if not buf:  # nothing buffered, or the handler reported it on pausing
-                        rows, first_step = 0, self.step + 1
+                    ended = self._handle_control(buf, epoch)
+                    if ended:
+                        return ended
                 xb, tb = xs[start : start + bs], ts[start : start + bs]
                 loss = compute(model(xb), tb, head)
                 total = self._with_penalties(loss) if (cfg.l1 or cfg.l2) else loss
@@ -228,22 +225,22 @@ class Trainer:
                 buf.extend(torch._foreach_norm(grads))
                 optimizer.step()
                 self.step += 1
-                rows += 1
                 if control.steps_allowed:
                     with control._cond:
                         control.steps_allowed -= 1
                         control.attention = True
-                    failure = self._report(buf, rows, first_step, epoch)
-                    rows, first_step = 0, self.step + 1
+                    failure = self._report(buf, epoch)  # a stepped batch shows at once
                     if failure:
                         return "failed", failure
-                    continue
-                if rows == REPORT_MAX_STEPS or time.perf_counter() - last_report > REPORT_INTERVAL:
-                    failure = self._report(buf, rows, first_step, epoch)
+                elif (
+                    len(buf) >= self._report_max
+                    or time.perf_counter() - last_report > REPORT_INTERVAL
+                ):
+                    failure = self._report(buf, epoch)
                     if failure:
                         return "failed", failure
-                    rows, first_step, last_report = 0, self.step + 1, time.perf_counter()
-            failure = self._report(buf, rows, first_step, epoch)
+                    last_report = time.perf_counter()
+            failure = self._report(buf, epoch)
             if failure:
                 return "failed", failure
             self.epoch = epoch
@@ -261,12 +258,15 @@ class Trainer:
             total = total + cfg.l2 * sum(w.square().sum() for w in self._penalised)
         return total
 
-    def _report(
-        self, buf: list[torch.Tensor], rows: int, first_step: int, epoch: int
-    ) -> str | None:
-        """Read the buffered steps back (one host sync), check them, emit them."""
-        if rows == 0:
+    def _report(self, buf: list[torch.Tensor], epoch: int) -> str | None:
+        """Read the buffered steps back (one host sync), check them, emit them.
+
+        `buf` holds, per step since the last report, the loss then each parameter's gradient norm.
+        """
+        if not buf:
             return None
+        rows = len(buf) // (1 + len(self.params))
+        first_step = self.step - rows + 1
         values = torch.stack(buf).cpu().numpy().astype(np.float64).reshape(rows, -1)
         buf.clear()
         losses = values[:, 0]
@@ -290,10 +290,8 @@ class Trainer:
         self._emit(BatchesEnded(first_step, epoch, losses, norms))
         return None
 
-    def _handle_control(
-        self, buf: list[torch.Tensor], rows: int, first_step: int, epoch: int
-    ) -> bool:
-        """Apply pending requests; block while paused. True means stop."""
+    def _handle_control(self, buf: list[torch.Tensor], epoch: int) -> tuple[str, str] | None:
+        """Apply pending requests; block while paused. Returns (outcome, reason) to end the run."""
         control = self.control
         paused_emitted = False
         while True:
@@ -302,12 +300,14 @@ class Trainer:
                 if name in ("learning_rate", "weight_decay"):
                     self._apply_lr()
                 self._emit(HyperparameterChanged(self.step, epoch, name, value))
+            if control.stop_requested or (control.paused and not paused_emitted):
+                failure = self._report(buf, epoch)
+                if failure:
+                    return "failed", failure
             if control.stop_requested:
-                self._report(buf, rows, first_step, epoch)
-                return True
+                return "stopped", f"stopped by the user at epoch {epoch}, step {self.step}"
             if control.paused and not control.steps_allowed:
                 if not paused_emitted:
-                    self._report(buf, rows, first_step, epoch)
                     self._emit(TrainPaused(self.step, epoch))
                     paused_emitted = True
                 control.wait_while_paused()
@@ -317,7 +317,7 @@ class Trainer:
             control.settle()
             if control.steps_allowed:
                 control.attention = True
-            return False
+            return None
 
     def _end_epoch(self, epoch: int, seconds: float) -> tuple[str, str] | None:
         cfg = self.config

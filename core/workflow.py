@@ -55,14 +55,16 @@ def trained_model(trainer: Trainer, result: TrainResult | None = None) -> Traine
 def training_summary(trainer: Trainer, result: TrainResult | None) -> dict[str, Any]:
     h = trainer.history
     metric = "accuracy" if trainer.metric == "accuracy" else "r2"
+    kept = result.best_epoch if result is not None else trainer.epoch
     out: dict[str, Any] = {
         "task": trainer.data.task,
         "epochs": trainer.epoch,
         "steps": trainer.step,
-        "train_loss": _finite(h.last("train_loss")),
-        "val_loss": _finite(h.last("val_loss")),
-        f"train_{metric}": _finite(h.last("train_metric")),
-        f"val_{metric}": _finite(h.last("val_metric")),
+        # The figures of the weights kept: the best epoch's after early stopping, else the last.
+        "train_loss": _finite(h.at_epoch(kept, "train_loss")),
+        "val_loss": _finite(h.at_epoch(kept, "val_loss")),
+        f"train_{metric}": _finite(h.at_epoch(kept, "train_metric")),
+        f"val_{metric}": _finite(h.at_epoch(kept, "val_metric")),
         "parameters": sum(p.numel() for p in trainer.params),
         "n_train": len(trainer.data.train.x),
         "n_val": len(trainer.data.val.x),

@@ -246,3 +246,37 @@ def test_regression_reports_r2():
     _, _, events = run(data, TrainConfig(epochs=30, learning_rate=0.01))
     last = of(events, EpochEnded)[-1]
     assert last.metric == "r2" and last.val_metric > 0.95
+
+
+def test_pausing_mid_run_then_stepping_reports_every_step_exactly_once():
+    data = toy("spiral", samples=600)
+    control = TrainingControl()
+    events: list = []
+    trainer = Trainer(
+        NetworkSpec(),
+        data,
+        TrainConfig(epochs=0, batch_size=4),
+        [EventForwarder(events.append)],
+        control,
+    )
+    thread = threading.Thread(target=trainer.fit)
+    thread.start()
+    try:
+        while trainer.step < 50:
+            time.sleep(0.005)
+        control.pause()
+        while not of(events, TrainPaused):
+            time.sleep(0.005)
+        paused_at = trainer.step
+        control.step(2)
+        while trainer.step < paused_at + 2:
+            time.sleep(0.005)
+        time.sleep(0.1)
+        assert trainer.step == paused_at + 2
+    finally:
+        control.stop()
+        thread.join(timeout=5)
+    steps = [
+        s for b in of(events, BatchesEnded) for s in range(b.first_step, b.first_step + len(b.loss))
+    ]
+    assert steps == list(range(1, trainer.step + 1))

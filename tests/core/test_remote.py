@@ -1,0 +1,371 @@
+"""The training process: commands reach it, events come back batched, failures never kill it."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.columns import auto_data_spec
+from core.data_spec import CsvSource, DataSpec, ToySource
+from core.dataset import load_frame, prepare_data
+from core.events import (
+    BatchesEnded,
+    EpochEnded,
+    Event,
+    EventForwarder,
+    HyperparameterChanged,
+    TrainEnded,
+    TrainPaused,
+    TrainResumed,
+    TrainStarted,
+)
+from core.modelfile import load_model
+from core.remote import (
+    GRID,
+    UNIT_GRID,
+    Configured,
+    Error,
+    Events,
+    Message,
+    ProcessDied,
+    Ready,
+    RemoteTrainer,
+    Saved,
+    Snapshot,
+)
+from core.spec import NetworkSpec, TrainConfig
+from core.trainer import Trainer
+from core.workflow import dense_network
+
+T = TypeVar("T")
+
+TIMEOUT = 60.0  # generous: a loaded 2-core machine spawns torch slowly
+SOURCE = ToySource("xor", samples=400, noise=0.0, seed=1)
+TINY = dense_network([8, 8], activation="tanh")
+
+
+def data_spec(source: ToySource = SOURCE) -> DataSpec:
+    return auto_data_spec(load_frame(source), source, "label")
+
+
+def config(**kw: object) -> TrainConfig:
+    return TrainConfig(**{"device": "cpu", "learning_rate": 0.03, **kw})  # type: ignore[arg-type]
+
+
+class Inbox:
+    """Everything a RemoteTrainer sent, with the events unpacked in order."""
+
+    def __init__(self, remote: RemoteTrainer) -> None:
+        self.remote = remote
+        self.messages: list[Message] = []
+        self.events: list[Event] = []
+
+    def wait(
+        self, kind: type[T], where: Callable[[T], bool] | None = None, timeout: float = TIMEOUT
+    ) -> T:
+        """Poll until a message or event of `kind` (satisfying `where`) arrives; return it."""
+        deadline = time.monotonic() + timeout
+        seen_m = seen_e = 0
+        while True:
+            for item in [*self.messages[seen_m:], *self.events[seen_e:]]:
+                if isinstance(item, kind) and (where is None or where(item)):
+                    return item
+            seen_m, seen_e = len(self.messages), len(self.events)
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"no {kind.__name__} in time; last messages: {self.messages[-5:]}"
+                )
+            self.take(self.remote.poll(0.05))
+
+    def take(self, messages: list[Message]) -> None:
+        for m in messages:
+            self.messages.append(m)
+            if isinstance(m, Events):
+                self.events.extend(m.events)
+
+    def clear(self) -> None:
+        self.messages.clear()
+        self.events.clear()
+
+    def of(self, kind: type[T]) -> list[T]:
+        return [x for x in (*self.messages, *self.events) if isinstance(x, kind)]
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[Inbox]:
+    remote = RemoteTrainer()
+    remote.start()
+    inbox = Inbox(remote)
+    inbox.wait(Ready)
+    yield inbox
+    remote.close()
+
+
+@pytest.fixture
+def inbox(shared: Inbox) -> Inbox:
+    """The shared trainer, idle and with nothing left over from an earlier test."""
+    shared.remote.stop()
+    time.sleep(0.05)
+    shared.take(shared.remote.poll(0.1))
+    shared.clear()
+    return shared
+
+
+def configure(
+    inbox: Inbox, spec: DataSpec | None = None, network: NetworkSpec = TINY, **kw: object
+) -> Configured:
+    inbox.clear()
+    inbox.remote.configure(spec or data_spec(), network, config(**kw))
+    found = inbox.wait(object, lambda m: isinstance(m, (Configured, Error)))
+    assert isinstance(found, Configured), found
+    return found
+
+
+def losses(events: list[Event]) -> np.ndarray:
+    return np.concatenate([e.loss for e in events if isinstance(e, BatchesEnded)])
+
+
+def test_ready_offers_the_cpu(shared: Inbox) -> None:
+    ready = shared.of(Ready)[0]
+    assert "cpu" in [d.name for d in ready.devices]
+
+
+def test_training_reports_batched_events_and_the_loss_falls(inbox: Inbox) -> None:
+    configured = configure(inbox, epochs=15)
+    assert configured.class_names == ("blue", "orange")
+    assert configured.n_train + configured.n_val == 400
+    inbox.remote.train()
+    ended = inbox.wait(TrainEnded)
+    assert ended.outcome == "finished"
+    epochs = inbox.of(EpochEnded)
+    assert [e.epoch for e in epochs] == list(range(1, 16))
+    assert epochs[-1].train_loss < 0.7 * epochs[0].train_loss
+    # Every step arrives exactly once, in order, far fewer messages than steps.
+    batches = inbox.of(BatchesEnded)
+    steps = np.concatenate([b.first_step + np.arange(len(b.loss)) for b in batches])
+    assert steps.tolist() == list(range(1, 15 * configured.steps_per_epoch + 1))
+    assert len(inbox.of(Events)) < len(steps)
+    assert batches[0].grad_norms.shape[1] == len(configured.layer_names)
+
+
+def test_snapshot_shows_the_decision_surface_and_the_small_network(inbox: Inbox) -> None:
+    configured = configure(inbox, epochs=30)
+    assert configured.plane_features == ("x1", "x2")
+    first = inbox.wait(Snapshot)
+    inbox.remote.train()
+    inbox.wait(TrainEnded)
+    last = inbox.of(Snapshot)[-1]
+    assert isinstance(first, Snapshot) and isinstance(last, Snapshot)
+    assert last.kind == "probability" and last.output is not None
+    assert last.output.shape == (GRID, GRID)
+    assert last.output.min() >= 0 and last.output.max() <= 1
+    assert last.step == 30 * configured.steps_per_epoch  # the final state is always shown
+    # xor: opposite quadrants share a class, so the surface must have learnt to tell them apart.
+    q = GRID // 4
+    corners = last.output[[q, q, -q, -q], [q, -q, q, -q]]
+    assert abs(corners[0] - corners[3]) < 0.5 and abs(corners[1] - corners[2]) < 0.5
+    assert abs(corners[0] - corners[1]) > 0.5
+    assert last.dense_names == ("dense1", "dense2", "output")
+    assert [w.shape for w in last.weights] == [(8, 2), (8, 8), (1, 8)]
+    assert [u.shape for u in last.units] == [(8, UNIT_GRID, UNIT_GRID)] * 2
+    assert np.abs(last.units[0]).max() <= 1  # tanh
+    assert not np.array_equal(first.weights[0], last.weights[0])
+
+
+def test_same_seed_gives_the_same_training_as_in_process(inbox: Inbox) -> None:
+    spec = data_spec()
+    configure(inbox, spec, epochs=3, seed=7)
+    inbox.remote.train()
+    inbox.wait(TrainEnded)
+    remote_losses = losses(inbox.events)
+
+    local_events: list[Event] = []
+    forward = EventForwarder(local_events.append)
+    trainer = Trainer(TINY, prepare_data(spec), config(epochs=3, seed=7), callbacks=[forward])
+    trainer.fit()
+    np.testing.assert_array_equal(remote_losses, losses(local_events))
+
+
+def test_pause_step_resume_and_stop(inbox: Inbox) -> None:
+    configure(inbox, epochs=0)
+    remote = inbox.remote
+    remote.train()
+    inbox.wait(BatchesEnded)
+    remote.pause()
+    paused = inbox.wait(TrainPaused)
+    inbox.take(remote.poll(0.5))
+    assert max(b.first_step + len(b.loss) - 1 for b in inbox.of(BatchesEnded)) == paused.step
+
+    inbox.clear()
+    remote.step(3)
+    paused_again = inbox.wait(TrainPaused)
+    assert paused_again.step == paused.step + 3
+    assert len(losses(inbox.events)) == 3
+
+    remote.resume()
+    inbox.wait(TrainResumed)
+    inbox.wait(BatchesEnded, lambda e: e.first_step > paused_again.step + 10)
+    remote.stop()
+    ended = inbox.wait(TrainEnded)
+    assert ended.outcome == "stopped"
+
+
+def test_step_when_idle_runs_that_many_batches_then_pauses(inbox: Inbox) -> None:
+    configure(inbox, epochs=0)
+    inbox.remote.step(5)
+    started = inbox.wait(TrainStarted)
+    paused = inbox.wait(TrainPaused)
+    assert paused.step == started.step + 5
+    inbox.remote.stop()
+    inbox.wait(TrainEnded)
+
+
+def test_live_learning_rate_change_arrives_and_takes_effect(inbox: Inbox) -> None:
+    configure(inbox, epochs=0, learning_rate=0.01)
+    inbox.remote.train()
+    inbox.wait(EpochEnded)
+    inbox.remote.set("learning_rate", 0.002)
+    changed = inbox.wait(HyperparameterChanged)
+    assert (changed.name, changed.value) == ("learning_rate", 0.002)
+    later = inbox.wait(EpochEnded, lambda e: e.step > changed.step)
+    assert later.learning_rate == pytest.approx(0.002)
+    inbox.remote.stop()
+    inbox.wait(TrainEnded)
+
+
+def test_reconfigure_while_training_then_train_starts_the_new_design(inbox: Inbox) -> None:
+    configure(inbox, epochs=0)
+    inbox.remote.train()
+    inbox.wait(BatchesEnded)
+    inbox.clear()
+    wider = dense_network([12], activation="relu")
+    inbox.remote.configure(data_spec(), wider, config(epochs=2))
+    inbox.remote.train()
+    assert inbox.wait(TrainEnded).outcome == "stopped"
+    assert inbox.wait(Configured).layer_names == ("dense1", "output")
+    started = inbox.wait(TrainStarted)
+    assert started.layer_names == ("dense1", "output") and started.step == 0
+    assert inbox.wait(TrainEnded, lambda e: e.outcome == "finished").epoch == 2
+
+
+def test_invalid_live_value_is_an_error_message(inbox: Inbox) -> None:
+    configure(inbox)
+    inbox.remote.set("learning_rate", -1.0)
+    error = inbox.wait(Error)
+    assert error.command == "set" and "learning rate must be above 0" in error.message
+
+
+def test_bad_configuration_is_an_error_and_the_process_keeps_working(inbox: Inbox) -> None:
+    good = data_spec()
+    renamed = DataSpec(
+        good.source,
+        tuple(c if c.name != "x2" else type(c)("height", c.role, c.kind) for c in good.columns),
+    )
+    inbox.remote.configure(renamed, TINY, config())
+    error = inbox.wait(Error)
+    assert error.command == "configure" and "'height'" in error.message
+    inbox.clear()
+    inbox.remote.train()  # nothing is configured now
+    error = inbox.wait(Error, lambda m: m.command == "train")
+    assert "choose data and a network" in error.message
+
+    configure(inbox, good, epochs=1)
+    inbox.remote.train()
+    assert inbox.wait(TrainEnded).outcome == "finished"
+
+
+def test_reset_weights_starts_over_from_the_seed(inbox: Inbox) -> None:
+    configure(inbox, epochs=2, seed=3)
+    fresh = inbox.wait(Snapshot)
+    inbox.remote.train()
+    inbox.wait(TrainEnded)
+    inbox.clear()
+    inbox.remote.reset_weights(3)
+    configured = inbox.wait(Configured)
+    again = inbox.wait(Snapshot)
+    assert configured.seed == 3 and again.step == 0
+    np.testing.assert_array_equal(again.weights[0], fresh.weights[0])
+
+
+def test_save_model_writes_a_file_that_predicts(inbox: Inbox, tmp_path: Path) -> None:
+    configure(inbox, epochs=5)
+    inbox.remote.train()
+    inbox.wait(TrainEnded)
+    path = tmp_path / "xor.nnp"
+    inbox.remote.save_model(path)
+    saved = inbox.wait(object, lambda m: isinstance(m, (Saved, Error)))
+    assert saved == Saved(str(path))
+    model = load_model(path)
+    assert model.summary["epochs"] == 5 and model.class_names == ("blue", "orange")
+
+
+def test_regression_and_multiclass_snapshots(inbox: Inbox, tmp_path: Path) -> None:
+    plane = ToySource("plane", samples=200)
+    configure(inbox, auto_data_spec(load_frame(plane), plane, "y", task="regression"))
+    snap = inbox.wait(Snapshot)
+    assert snap.kind == "value" and snap.output is not None and np.isfinite(snap.output).all()
+
+    rng = np.random.default_rng(0)
+    centres = {"a": (0, 0), "b": (5, 0), "c": (0, 5)}
+    rows = [
+        (x + rng.normal(), y + rng.normal(), k) for k, (x, y) in centres.items() for _ in range(40)
+    ]
+    csv = tmp_path / "three.csv"
+    pd.DataFrame(rows, columns=["u", "v", "kind"]).to_csv(csv, index=False)
+    source = CsvSource(str(csv))
+    configure(inbox, auto_data_spec(load_frame(source), source, "kind"))
+    snap = inbox.wait(Snapshot)
+    assert snap.kind == "class" and snap.confidence is not None and snap.output is not None
+    assert set(np.unique(snap.output)) <= {0.0, 1.0, 2.0}
+    assert (snap.confidence >= 1 / 3 - 1e-6).all()
+
+
+def test_message_rate_stays_low_at_full_speed(inbox: Inbox) -> None:
+    # One full batch per epoch on a few rows: hundreds of events a second, the worst flood.
+    small = ToySource("xor", samples=100, seed=1)
+    configure(inbox, auto_data_spec(load_frame(small), small, "label"), epochs=0, batch_size=0)
+    inbox.remote.train()
+    inbox.wait(TrainStarted)
+    inbox.clear()
+    start = time.monotonic()
+    while time.monotonic() - start < 2.0:
+        inbox.take(inbox.remote.poll(0.01))
+    elapsed = time.monotonic() - start
+    inbox.remote.stop()
+    inbox.wait(TrainEnded)
+    assert len(inbox.of(EpochEnded)) >= 20  # it was training
+    assert len(inbox.messages) / elapsed < 40
+
+
+def test_killed_process_is_reported_once_and_start_recovers() -> None:
+    remote = RemoteTrainer()
+    remote.start()
+    inbox = Inbox(remote)
+    try:
+        inbox.wait(Ready)
+        process = remote.process
+        assert process is not None
+        process.kill()
+        died = inbox.wait(ProcessDied)
+        assert died.exitcode == -9
+        assert remote.poll(0.1) == []  # once
+        remote.train()  # a command to a dead process is not an exception
+
+        remote.start()
+        respawned = remote.process
+        assert respawned is not None and respawned.pid != process.pid
+        inbox.wait(Ready)
+        configure(inbox, epochs=0)
+        remote.train()
+        inbox.wait(BatchesEnded)  # close() while training
+    finally:
+        remote.close()
+    assert not remote.is_alive() and not process.is_alive() and not respawned.is_alive()
+    assert {process.pid, respawned.pid}.isdisjoint(p.pid for p in mp.active_children())
