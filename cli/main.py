@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
         if isinstance(exc, OSError):
-            print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
         print(
             f"error: internal error ({type(exc).__name__}: {exc}); please report it",
@@ -66,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     src = t.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", metavar="FILE.csv", help="CSV file to train on")
     src.add_argument("--toy", choices=_toy_names(), help="built-in 2-D dataset")
+    src.add_argument(
+        "--project",
+        metavar="FILE.nnproj",
+        help="a saved project: its data, network and training settings (--out may be a .nnproj)",
+    )
     t.add_argument("--target", help="column to predict (required with --data)")
     t.add_argument("--features", help="comma-separated feature columns (default: all usable)")
     t.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
@@ -106,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a model file")
     info.add_argument("model", metavar="MODEL.nnp")
     info.set_defaults(run=_info)
+
+    ex = sub.add_parser("export", help="export a model file for use outside NN Playground")
+    ex.add_argument("model", metavar="MODEL.nnp")
+    ex.add_argument(
+        "--format",
+        choices=_export_formats(),
+        help="nnp: model file; onnx: with the preprocessing inside; python: a .py file and its "
+        ".safetensors weights; pt2: torch.export program (default: from the --out suffix)",
+    )
+    ex.add_argument("--out", required=True, metavar="PATH")
+    ex.set_defaults(run=_export)
     return p
 
 
@@ -135,19 +152,25 @@ def _optimizer_names() -> list[str]:
     return list(OPTIMIZERS)
 
 
+def _export_formats() -> list[str]:
+    from core.export import EXPORT_FORMATS
+
+    return list(EXPORT_FORMATS)
+
+
 def _train(ns: argparse.Namespace) -> int:
-    from core.control import TrainingControl
+    if ns.project:
+        return _train_project(ns)
+    from core.columns import auto_data_spec
     from core.data_spec import CsvSource, ToySource
     from core.dataset import prepare_data
     from core.errors import SpecError
-    from core.modelfile import save_model
     from core.spec import TrainConfig
-    from core.workflow import dense_network, train
 
+    # torch takes a second or two to import: the data is checked first, so that a wrong file
+    # or column name is reported at once.
     frame, source, target = _load_training_frame(ns, CsvSource, ToySource)
     features = [f.strip() for f in ns.features.split(",") if f.strip()] if ns.features else None
-    from core.columns import auto_data_spec
-
     spec = auto_data_spec(
         frame,
         source,
@@ -164,7 +187,6 @@ def _train(ns: argparse.Namespace) -> int:
         raise SpecError(
             f"--hidden must be comma-separated whole numbers like 64,32, not {ns.hidden!r}"
         ) from None
-    network = dense_network(hidden, ns.activation, ns.dropout)
     config = TrainConfig(
         loss=ns.loss,
         optimizer=ns.optimizer,
@@ -178,10 +200,25 @@ def _train(ns: argparse.Namespace) -> int:
     ).validate()
     if ns.epochs == 0:
         raise SpecError("--epochs must be at least 1 on the command line")
-    data = prepare_data(spec, frame)
     out = Path(ns.out)
     if out.parent and not out.parent.exists():
         raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    from core.workflow import dense_network
+
+    network = dense_network(hidden, ns.activation, ns.dropout)
+    data = prepare_data(spec, frame)
+    return _fit_and_save(network, data, config, out, ns.json)
+
+
+def _fit_and_save(
+    network: Any, data: Any, config: Any, out: Path, as_json: bool, project: Any = None
+) -> int:
+    """Train, save the model (or, given a project and a .nnproj path, the trained project) and
+    print the summary."""
+    from core.control import TrainingControl
+    from core.modelfile import save_model
+    from core.workflow import train
+
     control = TrainingControl()
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     # Ctrl+C stops training after the current batch; the model trained so far is still saved.
@@ -192,15 +229,71 @@ def _train(ns: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
         if bar:
             bar.close()
-    save_model(outcome.model, out)
+    if project is not None and out.suffix == ".nnproj":
+        import dataclasses
+
+        from core.project import save_project
+
+        save_project(out, dataclasses.replace(project, model=outcome.model))
+    else:
+        save_model(outcome.model, out)
     summary = outcome.summary
     if outcome.result.outcome == "failed":
         print(f"warning: {outcome.result.reason}", file=sys.stderr)
-    if ns.json:
+    if as_json:
         print(json.dumps(summary))
     else:
         print(_summary_text(summary, out))
     return 0
+
+
+# Options that describe data, network or training: a project brings its own.
+_PROJECT_SETTINGS = (
+    "target", "features", "task", "noise", "samples", "hidden", "activation", "dropout", "loss",
+    "optimizer", "lr", "weight_decay", "batch_size", "epochs", "val_fraction", "test_fraction",
+    "early_stopping", "seed",
+)  # fmt: skip
+
+
+def _train_project(ns: argparse.Namespace) -> int:
+    """`train --project`: the project's data and settings; only --device may override them."""
+    import dataclasses
+
+    from core.errors import DataError, SpecError
+
+    defaults = build_parser().parse_args(["train", "--project", ns.project, "--out", ns.out])
+    given = [name for name in _PROJECT_SETTINGS if getattr(ns, name) != getattr(defaults, name)]
+    if given:
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise SpecError(
+            f"{flags}: with --project the settings come from the project; change them in the "
+            "window, or train from --data"
+        )
+    from core.dataset import prepare_data
+    from core.project import load_project
+
+    project = load_project(ns.project)
+    if project.data is None:
+        raise SpecError(f"{Path(ns.project).name} has no data yet; choose a dataset in the window")
+    if project.missing_source:
+        raise DataError(
+            f"the data file of {Path(ns.project).name}, {project.missing_source}, is not there any "
+            "more; open the project in the window to find it"
+        )
+    config = project.config
+    if ns.device != defaults.device:
+        config = dataclasses.replace(config, device=ns.device)
+    config.validate()
+    if config.epochs == 0:
+        raise SpecError(
+            f"{Path(ns.project).name} trains until stopped (epochs 0); set a number of epochs "
+            "in the window to train it from the command line"
+        )
+    data = prepare_data(project.data)
+    out = Path(ns.out)
+    if out.parent and not out.parent.exists():
+        raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    return _fit_and_save(project.network, data, config, out, ns.json, project)
 
 
 def _load_training_frame(
@@ -251,14 +344,20 @@ def _read_data(path: str) -> Any:
 
 
 def _predict(ns: argparse.Namespace) -> int:
+    from core.errors import SpecError
+
+    out = Path(ns.out) if ns.out else None
+    if out is not None and not out.parent.is_dir():
+        raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    # The CSV first: reading it needs no torch (a second or two to import), so a mistake in it
+    # is reported at once.
+    frame = _read_data(ns.data)
     from core.modelfile import load_model
     from core.predict import predict_frame
 
     tm = load_model(ns.model)
-    frame = _read_data(ns.data)
     result = predict_frame(tm, frame).as_frame(frame)
-    if ns.out:
-        out = Path(ns.out)
+    if out is not None:
         tmp = out.with_name(f".{out.name}.tmp")
         result.to_csv(tmp, index=False)
         tmp.replace(out)
@@ -269,11 +368,11 @@ def _predict(ns: argparse.Namespace) -> int:
 
 
 def _evaluate(ns: argparse.Namespace) -> int:
+    frame = _read_data(ns.data)  # before torch is imported, as in _predict
     from core.modelfile import load_model
     from core.predict import evaluate_frame
 
-    tm = load_model(ns.model)
-    report = evaluate_frame(tm, _read_data(ns.data))
+    report = evaluate_frame(load_model(ns.model), frame)
     if ns.json:
         print(json.dumps(report))
         return 0
@@ -288,6 +387,19 @@ def _evaluate(ns: argparse.Namespace) -> int:
             print(f"{name:>{width}}" + "".join(f"{v:>{width}}" for v in row))
     else:
         print(f"R² {report['r2']:.4f}, RMSE {report['rmse']:.4g}, MAE {report['mae']:.4g}")
+    return 0
+
+
+def _export(ns: argparse.Namespace) -> int:
+    from core.export import check_export, export_model, format_for
+
+    fmt = ns.format or format_for(ns.out)
+    check_export(fmt, ns.out)  # before loading torch, so that a mistake is reported at once
+    from core.modelfile import load_model
+
+    written = export_model(load_model(ns.model), fmt, ns.out)
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from safetensors import SafetensorError
@@ -34,6 +37,8 @@ WEIGHTS = "weights.safetensors"
 # Limits that keep a hostile file from exhausting memory before it is rejected.
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_WEIGHTS_BYTES = 4 * 1024 * 1024 * 1024
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -84,21 +89,35 @@ class TrainedModel:
 
 def save_model(tm: TrainedModel, path: str | Path) -> None:
     """Write the model file atomically: a crash mid-write leaves any old file intact."""
-    path = Path(path)
+    write_atomic(Path(path), zip_bytes(model_members(tm)))
+
+
+def model_members(tm: TrainedModel) -> dict[str, bytes]:
+    """A model's zip members: its JSON manifest and its safetensors weights."""
     state = {k: v.detach().cpu().contiguous() for k, v in tm.model.state_dict().items()}
+    return {
+        MANIFEST: json.dumps(tm.manifest(), indent=1, allow_nan=False).encode("utf-8"),
+        WEIGHTS: save_safetensors(state),
+    }
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(MANIFEST, json.dumps(tm.manifest(), indent=1, allow_nan=False))
-        zf.writestr(WEIGHTS, save_safetensors(state))
-    write_atomic(path, data.getvalue())
+        for name, payload in members.items():
+            zf.writestr(name, payload)
+    return data.getvalue()
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
+    """Write `payload` to a temporary file beside `path`, then rename it over `path`."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(payload)
             f.flush()
+            # Without this, a power cut soon after the rename can leave an empty file behind.
+            os.fsync(f.fileno())
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -109,33 +128,52 @@ def load_model(path: str | Path) -> TrainedModel:
     """Read a model file; anything that is not a valid model raises ModelFileError."""
     path = Path(path)
     name = path.name
+
+    def read(zf: zipfile.ZipFile) -> tuple[Any, bytes]:
+        manifest = read_json(zf, MANIFEST, name)
+        return manifest, read_member(zf, WEIGHTS, MAX_WEIGHTS_BYTES, name)
+
+    manifest, weights = read_zip(path, "model", read)
+    return model_from_parts(manifest, weights, name)
+
+
+def read_zip(path: Path, kind: str, read: Callable[[zipfile.ZipFile], T]) -> T:
+    """Run `read` on the zip at `path`; a missing, unreadable or broken zip is a ModelFileError.
+
+    `kind` ("model", "project") names the file in messages.
+    """
     if not path.is_file():
-        raise ModelFileError(f"no such model file: {path}")
+        raise ModelFileError(f"no such {kind} file: {path}")
     try:
         with zipfile.ZipFile(path) as zf:
-            manifest = _read_json(zf, name)
-            weights = _read_member(zf, WEIGHTS, MAX_WEIGHTS_BYTES, name)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+            return read(zf)
+    # zlib.error: a member whose compressed bytes are corrupt, as in a file cut short.
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error) as exc:
         raise ModelFileError(
-            f"{name} is not an NN Playground model file (not a valid zip: {exc})"
+            f"{path.name} is not an NN Playground {kind} file (not a valid zip: {exc})"
         ) from None
     except OSError as exc:
-        raise ModelFileError(f"cannot read {name}: {exc.strerror or exc}") from None
-    return model_from_parts(manifest, weights, name)
+        raise ModelFileError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+
+
+def check_format(manifest: Any, expected: str, newest: int, name: str, kind: str) -> int:
+    """The manifest's format version, after checking that it is a manifest of this kind of file."""
+    if not isinstance(manifest, dict) or manifest.get("format") != expected:
+        raise ModelFileError(f"{name} is not an NN Playground {kind} file (no {kind} manifest)")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(f"{name}: the {kind}'s format version is missing or invalid")
+    if version > newest:
+        raise ModelFileError(
+            f"{name} was written by a newer NN Playground ({kind} format {version}; this version "
+            f"reads up to {newest}); update the app to open it"
+        )
+    return version
 
 
 def model_from_parts(manifest: Any, weights: bytes, name: str) -> TrainedModel:
     """Rebuild a TrainedModel from its manifest and safetensors bytes, checking both."""
-    if not isinstance(manifest, dict) or manifest.get("format") != MODEL_FORMAT:
-        raise ModelFileError(f"{name} is not an NN Playground model file (no model manifest)")
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or version < 1:
-        raise ModelFileError(f"{name}: the model's format version is missing or invalid")
-    if version > FORMAT_VERSION:
-        raise ModelFileError(
-            f"{name} was written by a newer NN Playground (model format {version}; this version reads "
-            f"up to {FORMAT_VERSION}); update the app to open it"
-        )
+    check_format(manifest, MODEL_FORMAT, FORMAT_VERSION, name, "model")
     try:
         network = from_json(NetworkSpec, manifest["network"]).validate()
         data = from_json(DataSpec, manifest["data"]).validate()
@@ -175,20 +213,24 @@ def model_from_parts(manifest: Any, weights: bytes, name: str) -> TrainedModel:
     return TrainedModel(network, data, config, preprocessor, model, loss, history, summary)
 
 
-def _read_json(zf: zipfile.ZipFile, name: str) -> Any:
-    raw = _read_member(zf, MANIFEST, MAX_JSON_BYTES, name)
+def read_json(zf: zipfile.ZipFile, member: str, name: str, kind: str = "model") -> Any:
+    """A JSON member of the zip, within MAX_JSON_BYTES."""
+    raw = read_member(zf, member, MAX_JSON_BYTES, name, kind)
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"{name}: {MANIFEST} is not valid JSON ({exc})") from None
+        raise ModelFileError(f"{name}: {member} is not valid JSON ({exc})") from None
 
 
-def _read_member(zf: zipfile.ZipFile, member: str, limit: int, name: str) -> bytes:
+def read_member(
+    zf: zipfile.ZipFile, member: str, limit: int, name: str, kind: str = "model"
+) -> bytes:
+    """A member's bytes; refused before reading when it claims, or turns out, to exceed `limit`."""
     try:
         info = zf.getinfo(member)
     except KeyError:
         raise ModelFileError(
-            f"{name} is not an NN Playground model file (it has no {member})"
+            f"{name} is not an NN Playground {kind} file (it has no {member})"
         ) from None
     if info.file_size > limit:
         raise ModelFileError(
