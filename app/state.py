@@ -56,32 +56,38 @@ def toy_data_shape(source: ToySource) -> DataShape:
     return DataShape(2, task, names, ("x1", "x2"))
 
 
-# The network a newcomer sees first: small, and it learns the spiral within seconds.
+# The network a newcomer sees first: small, and it learns the spiral within seconds. Measured
+# (seeds 0-2): 3 x 12 ReLU with Adam at 0.01 and batches of 16 reaches 97-98 % validation
+# accuracy within 40 epochs (1,000 steps, 1-2 s on a CPU) and stays there; at 0.03 it learns
+# as fast but spikes back to 60-75 % now and then; 3 x 8 tanh with batches of 10 stayed near
+# 75 % after 100 epochs.
 DEFAULT_NETWORK = NetworkSpec(
-    layers=(
-        LayerSpec(units=8, activation="tanh"),
-        LayerSpec(units=8, activation="tanh"),
-        LayerSpec(units=8, activation="tanh"),
-    )
+    layers=tuple(LayerSpec(units=12, activation="relu") for _ in range(3))
 )
-DEFAULT_CONFIG = TrainConfig(learning_rate=0.03, batch_size=10, epochs=0, optimizer="adam")
+DEFAULT_CONFIG = TrainConfig(learning_rate=0.01, batch_size=16, epochs=200, optimizer="adam")
 DEFAULT_TOY = ToySource(name="spiral", samples=500, noise=0.1, seed=0)
 
 
 class _Edit(QUndoCommand):
-    """Sets one field of the project; consecutive edits of the same field with the same text merge."""
+    """Sets one field of the project. A mergeable edit (a spin box being typed in) folds into the
+    previous one when that has the same field and text, so one undo undoes the whole typing."""
 
     ID = 1
 
-    def __init__(self, project: Project, field: str, old: Any, new: Any, text: str) -> None:
+    def __init__(
+        self, project: Project, field: str, old: Any, new: Any, text: str, merge: bool
+    ) -> None:
         super().__init__(text)
         self.project, self.field, self.old, self.new = project, field, old, new
+        self.merge = merge
 
     def id(self) -> int:
-        return self.ID
+        return self.ID if self.merge else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, _Edit) or other.field != self.field or other.text() != self.text():
+        if not isinstance(other, _Edit) or not other.merge:
+            return False
+        if other.field != self.field or other.text() != self.text():
             return False
         self.new = other.new
         return True
@@ -108,22 +114,25 @@ class Project(QObject):
 
     # --- editing ------------------------------------------------------------------------------
 
-    def edit(self, field: str, value: Any, text: str) -> None:
-        """Change `field` to `value` as one undoable step described by `text`."""
+    def edit(self, field: str, value: Any, text: str, merge: bool = False) -> None:
+        """Change `field` to `value` as one undoable step described by `text`.
+
+        With `merge`, it joins the previous step if that changed the same field with the same text.
+        """
         if field not in FIELDS:
             raise ValueError(f"unknown field {field!r}")
         old = getattr(self, field)
         if old == value:
             return
-        self.undo_stack.push(_Edit(self, field, old, value, text))
+        self.undo_stack.push(_Edit(self, field, old, value, text, merge))
 
-    def edit_network(self, network: NetworkSpec, text: str) -> None:
-        self.edit("network", network, text)
+    def edit_network(self, network: NetworkSpec, text: str, merge: bool = False) -> None:
+        self.edit("network", network, text, merge)
 
-    def edit_config(self, text: str, **changes: Any) -> None:
+    def edit_config(self, text: str, merge: bool = False, **changes: Any) -> None:
         from dataclasses import replace
 
-        self.edit("config", replace(self.config, **changes), text)
+        self.edit("config", replace(self.config, **changes), text, merge)
 
     def set_toy(self, source: ToySource, val_fraction: float | None = None) -> None:
         vf = self.data.val_fraction if val_fraction is None else val_fraction

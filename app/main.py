@@ -1,0 +1,73 @@
+"""Start the window fast: Qt and the panels only; torch loads in the training process afterwards.
+
+The GUI process never imports torch. The window is shown first; once it has painted, the
+training process is spawned (it imports torch and warms up, ~3-6 s, while the window is usable).
+
+`python -m app --theme dark` forces a palette; `--startup-time` prints how long the first paint
+took and quits (for bench/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+T0 = time.perf_counter()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m app", description="NN Playground")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default=None)
+    parser.add_argument(
+        "--startup-time", action="store_true", help="print the first-paint time and quit"
+    )
+    args, qt_args = parser.parse_known_args(argv[1:])
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([argv[0], *qt_args])
+    app.setApplicationName("NN Playground")
+    app.setOrganizationName("nn-playground")
+
+    from app.theme import apply_theme
+
+    apply_theme(app, args.theme)
+
+    from app.main_window import MainWindow
+
+    window = MainWindow()
+
+    class FirstPaint(QObject):
+        """Starts the training process once the window has painted (and measures when)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.done = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not self.done:
+                self.done = True
+                elapsed = time.perf_counter() - T0
+                QTimer.singleShot(0, self.after_paint)
+                if args.startup_time:
+                    print(f"first paint {elapsed:.3f} s after start-up", flush=True)
+            return False
+
+        def after_paint(self) -> None:
+            window.removeEventFilter(self)
+            if args.startup_time:
+                window.close()
+                return
+            window.start_engine()
+
+    first_paint = FirstPaint()
+    window.installEventFilter(first_paint)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""The main window: lays the panels out and wires them to the project and the training session.
+
+Everything on one screen, as in TensorFlow Playground: the run's controls along the top; data on
+the left; the network builder and its diagram in the centre above the live plots; the output
+and the training settings on the right. Splitters let each area grow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.icons import icon
+from app.panels.controls_panel import ControlsPanel
+from app.panels.data_panel import DataPanel
+from app.panels.network_panel import NetworkPanel
+from app.panels.training_panel import TrainingPanel
+from app.plots.network_diagram import NetworkDiagram
+from app.plots.output_view import OutputView
+from app.plots.training_plots import TrainingPlots
+from app.state import Project
+from app.training_session import FINISHED, IDLE, TrainingSession
+from app.training_worker import TrainingWorker
+from core.events import HyperparameterChanged, TrainStarted
+
+DEFAULT_SIZE = (1400, 900)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("NN Playground")
+        self.setWindowIcon(icon("app"))
+        self.resize(*DEFAULT_SIZE)
+        self.project = project or Project(self)
+        self.worker = TrainingWorker(self)
+        self.session = TrainingSession(self.project, self.worker, self)
+
+        self.controls = ControlsPanel()
+        self.data_panel = DataPanel(self.project)
+        self.network_panel = NetworkPanel(self.project)
+        self.diagram = NetworkDiagram(self.project)
+        self.plots = TrainingPlots()
+        self.output_view = OutputView(self.project)
+        self.training_panel = TrainingPanel(self.project)
+        self._build_layout()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._on_state_changed(IDLE)
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.network_split = QSplitter(Qt.Orientation.Horizontal)
+        self.network_split.addWidget(self.network_panel)
+        self.network_split.addWidget(self.diagram)
+        self.network_split.setStretchFactor(0, 0)
+        self.network_split.setStretchFactor(1, 1)
+
+        self.centre_split = QSplitter(Qt.Orientation.Vertical)
+        self.centre_split.addWidget(self.network_split)
+        self.centre_split.addWidget(_padded(self.plots))
+        self.centre_split.setStretchFactor(0, 1)
+        self.centre_split.setStretchFactor(1, 1)
+
+        settings = QScrollArea()
+        settings.setWidget(self.training_panel)
+        settings.setWidgetResizable(True)
+        settings.setFrameShape(QFrame.Shape.NoFrame)
+        settings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.addWidget(_titled("Output", self.output_view))
+        self.right_split.addWidget(_titled("Training", settings))
+        self.right_split.setStretchFactor(0, 1)
+        self.right_split.setStretchFactor(1, 1)
+
+        data = QScrollArea()
+        data.setWidget(self.data_panel)
+        data.setWidgetResizable(True)
+        data.setFrameShape(QFrame.Shape.NoFrame)
+        data.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        data.setMinimumWidth(self.data_panel.minimumSizeHint().width() + 12)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.addWidget(data)
+        self.main_split.addWidget(self.centre_split)
+        self.main_split.addWidget(self.right_split)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setStretchFactor(2, 0)
+        for split in (self.main_split, self.centre_split, self.network_split, self.right_split):
+            split.setChildrenCollapsible(False)
+            split.setHandleWidth(6)
+
+        width, height = DEFAULT_SIZE
+        data_w = max(230, data.minimumWidth())
+        right_w = 330
+        self.main_split.setSizes([data_w, width - data_w - right_w, right_w])
+        self.centre_split.setSizes([height * 44 // 100, height * 56 // 100])
+        self.right_split.setSizes([380, height - 380])
+        self.network_split.setSizes([self.network_panel.minimumWidth() + 20, 600])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.controls)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setStyleSheet("color: palette(mid);")
+        layout.addWidget(line)
+        layout.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        stack = self.project.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+    def _build_status_bar(self) -> None:
+        self.message_label = QLabel("Loading the training engine…")
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.device_label = QLabel("Device: starting…")
+        self.device_label.setProperty("role", "muted")
+        self.device_label.setToolTip("Where the network trains.")
+        self.statusBar().addWidget(self.message_label, 1)
+        self.statusBar().addPermanentWidget(self.device_label)
+
+    def _connect(self) -> None:
+        c, s, w, plots = self.controls, self.session, self.worker, self.plots
+        c.train_clicked.connect(s.toggle)
+        c.step_clicked.connect(s.step)
+        c.stop_clicked.connect(s.stop)
+        c.reset_clicked.connect(s.reset_weights)
+        s.state_changed.connect(self._on_state_changed)
+        s.message_changed.connect(self._on_message_changed)
+        s.configured.connect(self._on_configured)
+        w.ready.connect(self._on_ready)
+        w.started.connect(self._on_started)
+        w.batches_received.connect(plots.add_batches)
+        w.batches_received.connect(c.add_batches)
+        w.epochs_ended.connect(plots.add_epochs)
+        w.epochs_ended.connect(c.add_epochs)
+        w.hyperparameter_changed.connect(self._on_hyperparameter_changed)
+        w.finished.connect(c.on_finished)
+        w.snapshot_received.connect(self._on_snapshot_received)
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    def start_engine(self) -> None:
+        """Spawn the training process; call once the window is on screen (torch takes seconds)."""
+        self.worker.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Stops a running training and waits for the child process (terminating it if it hangs).
+        self.worker.close()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.controls.set_state(self.controls.state)  # recolours the icons
+
+    # --- slots ----------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        active = state not in (IDLE, FINISHED)
+        self.controls.set_state(state)
+        self.data_panel.set_training(active)
+        self.network_panel.set_training(active)
+        self.training_panel.set_training(active)
+
+    @Slot(str, bool)
+    def _on_message_changed(self, text: str, error: bool) -> None:
+        self.message_label.setText(text)
+        self.message_label.setProperty("role", "error" if error else "")
+        self.message_label.style().polish(self.message_label)
+        self.message_label.setToolTip(text)
+
+    @Slot(object)
+    def _on_ready(self, devices: tuple[object, ...]) -> None:
+        self.training_panel.set_devices(devices)
+
+    @Slot(object)
+    def _on_configured(self, info: object) -> None:
+        self.plots.clear()
+        self.controls.clear()
+        self.diagram.clear_weights()
+        self.output_view.clear_surface()
+        self.device_label.setText(f"Device: {info.device_name}")
+
+    @Slot(object)
+    def _on_started(self, event: TrainStarted) -> None:
+        self.plots.begin(event, self.project.config.learning_rate)
+        self.controls.on_started(event)
+        self.device_label.setText(f"Device: {event.device_name}")
+
+    @Slot(object)
+    def _on_hyperparameter_changed(self, event: HyperparameterChanged) -> None:
+        self.plots.mark_change(event)
+
+    @Slot(object)
+    def _on_snapshot_received(self, snapshot: object) -> None:
+        info = self.session.info
+        if info is None:
+            return
+        if snapshot.output is not None and info.extent is not None:
+            values = snapshot.output
+            if snapshot.kind == "class" and snapshot.confidence is not None:
+                n = max(2, len(info.class_names))
+                sure = np.clip((snapshot.confidence - 1.0 / n) / (1.0 - 1.0 / n), 0.0, 0.999)
+                values = snapshot.output + sure
+            self.output_view.set_surface(values, info.extent, info.task, info.class_names)
+        if snapshot.weights:
+            biases = [
+                b if b is not None else np.zeros(len(w), dtype=np.float32)
+                for w, b in zip(snapshot.weights, snapshot.biases, strict=True)
+            ]
+            self.diagram.set_weights(list(snapshot.weights), biases)
+        if snapshot.units and info.extent is not None:
+            self.diagram.set_node_maps(list(snapshot.units), info.extent)
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    label = QLabel(title)
+    label.setProperty("role", "value")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 2)
+    layout.setSpacing(4)
+    layout.addWidget(label)
+    layout.addWidget(widget, 1)
+    return box
+
+
+def _padded(widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(widget)
+    return box

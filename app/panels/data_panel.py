@@ -1,0 +1,319 @@
+"""The data panel: pick a built-in dataset by its picture, set noise, size and split, regenerate.
+
+Every change is one undoable `Project.edit("data", ...)`; the panel only shows `project.data`
+and refreshes on `project.changed("data")`, so undo/redo and loaded files show up here too.
+While training runs the controls are disabled (changing the data under a running model would
+make its numbers meaningless); a note says so, and stopping training enables them again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.plots.toy_thumbnails import toy_thumbnail
+from app.state import Project, toy_data_spec
+from core.data_spec import CsvSource, DataSpec, ToySource
+from core.toy import MIN_SAMPLES, TOY_DATASETS
+
+THUMBNAIL_SIZE = 60
+COLUMNS = 2  # two per row: the names fit a narrow panel, and the regression pair gets its own row
+MAX_NOISE = 0.5  # TensorFlow Playground's slider range; core.toy accepts up to 1
+MAX_SAMPLES = 20_000  # more points than this make the live plot slow and teach nothing new
+TRAIN_PERCENT = (10, 95)
+
+_THUMBNAIL_STYLE = """
+QToolButton { border: 2px solid transparent; border-radius: 6px; padding: 3px; }
+QToolButton:hover { border-color: palette(mid); }
+QToolButton:checked { border-color: palette(highlight); background: palette(alternate-base); }
+QToolButton:disabled { color: palette(mid); }
+"""
+
+
+def split_sizes(n: int, spec: DataSpec) -> tuple[int, int, int]:
+    """(training, validation, test) row counts for n rows, as core.split rounds them."""
+    n_val = math.floor(n * spec.val_fraction + 0.5)
+    n_test = math.floor(n * spec.test_fraction + 0.5)
+    return n - n_val - n_test, n_val, n_test
+
+
+class DataPanel(QWidget):
+    """Choose and shape the training data; edits go to `project.data` as undoable steps."""
+
+    open_csv_requested = Signal()
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self._running = False
+        # The toy settings to go back to when the user leaves a CSV for a toy dataset.
+        self._last_toy = project.data.source if project.is_toy else ToySource()
+
+        self.training_note = QLabel("Stop training to change the data.")
+        self.training_note.setWordWrap(True)
+        self.training_note.setProperty("role", "muted")
+        self.training_note.setStyleSheet("font-style: italic;")
+        self.training_note.setVisible(False)
+
+        # --- the datasets, as pictures ---
+        self.thumbnails: dict[str, QToolButton] = {}
+        self._group = QButtonGroup(self)
+        grid = QGridLayout()
+        grid.setSpacing(2)
+        for i, (name, toy) in enumerate(TOY_DATASETS.items()):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setText(toy.label)
+            button.setIcon(QIcon(toy_thumbnail(name, THUMBNAIL_SIZE, self.devicePixelRatioF())))
+            button.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setStyleSheet(_THUMBNAIL_STYLE)
+            button.setToolTip(f"{toy.label} ({toy.task}): {toy.description}")
+            button.setAccessibleName(f"{toy.label} dataset")
+            button.clicked.connect(lambda _=False, n=name: self._on_dataset_clicked(n))
+            self._group.addButton(button)
+            self.thumbnails[name] = button
+            grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setToolTip(
+            "What the selected dataset looks like and what it asks of a network."
+        )
+
+        # --- its settings ---
+        self.noise = QSlider(Qt.Orientation.Horizontal)
+        self.noise.setRange(0, round(MAX_NOISE * 100))
+        self.noise.setSingleStep(1)
+        self.noise.setPageStep(5)
+        # Regenerate on release, not on every pixel of a drag; the number follows the drag.
+        self.noise.setTracking(False)
+        self.noise.setToolTip(
+            "How much randomness blurs the pattern, from 0 (clean) to 0.5 (as noisy as "
+            "TensorFlow Playground goes)."
+        )
+        self.noise.sliderMoved.connect(self._on_noise_moved)
+        self.noise.valueChanged.connect(self._on_noise_changed)
+        self.noise_value = QLabel()
+        self.noise_value.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.00") + 4)
+        self.noise_value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        self.samples = QSpinBox()
+        self.samples.setRange(MIN_SAMPLES, MAX_SAMPLES)
+        self.samples.setSingleStep(100)
+        self.samples.setGroupSeparatorShown(True)
+        self.samples.setKeyboardTracking(False)  # one edit when the number is typed, not per digit
+        self.samples.setToolTip("How many points to draw in all, before they are split.")
+        self.samples.valueChanged.connect(self._on_samples_changed)
+
+        self.train_share = QSlider(Qt.Orientation.Horizontal)
+        self.train_share.setRange(*TRAIN_PERCENT)
+        self.train_share.setSingleStep(5)
+        self.train_share.setPageStep(10)
+        self.train_share.setTracking(False)
+        self.train_share.setToolTip(
+            "How the points are shared between training (filled dots, the network learns from "
+            "them) and validation (rings, used only to check it)."
+        )
+        self.train_share.sliderMoved.connect(self._on_train_share_moved)
+        self.train_share.valueChanged.connect(self._on_train_share_changed)
+        self.ratio_value = QLabel()
+        self.ratio_value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.ratio_value.setMinimumWidth(self.fontMetrics().horizontalAdvance("95 / 5") + 4)
+        self.ratio_value.setToolTip("Percent of points for training / for validation.")
+
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setToolTip(
+            "Draw a fresh random sample of the same dataset (the next seed)."
+        )
+        self.regenerate.clicked.connect(self._on_regenerate_clicked)
+        self.seed_label = QLabel()
+        self.seed_label.setProperty("role", "muted")
+        self.seed_label.setToolTip(
+            "The random seed: the same seed always draws the same points and split."
+        )
+
+        self.summary = QLabel()
+        self.summary.setProperty("role", "muted")
+        self.summary.setWordWrap(True)
+        self.summary.setToolTip("How many points each set holds.")
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Noise", _row(self.noise, self.noise_value))
+        form.addRow("Samples", self.samples)
+        form.addRow("Train / val", _row(self.train_share, self.ratio_value))
+        regenerate_row = QHBoxLayout()
+        regenerate_row.addWidget(self.regenerate)
+        regenerate_row.addWidget(self.seed_label)
+        regenerate_row.addStretch(1)
+
+        toys = QGroupBox("Dataset")
+        toys_layout = QVBoxLayout(toys)
+        toys_layout.addLayout(grid)
+        toys_layout.addWidget(self.description)
+        toys_layout.addLayout(form)
+        toys_layout.addLayout(regenerate_row)
+        toys_layout.addWidget(self.summary)
+
+        # --- room for the user's own table (filled in by the CSV issue) ---
+        self.open_csv = QPushButton("Open CSV…")
+        self.open_csv.setToolTip(
+            "Train on a table of your own, read from a CSV file (File > Open CSV…)."
+        )
+        self.open_csv.clicked.connect(self.open_csv_requested)
+        self.csv_label = QLabel()
+        self.csv_label.setWordWrap(True)
+        own = QGroupBox("Your own data")
+        own_layout = QHBoxLayout(own)
+        own_layout.addWidget(self.csv_label, 1)
+        own_layout.addWidget(self.open_csv)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.training_note)
+        layout.addWidget(toys)
+        layout.addWidget(own)
+        layout.addStretch(1)
+
+        project.changed.connect(self._on_project_changed)
+        self._refresh()
+
+    # --- public -------------------------------------------------------------------------------
+
+    def set_training(self, running: bool) -> None:
+        """Disable every data control while training runs (the note says why); enable after."""
+        self._running = running
+        self.training_note.setVisible(running)
+        self._refresh()
+
+    # --- showing the project ------------------------------------------------------------------
+
+    def _on_project_changed(self, field: str) -> None:
+        if field == "data":
+            self._refresh()
+
+    def _refresh(self) -> None:
+        spec = self.project.data
+        source = spec.source
+        toy = isinstance(source, ToySource)
+        if toy:
+            self._last_toy = source
+        shown = source if toy else self._last_toy
+
+        # An exclusive group cannot have nothing checked; a CSV source checks no picture.
+        self._group.setExclusive(False)
+        for name, button in self.thumbnails.items():
+            with QSignalBlocker(button):
+                button.setChecked(toy and name == source.name)
+            button.setEnabled(not self._running)
+        self._group.setExclusive(True)
+
+        with QSignalBlocker(self.noise):
+            self.noise.setMaximum(max(round(MAX_NOISE * 100), round(shown.noise * 100)))
+            self.noise.setValue(round(shown.noise * 100))
+        self.noise_value.setText(f"{shown.noise:.2f}")
+        with QSignalBlocker(self.samples):
+            self.samples.setMaximum(max(MAX_SAMPLES, shown.samples))
+            self.samples.setValue(shown.samples)
+        train_percent = round(100 * (1 - spec.val_fraction))
+        with QSignalBlocker(self.train_share):
+            self.train_share.setValue(train_percent)
+        self._show_ratio(train_percent)
+        self.seed_label.setText(f"seed {shown.seed}")
+        for widget in (self.noise, self.samples, self.regenerate):
+            widget.setEnabled(toy and not self._running)
+        self.train_share.setEnabled(not self._running)
+        self.open_csv.setEnabled(not self._running)
+
+        if toy:
+            dataset = TOY_DATASETS[source.name]
+            self.description.setText(
+                f"<b>{dataset.label}</b> · {dataset.task}<br>{dataset.description}"
+            )
+            n_train, n_val, n_test = split_sizes(source.samples, spec)
+            test = f", {n_test:,} test" if n_test else ""
+            self.summary.setText(f"{n_train:,} training points, {n_val:,} validation{test}.")
+            self.csv_label.setText("Train on a table of yours.")
+        else:
+            self.description.setText(
+                "Using your own data; pick a picture to go back to a built-in dataset."
+            )
+            self.summary.setText("")
+            name = Path(source.path).name if isinstance(source, CsvSource) else ""
+            self.csv_label.setText(f"Using <b>{name}</b>.")
+
+    def _show_ratio(self, train_percent: int) -> None:
+        self.ratio_value.setText(f"{train_percent} / {100 - train_percent}")
+
+    # --- editing ------------------------------------------------------------------------------
+
+    def _edit_toy(self, source: ToySource, text: str, val_fraction: float | None = None) -> None:
+        spec = self.project.data
+        vf = spec.val_fraction if val_fraction is None else val_fraction
+        new = replace(toy_data_spec(source, vf), test_fraction=spec.test_fraction)
+        self.project.edit("data", new, text)
+
+    def _current_toy(self) -> ToySource:
+        source = self.project.data.source
+        return source if isinstance(source, ToySource) else self._last_toy
+
+    def _on_dataset_clicked(self, name: str) -> None:
+        self._edit_toy(replace(self._current_toy(), name=name), f"Use the {name} dataset")
+
+    def _on_noise_moved(self, value: int) -> None:
+        self.noise_value.setText(f"{value / 100:.2f}")
+
+    def _on_noise_changed(self, value: int) -> None:
+        noise = value / 100
+        # The text names the value so that separate changes stay separate undo steps.
+        self._edit_toy(replace(self._current_toy(), noise=noise), f"Set noise to {noise:.2f}")
+
+    def _on_samples_changed(self, value: int) -> None:
+        self._edit_toy(replace(self._current_toy(), samples=value), f"Use {value:,} samples")
+
+    def _on_train_share_moved(self, value: int) -> None:
+        self._show_ratio(value)
+
+    def _on_train_share_changed(self, value: int) -> None:
+        vf = round(1 - value / 100, 2)
+        text = f"Train on {value}%, validate on {100 - value}%"
+        spec = self.project.data
+        if isinstance(spec.source, ToySource):
+            self._edit_toy(spec.source, text, vf)
+        else:
+            self.project.edit("data", replace(spec, val_fraction=vf), text)
+
+    def _on_regenerate_clicked(self) -> None:
+        source = self._current_toy()
+        self._edit_toy(replace(source, seed=source.seed + 1), "Regenerate the data")
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        row.addWidget(w)
+    row.setStretch(0, 1)
+    return row

@@ -1,0 +1,116 @@
+"""The network builder's first and last cards: the input and output layers, set by the data."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.panels.layer_card import Card, muted_label, shape_text
+from core.losses import Head
+from core.spec import LayerShape
+
+MAX_NAMES_SHOWN = 6
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font: QFont = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class InputCard(Card):
+    """How many inputs the data gives the network, and their names."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = _title("Input")
+        self.summary = QLabel()
+        self.names = muted_label()
+        self.names.setWordWrap(True)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.summary)
+        body = QVBoxLayout(self)
+        body.setContentsMargins(10, 7, 10, 8)
+        body.setSpacing(3)
+        body.addLayout(header)
+        body.addWidget(self.names)
+        self.setToolTip(
+            "Set by the data: one input per feature column (categories count once each)."
+        )
+
+    def show_inputs(self, names: tuple[str, ...], n_inputs: int) -> None:
+        self.summary.setText(f"{n_inputs:,} value{'s' if n_inputs != 1 else ''}")
+        shown = ", ".join(names[:MAX_NAMES_SHOWN])
+        if len(names) > MAX_NAMES_SHOWN:
+            shown += f" and {len(names) - MAX_NAMES_SHOWN:,} more"
+        self.names.setText(shown or "no inputs yet: choose data on the left")
+        self.names.setToolTip("\n".join(names) if len(names) > MAX_NAMES_SHOWN else "")
+
+
+class OutputCard(Card):
+    """The output layer the task calls for; with two classes the user picks sigmoid or softmax."""
+
+    binary_output_changed = Signal(str)  # "sigmoid" or "softmax"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = _title("Output")
+        self.summary = QLabel()
+        self.description = muted_label()
+        self.description.setWordWrap(True)
+        self.binary_combo = QComboBox()
+        self.binary_combo.addItem("1 sigmoid unit", "sigmoid")
+        self.binary_combo.addItem("2 softmax units", "softmax")
+        self.binary_combo.setItemData(
+            0, "One unit gives the probability of the second class.", Qt.ItemDataRole.ToolTipRole
+        )
+        self.binary_combo.setItemData(
+            1,
+            "One unit per class; softmax turns them into probabilities that sum to 1.",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        self.binary_combo.setToolTip("How the network answers a question with two classes")
+        self.binary_combo.currentIndexChanged.connect(self._on_binary_output_changed)
+        self.binary_row = QWidget()
+        row = QHBoxLayout(self.binary_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Two classes as"))
+        row.addWidget(self.binary_combo)
+        row.addStretch(1)
+        self.shape_label = muted_label()
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.summary)
+        body = QVBoxLayout(self)
+        body.setContentsMargins(10, 7, 10, 8)
+        body.setSpacing(4)
+        body.addLayout(header)
+        body.addWidget(self.description)
+        body.addWidget(self.binary_row)
+        body.addWidget(self.shape_label)
+        self.setToolTip("Set by the data and the task; not removable.")
+
+    def show_head(
+        self, head: Head, n_classes: int, binary_output: str, shape: LayerShape | None
+    ) -> None:
+        self.summary.setText(f"{head.units} value{'s' if head.units != 1 else ''}")
+        self.description.setText(head.describe())
+        self.binary_row.setVisible(n_classes == 2)
+        i = self.binary_combo.findData(binary_output)
+        if i >= 0 and i != self.binary_combo.currentIndex():
+            blocked = self.binary_combo.blockSignals(True)
+            self.binary_combo.setCurrentIndex(i)
+            self.binary_combo.blockSignals(blocked)
+        self.shape_label.setText(shape_text(shape))
+
+    def set_editable(self, editable: bool) -> None:
+        self.binary_combo.setEnabled(editable)
+
+    def _on_binary_output_changed(self) -> None:
+        self.binary_output_changed.emit(self.binary_combo.currentData())

@@ -1,0 +1,1 @@
+"""Plots and diagrams drawn by the window."""

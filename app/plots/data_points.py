@@ -1,0 +1,68 @@
+"""The points a 2-D plot shows for the project's data: positions, targets and which set each is in.
+
+Computed with the engine's own `prepare_data`, so with the same DataSpec (and so the same seed)
+the split is exactly the one the training process uses. Needs no torch.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from core.data_spec import DataSpec
+from core.dataset import load_frame, prepare_data
+from core.errors import DataError, SpecError
+
+if TYPE_CHECKING:
+    from app.state import Project
+
+
+class DataPoints(NamedTuple):
+    """What `OutputView.set_points` takes; unpacks as (x, target, split, task, class_names)."""
+
+    x: np.ndarray  # float64 [n, 2], in the data's own units
+    target: np.ndarray  # classification: int64 class index [n]; regression: float64 [n]
+    split: np.ndarray  # str [n]: "train", "val" or "test"
+    task: str  # "classification" or "regression"
+    class_names: tuple[str, ...]  # in class-index order; empty for regression
+
+
+def axis_names(spec: DataSpec) -> tuple[str, str] | None:
+    """The two feature names of a 2-D spec, or None when the data is not two numeric features."""
+    features = spec.features
+    if len(features) != 2 or any(c.kind != "numeric" for c in features):
+        return None
+    return features[0].name, features[1].name
+
+
+def points_from_spec(spec: DataSpec, frame: pd.DataFrame | None = None) -> DataPoints | None:
+    """The points of `spec`'s data, or None when it is not 2-D or cannot be prepared."""
+    names = axis_names(spec)
+    if names is None:
+        return None
+    try:
+        if frame is None:
+            frame = load_frame(spec.source)
+        prepared = prepare_data(spec, frame)
+    except (DataError, SpecError, OSError, ValueError):
+        return None
+    parts = (("train", prepared.train), ("val", prepared.val), ("test", prepared.test))
+    rows = np.concatenate([part.rows for _, part in parts])
+    split = np.concatenate([np.full(len(part), name) for name, part in parts]).astype(str)
+    table = frame.iloc[rows]
+    x = table[list(names)].to_numpy(dtype=np.float64, na_value=np.nan)
+    if prepared.task == "classification":
+        target = np.concatenate([part.y for _, part in parts]).astype(np.int64)
+    else:
+        # The raw target, not the standardised one the trainer sees: the plot speaks target units.
+        target = table[spec.target.name].to_numpy(dtype=np.float64, na_value=np.nan)
+    # A missing feature is imputed for training but has no place on a scatter plot.
+    keep = np.isfinite(x).all(axis=1)
+    return DataPoints(x[keep], target[keep], split[keep], prepared.task, prepared.class_names)
+
+
+def points_from_project(project: Project) -> DataPoints | None:
+    """The points of the project's current data, or None when it is not 2-D."""
+    return points_from_spec(project.data)

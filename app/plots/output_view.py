@@ -1,0 +1,436 @@
+"""What the network outputs over the 2-D input plane, behind the data it learns from.
+
+A heatmap of the decision boundary (classification) or the regression surface, drawn by one
+persistent ImageItem that `set_surface` refills (it is called several times a second while
+training), behind the training points (filled) and validation points (rings); test points
+(crosses) stay hidden until "Show test data" is ticked. It follows `project.changed("data")`
+for the points itself; the window only feeds it surfaces.
+
+A surface is a [G, G] array over `extent` = (xmin, xmax, ymin, ymax), indexed [row, column] =
+[y, x] with row 0 at ymin, as `np.meshgrid(xs, ys)` lays it out; `grid_points` gives the centres
+of its cells in the same order. Values: binary classification p(class 1) in [0, 1]; multi-class
+class index + confidence in [0, n_classes) (see `colors.encode_class_probabilities`);
+regression the predicted value in target units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.plots import colors
+from app.plots.data_points import DataPoints, axis_names, points_from_project, points_from_spec
+from app.state import Project
+
+__all__ = ["DataPoints", "OutputView", "grid_points", "points_from_project", "points_from_spec"]
+
+SPLITS = ("train", "val", "test")
+SURFACE_MARGIN = 0.1  # the surface reaches this fraction of the shown box beyond each side
+
+
+def grid_points(extent: tuple[float, float, float, float], size: int) -> np.ndarray:
+    """float64 [size * size, 2]: cell centres of a size x size surface over `extent`.
+
+    Evaluate the model at these and `reshape(size, size)` the outputs for `set_surface`.
+    """
+    xmin, xmax, ymin, ymax = extent
+    xs = xmin + (np.arange(size) + 0.5) * (xmax - xmin) / size
+    ys = ymin + (np.arange(size) + 0.5) * (ymax - ymin) / size
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+Box = tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
+
+
+def _data_box(x: np.ndarray) -> tuple[Box, bool]:
+    """What the plot shows: the points' bounding box with a margin, and whether to lock aspect.
+
+    When both features have comparable spans the box is made square and both axes share one
+    scale, so circles look round; otherwise each axis gets its own scale.
+    """
+    finite = x[np.isfinite(x).all(axis=1)] if len(x) else x
+    if len(finite) == 0:
+        return (-6.0, 6.0, -6.0, 6.0), True
+    lo, hi = finite.min(axis=0), finite.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, np.maximum(np.abs(lo), 1.0))
+    mid = (lo + hi) / 2
+    square = span.max() / span.min() < 3
+    if square:
+        span = np.full(2, span.max())
+    half = span * 0.55  # 5% margin on each side
+    return (
+        float(mid[0] - half[0]),
+        float(mid[0] + half[0]),
+        float(mid[1] - half[1]),
+        float(mid[1] + half[1]),
+    ), bool(square)
+
+
+def _grow(box: Box, fraction: float) -> Box:
+    xmin, xmax, ymin, ymax = box
+    dx, dy = (xmax - xmin) * fraction, (ymax - ymin) * fraction
+    return (xmin - dx, xmax + dx, ymin - dy, ymax + dy)
+
+
+def _value_range(values: np.ndarray) -> tuple[float, float]:
+    """Colour range for regression values: symmetric about 0 when they straddle it."""
+    finite = values[np.isfinite(values)]
+    if len(finite) == 0:
+        return (-1.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    if lo < 0 < hi:
+        m = max(-lo, hi)
+        return (-m, m)
+    if lo == hi:
+        return (lo - 1.0, hi + 1.0)
+    return (lo, hi)
+
+
+def _pen(color: QColor, width: float) -> QPen:
+    # Symbols are drawn at unit size and scaled: a non-cosmetic pen would scale with them.
+    pen = QPen(color, width)
+    pen.setCosmetic(True)
+    return pen
+
+
+def _rgb(c: tuple[int, int, int] | np.ndarray, alpha: int = 255) -> QColor:
+    return QColor(int(c[0]), int(c[1]), int(c[2]), alpha)
+
+
+class _Square(QWidget):
+    """Keeps its one child square and centred, as TensorFlow Playground's output is."""
+
+    def __init__(self, child: QWidget) -> None:
+        super().__init__()
+        self.child = child
+        child.setParent(self)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 420)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(160, 160)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        side = min(self.width(), self.height())
+        self.child.setGeometry((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        super().resizeEvent(event)
+
+
+class OutputView(QWidget):
+    """Heatmap of the model's output behind the data points, with a legend and a test toggle."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self._points: DataPoints | None = None
+        self._axis_names = ("x1", "x2")
+        self._box, _ = _data_box(np.empty((0, 2)))
+        self._value_range = (-1.0, 1.0)
+        self._surface_key: tuple[str, tuple[str, ...]] | None = None
+
+        self.plot = pg.PlotWidget()
+        # A coarse surface scaled up smoothly reads as a boundary, not as a grid of cells.
+        self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.plot.setToolTip(
+            "The data (filled: training, rings: validation) on the network's output: "
+            "colour shows what it predicts at each point of the plane."
+        )
+        item = self.plot.getPlotItem()
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        item.showGrid(x=False, y=False)
+        self.viewbox = item.getViewBox()
+        self.viewbox.setMouseEnabled(False, False)
+        self.viewbox.enableAutoRange(enable=False)
+
+        # Created once; set_surface only refills it.
+        self.surface_item = pg.ImageItem(axisOrder="row-major")
+        self.surface_item.setZValue(-10)
+        self.surface_item.setVisible(False)
+        item.addItem(self.surface_item)
+
+        self.scatter: dict[str, pg.ScatterPlotItem] = {}
+        for z, split in enumerate(SPLITS):
+            scatter = pg.ScatterPlotItem(pxMode=True, symbol="x" if split == "test" else "o")
+            scatter.setZValue(z + 1)
+            item.addItem(scatter)
+            self.scatter[split] = scatter
+        self.scatter["test"].setVisible(False)
+
+        self.show_test = QCheckBox("Show test data")
+        self.show_test.setToolTip("Also draw the test points (crosses), which training never sees.")
+        self.show_test.toggled.connect(self._on_show_test_toggled)
+
+        # Row one: what the colours mean (classes, or a value scale); row two: the marks.
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)  # many classes wrap instead of widening the plot
+        self.legend.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.legend.setToolTip("The colour of each class, on the points and on the surface.")
+        self.gradient = QLabel()  # regression: the colour scale, as a small picture
+        self.gradient.setToolTip("The colour of a value: orange low, blue high.")
+        self.scale_low, self.scale_high = QLabel(), QLabel()
+        self.marks = QLabel()
+        self.marks.setTextFormat(Qt.TextFormat.RichText)
+        self.marks.setToolTip("Filled points train the network; rings only check it.")
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+
+        colours = QHBoxLayout()
+        colours.setContentsMargins(4, 0, 4, 0)
+        colours.addWidget(self.legend, 1)
+        for w in (self.scale_low, self.gradient, self.scale_high):
+            colours.addWidget(w)
+        colours.addStretch(0)  # takes the room only when the legend is hidden (regression)
+        marks = QHBoxLayout()
+        marks.setContentsMargins(4, 0, 4, 0)
+        marks.addWidget(self.marks)
+        marks.addStretch(1)
+        marks.addWidget(self.show_test)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self._frame = _Square(self.plot)
+        layout.addWidget(self._frame, 1)
+        layout.addWidget(self.message, 1)
+        layout.addLayout(colours)
+        layout.addLayout(marks)
+
+        self._apply_palette()
+        project.changed.connect(self._on_project_changed)
+        self._on_project_changed("data")
+
+    # --- public -------------------------------------------------------------------------------
+
+    def extent(self) -> Box:
+        """Where to evaluate the surface: (xmin, xmax, ymin, ymax) a little beyond what is shown.
+
+        The margin keeps the plot covered when the widget is not quite square; it is clipped.
+        """
+        return _grow(self._box, SURFACE_MARGIN)
+
+    def set_points(
+        self,
+        x: np.ndarray,
+        target: np.ndarray,
+        split: np.ndarray,
+        task: str,
+        class_names: tuple[str, ...],
+        axis_names: tuple[str, str] = ("x1", "x2"),
+    ) -> None:
+        """Show these points, coloured by class (or value), styled by the set they belong to."""
+        x = np.asarray(x, dtype=np.float64).reshape(-1, 2)
+        split = np.asarray(split).astype(str)
+        target = np.asarray(target)
+        self._points = DataPoints(x, target, split, task, tuple(class_names))
+        self._axis_names = axis_names
+        self._show_plot(True)
+        if task == "regression":
+            self._value_range = _value_range(target.astype(np.float64))
+        rgb = self._point_colors(target, task, len(class_names))
+
+        size = 7.0 if len(x) <= 1500 else 5.0 if len(x) <= 6000 else 3.5
+        # One pen and brush object per distinct colour: the scatter caches a rendered symbol per
+        # style object, so a fresh object per point would render every point's symbol anew.
+        palette, index = np.unique(rgb, axis=0, return_inverse=True)
+        index = index.reshape(-1)
+        fills = [QBrush(_rgb(c)) for c in palette]
+        rims = [_pen(_rgb(c).darker(150), 1.0) for c in palette]
+        rings = [_pen(_rgb(c).darker(125), 2.0) for c in palette]
+        cross_rim = _pen(QColor(40, 40, 40, 200), 0.8)
+        for name, scatter in self.scatter.items():
+            mask = split == name
+            ids = index[mask]
+            if name == "train":
+                # A darker rim of its own colour keeps a point visible on any background,
+                # including a neutral one (a regression value near the middle).
+                brushes = [fills[i] for i in ids]
+                pens = [rims[i] for i in ids]
+                scatter.setData(pos=x[mask], brush=brushes, pen=pens, size=size)
+            elif name == "val":
+                pens = [rings[i] for i in ids]
+                scatter.setData(
+                    pos=x[mask], brush=QBrush(Qt.BrushStyle.NoBrush), pen=pens, size=size
+                )
+            else:
+                brushes = [fills[i] for i in ids]
+                scatter.setData(pos=x[mask], brush=brushes, pen=cross_rim, size=size + 2)
+        n_test = int((split == "test").sum())
+        self.show_test.setEnabled(n_test > 0)
+        self.show_test.setToolTip(
+            "Also draw the test points (crosses), which training never sees."
+            if n_test
+            else "This data has no test set (its test share is 0)."
+        )
+
+        self._box, square = _data_box(x)
+        xmin, xmax, ymin, ymax = self._box
+        self.viewbox.setAspectLocked(square)
+        self.viewbox.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", axis_names[0])
+        item.setLabel("left", axis_names[1])
+        self._update_legend()
+
+    def set_surface(
+        self,
+        values: np.ndarray,
+        extent: tuple[float, float, float, float],
+        task: str,
+        class_names: tuple[str, ...],
+    ) -> None:
+        """Show the model's output over `extent` (see the module docstring for the layout)."""
+        values = np.asarray(values, dtype=np.float64)
+        n = len(class_names)
+        if task == "regression":
+            if self._points is None or self._points.task != "regression" or not len(self._points.x):
+                self._value_range = _value_range(values)
+            low, high = self._value_range
+            lut = colors.regression_lut(colors.SURFACE_STRENGTH)
+        elif n > 2:
+            low, high = 0.0, float(n)
+            lut = colors.multiclass_lut(n, colors.SURFACE_STRENGTH)
+        else:
+            low, high = 0.0, 1.0
+            lut = colors.binary_lut(colors.SURFACE_STRENGTH)
+        rgba = np.empty((*values.shape, 4), dtype=np.uint8)
+        rgba[..., :3] = colors.lookup(lut, values, low, high)
+        rgba[..., 3] = 255
+        self.surface_item.setImage(rgba, autoLevels=False, levels=(0, 255))
+        xmin, xmax, ymin, ymax = extent
+        self.surface_item.setRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+        self.surface_item.setVisible(True)
+        self._surface_key = (task, tuple(class_names))
+
+    def clear_surface(self) -> None:
+        """Hide the surface (before training, or after the model was reset)."""
+        self.surface_item.setVisible(False)
+        self._surface_key = None
+
+    @property
+    def has_surface(self) -> bool:
+        return self.surface_item.isVisible()
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _point_colors(self, target: np.ndarray, task: str, n_classes: int) -> np.ndarray:
+        if len(target) == 0:
+            return np.empty((0, 3), dtype=np.uint8)
+        if task == "regression":
+            low, high = self._value_range
+            return colors.lookup(
+                colors.regression_point_lut(), target.astype(np.float64), low, high
+            )
+        return colors.class_colors(max(n_classes, 1))[
+            np.clip(target.astype(np.intp), 0, None) % max(n_classes, 1)
+        ]
+
+    def _update_legend(self) -> None:
+        pts = self._points
+        regression = pts is not None and pts.task == "regression"
+        for w in (self.scale_low, self.gradient, self.scale_high):
+            w.setVisible(regression)
+        self.legend.setVisible(pts is not None and not regression)
+        if pts is None:
+            self.marks.clear()
+            return
+        if regression:
+            low, high = self._value_range
+            self.scale_low.setText(f"{low:.3g}")
+            self.scale_high.setText(f"{high:.3g}")
+            self.gradient.setPixmap(self._gradient_pixmap())
+            self.legend.clear()
+        else:
+            chips = []
+            for i, name in enumerate(pts.class_names):
+                c = _rgb(colors.class_color(i)).name()
+                chips.append(f"<span style='color:{c}; font-size:large'>●</span>&nbsp;{name}")
+            self.legend.setText("&nbsp;&nbsp; ".join(chips))
+        text = self.palette().color(QPalette.ColorRole.WindowText).name()
+        n_test = int((pts.split == "test").sum())
+        self.marks.setText(
+            f"<span style='color:{text}'>●</span>&nbsp;training&nbsp;&nbsp; "
+            f"<span style='color:{text}'>○</span>&nbsp;validation"
+            + ("&nbsp;&nbsp; ✕&nbsp;test" if self.scatter["test"].isVisible() and n_test else "")
+        )
+
+    def _gradient_pixmap(self) -> QPixmap:
+        lut = np.ascontiguousarray(colors.regression_lut())
+        strip = np.repeat(lut[None, :, :], 10, axis=0)
+        strip = np.ascontiguousarray(strip)
+        image = QImage(
+            strip.data,
+            strip.shape[1],
+            strip.shape[0],
+            strip.strides[0],
+            QImage.Format.Format_RGB888,
+        )
+        return QPixmap.fromImage(image.scaled(96, 10))
+
+    def _show_plot(self, visible: bool) -> None:
+        self._frame.setVisible(visible)
+        self.message.setVisible(not visible)
+
+    def _apply_palette(self) -> None:
+        pal = self.palette()
+        self.plot.setBackground(pal.color(QPalette.ColorRole.Base))
+        fg = pal.color(QPalette.ColorRole.WindowText)
+        item = self.plot.getPlotItem()
+        for name in ("bottom", "left"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(fg))
+            axis.setTextPen(pg.mkPen(fg))
+        if self._points is not None:
+            self._update_legend()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+        super().changeEvent(event)
+
+    def _on_project_changed(self, field: str) -> None:
+        if field != "data":
+            return
+        points = points_from_project(self.project)
+        if points is None:
+            self._points = None
+            for scatter in self.scatter.values():
+                scatter.setData(pos=np.empty((0, 2)))
+            self.clear_surface()
+            self._update_legend()
+            self.message.setText("The output plot shows data with two numeric features.")
+            self._show_plot(False)
+            return
+        self.set_points(*points, axis_names=axis_names(self.project.data) or ("x1", "x2"))
+        # The surface pictures the model, which a new sample of the same task does not change;
+        # one drawn for another task or other classes would be coloured wrongly.
+        if self._surface_key != (points.task, points.class_names):
+            self.clear_surface()
+
+    def _on_show_test_toggled(self, checked: bool) -> None:
+        self.scatter["test"].setVisible(checked)
+        self._update_legend()

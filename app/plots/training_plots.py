@@ -1,0 +1,110 @@
+"""The four live plots of a training run, redrawn together on one timer (at most 20 times a second).
+
+Incoming events only append to the plots' buffers and mark them dirty; the timer redraws. The
+timer runs while data keeps arriving and stops itself once a redraw found nothing new.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from app.plots.gradient_plot import GradientPlot
+from app.plots.learning_rate_plot import LearningRatePlot
+from app.plots.loss_plot import LossPlot
+from app.plots.metric_plot import MetricPlot
+from core.events import BatchesEnded, EpochEnded, HyperparameterChanged, TrainStarted
+
+REDRAW_INTERVAL_MS = 50  # 20 Hz: smooth to the eye; each redraw of the four plots costs ~5 ms
+
+LABELS = {"learning_rate": "lr", "weight_decay": "decay", "l1": "L1", "l2": "L2"}
+
+
+class TrainingPlots(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loss = LossPlot()
+        self.accuracy = MetricPlot()
+        self.gradients = GradientPlot()
+        self.learning_rate = LearningRatePlot()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(6)
+        grid.addWidget(self.loss, 0, 0)
+        grid.addWidget(self.accuracy, 0, 1)
+        grid.addWidget(self.gradients, 1, 0)
+        grid.addWidget(self.learning_rate, 1, 1)
+        for i in (0, 1):  # equal shares, whatever each plot's header holds
+            grid.setRowStretch(i, 1)
+            grid.setColumnStretch(i, 1)
+        for plot in self.plots[1:]:
+            plot.follow_x(self.loss)
+        self.redraws = (
+            0  # how often the timer found something to draw (tests and benchmarks read it)
+        )
+        self._dirty = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_INTERVAL_MS)
+        self._timer.timeout.connect(self._on_redraw_due)
+
+    @property
+    def plots(self) -> tuple[LossPlot, MetricPlot, GradientPlot, LearningRatePlot]:
+        return (self.loss, self.accuracy, self.gradients, self.learning_rate)
+
+    # --- events in ------------------------------------------------------------------------------
+
+    def begin(self, started: TrainStarted, base_learning_rate: float) -> None:
+        """A run started; a run from step 0 starts the plots afresh, a continued one adds to them."""
+        if started.step == 0:
+            self.clear()
+        self.accuracy.set_metric(started.metric)
+        self.gradients.set_layers(started.layer_names, started.layer_labels)
+        self.learning_rate.begin(base_learning_rate, started.step)
+        self._touch()
+
+    def add_batches(self, events: list[BatchesEnded]) -> None:
+        if events:
+            self.loss.add_batches(events)
+            self.gradients.add_batches(events)
+            self._touch()
+
+    def add_epochs(self, events: list[EpochEnded]) -> None:
+        if events:
+            self.loss.add_epochs(events)
+            self.accuracy.add_epochs(events)
+            self.learning_rate.add_epochs(events)
+            self._touch()
+
+    def mark_change(self, event: HyperparameterChanged) -> None:
+        """Draw a dashed line on every plot where a setting was changed while training ran."""
+        text = f"{LABELS.get(event.name, event.name)} {event.value:g}"
+        for plot in self.plots:
+            plot.add_marker(event.step, text)
+        if event.name == "learning_rate":
+            self.learning_rate.base_changed(event.step, event.value)
+        self._touch()
+
+    def clear(self) -> None:
+        for plot in self.plots:
+            plot.clear()
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def _touch(self) -> None:
+        self._dirty = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def _on_redraw_due(self) -> None:
+        if not self._dirty:
+            self._timer.stop()
+            return
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw now whatever changed."""
+        self._dirty = False
+        self.redraws += 1
+        for plot in self.plots:
+            plot.refresh()

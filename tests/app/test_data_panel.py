@@ -1,0 +1,176 @@
+"""The data panel: picking, shaping and regenerating the data, every step undoable."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.panels.data_panel import DataPanel
+from app.state import Project
+from core.data_spec import ColumnSpec, CsvSource, DataSpec
+from core.toy import TOY_DATASETS, make_toy
+
+
+@pytest.fixture
+def project() -> Project:
+    return Project()
+
+
+@pytest.fixture
+def panel(qtbot, project) -> DataPanel:
+    widget = DataPanel(project)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_opens_on_the_projects_dataset_with_its_picture_selected(panel, project):
+    assert project.data.source.name == "spiral"
+    checked = [name for name, b in panel.thumbnails.items() if b.isChecked()]
+    assert checked == ["spiral"]
+    assert set(panel.thumbnails) == set(TOY_DATASETS)
+    assert all(not b.icon().isNull() for b in panel.thumbnails.values())
+    assert "Spiral" in panel.description.text()
+    assert panel.noise_value.text() == "0.10"
+    assert panel.samples.value() == 500
+    assert panel.summary.text() == "400 training points, 100 validation."
+
+
+def test_clicking_a_thumbnail_switches_the_dataset_and_undo_switches_back(qtbot, panel, project):
+    qtbot.mouseClick(panel.thumbnails["circle"], Qt.MouseButton.LeftButton)
+    assert project.data.source.name == "circle"
+    assert panel.thumbnails["circle"].isChecked()
+    assert not panel.thumbnails["spiral"].isChecked()
+    assert "Circle" in panel.description.text()
+    # The other settings carry over to the new dataset.
+    assert (project.data.source.samples, project.data.source.noise) == (500, 0.1)
+
+    qtbot.mouseClick(panel.thumbnails["plane"], Qt.MouseButton.LeftButton)
+    assert project.data.task == "regression"
+    assert project.shape.task == "regression"
+
+    project.undo_stack.undo()
+    assert project.data.source.name == "circle"
+    project.undo_stack.undo()
+    assert project.data.source.name == "spiral"
+    assert panel.thumbnails["spiral"].isChecked()
+    assert "Spiral" in panel.description.text()
+
+
+def test_noise_steps_are_undoable_and_shown(qtbot, panel, project):
+    qtbot.keyClick(panel.noise, Qt.Key.Key_Right)
+    assert project.data.source.noise == pytest.approx(0.11)
+    assert panel.noise_value.text() == "0.11"
+    qtbot.keyClick(panel.noise, Qt.Key.Key_PageUp)
+    assert project.data.source.noise == pytest.approx(0.16)
+    # Two separate changes are two undo steps.
+    project.undo_stack.undo()
+    assert project.data.source.noise == pytest.approx(0.11)
+    project.undo_stack.undo()
+    assert project.data.source.noise == pytest.approx(0.10)
+    assert panel.noise.value() == 10
+    assert panel.noise_value.text() == "0.10"
+
+
+def test_noise_goes_to_the_playgrounds_limit(qtbot, panel, project):
+    qtbot.keyClick(panel.noise, Qt.Key.Key_End)
+    assert project.data.source.noise == pytest.approx(0.5)
+
+
+def test_sample_count_is_undoable_and_updates_the_summary(qtbot, panel, project):
+    panel.samples.lineEdit().selectAll()
+    qtbot.keyClicks(panel.samples.lineEdit(), "800")
+    qtbot.keyClick(panel.samples.lineEdit(), Qt.Key.Key_Return)
+    assert project.data.source.samples == 800
+    assert panel.summary.text() == "640 training points, 160 validation."
+    project.undo_stack.undo()
+    assert project.data.source.samples == 500
+    assert panel.samples.value() == 500
+    assert panel.summary.text() == "400 training points, 100 validation."
+
+
+def test_train_validation_share_is_undoable(qtbot, panel, project):
+    qtbot.keyClick(panel.train_share, Qt.Key.Key_Right)
+    assert project.data.val_fraction == pytest.approx(0.15)
+    assert panel.ratio_value.text() == "85 / 15"
+    assert panel.summary.text() == "425 training points, 75 validation."
+    project.undo_stack.undo()
+    assert project.data.val_fraction == pytest.approx(0.2)
+    assert panel.ratio_value.text() == "80 / 20"
+
+
+def test_regenerate_draws_new_points_and_undo_brings_the_old_ones_back(qtbot, panel, project):
+    before = make_toy(project.data.source)
+    qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
+    assert project.data.source.seed == 1
+    assert project.data.seed == 1  # the split follows the new seed too
+    assert panel.seed_label.text() == "seed 1"
+    assert not make_toy(project.data.source).equals(before)
+    project.undo_stack.undo()
+    assert project.data.source.seed == 0
+    assert make_toy(project.data.source).equals(before)
+
+
+def test_while_training_the_data_cannot_change(qtbot, panel, project):
+    panel.set_training(True)
+    assert panel.training_note.isVisible()
+    controls = [*panel.thumbnails.values(), panel.noise, panel.samples, panel.train_share]
+    assert not any(w.isEnabled() for w in [*controls, panel.regenerate, panel.open_csv])
+    qtbot.mouseClick(panel.thumbnails["circle"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
+    assert project.data.source.name == "spiral"
+    assert project.data.source.seed == 0
+
+    panel.set_training(False)
+    assert not panel.training_note.isVisible()
+    assert all(w.isEnabled() for w in [*controls, panel.regenerate, panel.open_csv])
+    qtbot.mouseClick(panel.thumbnails["circle"], Qt.MouseButton.LeftButton)
+    assert project.data.source.name == "circle"
+
+
+def test_open_csv_button_asks_the_window_to_open_a_file(qtbot, panel):
+    with qtbot.waitSignal(panel.open_csv_requested, timeout=1000):
+        qtbot.mouseClick(panel.open_csv, Qt.MouseButton.LeftButton)
+
+
+def test_with_a_csv_no_picture_is_selected_and_one_click_goes_back(qtbot, panel, project):
+    csv = DataSpec(
+        source=CsvSource("/somewhere/iris.csv"),
+        columns=(
+            ColumnSpec("sepal_length"),
+            ColumnSpec("species", "target", "categorical", "none", "most_frequent"),
+        ),
+    )
+    project.edit("data", csv, "Open iris.csv")
+    assert not any(b.isChecked() for b in panel.thumbnails.values())
+    assert not panel.noise.isEnabled() and not panel.regenerate.isEnabled()
+    assert "iris.csv" in panel.csv_label.text()
+    qtbot.keyClick(panel.train_share, Qt.Key.Key_Left)  # the split applies to a CSV too
+    assert project.data.val_fraction == pytest.approx(0.25)
+    assert isinstance(project.data.source, CsvSource)
+
+    qtbot.mouseClick(panel.thumbnails["xor"], Qt.MouseButton.LeftButton)
+    assert project.data.source.name == "xor"
+    assert panel.thumbnails["xor"].isChecked()
+    assert panel.noise.isEnabled()
+
+
+def test_every_control_explains_itself(panel):
+    widgets = [
+        *panel.thumbnails.values(),
+        panel.noise,
+        panel.samples,
+        panel.train_share,
+        panel.regenerate,
+        panel.open_csv,
+    ]
+    assert all(w.toolTip() for w in widgets)
+
+
+def test_thumbnails_are_drawn_once_and_reused(panel):
+    from app.plots.toy_thumbnails import toy_thumbnail
+
+    first = toy_thumbnail("spiral", 60)
+    assert toy_thumbnail("spiral", 60) is first
+    assert first.width() == first.height() == 60

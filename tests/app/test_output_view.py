@@ -1,0 +1,226 @@
+"""The output plot: data points by class and set, and the model's surface behind them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
+
+from app.plots import colors
+from app.plots.output_view import OutputView, grid_points, points_from_project
+from app.state import Project
+from core.data_spec import ToySource
+from core.dataset import prepare_data
+from core.toy import make_toy
+
+G = 40
+
+
+@pytest.fixture
+def project() -> Project:
+    return Project()
+
+
+@pytest.fixture
+def view(qtbot, project) -> OutputView:
+    widget = OutputView(project)
+    qtbot.addWidget(widget)
+    widget.resize(420, 460)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def pixel(view: OutputView, x: float, y: float) -> QColor:
+    """The colour the user sees at data coordinates (x, y)."""
+    image = view.plot.grab().toImage()  # paints, which also settles the view's transform
+    where = view.plot.mapFromScene(view.viewbox.mapViewToScene(QPointF(x, y)))
+    return image.pixelColor(where)
+
+
+def is_blue(c: QColor) -> bool:
+    return c.blue() > c.red() + 60
+
+
+def is_orange(c: QColor) -> bool:
+    return c.red() > c.blue() + 60
+
+
+def is_pale(c: QColor) -> bool:
+    return min(c.red(), c.green(), c.blue()) > 200
+
+
+def few_points(view: OutputView, split=("train", "train", "test")) -> None:
+    x = np.array([[-5.0, -5.0], [5.0, 5.0], [5.0, -5.0]])
+    view.set_points(x, np.array([0, 1, 1]), np.array(split), "classification", ("blue", "orange"))
+
+
+def test_opens_with_the_projects_points_and_no_surface(view, project):
+    prepared = prepare_data(project.data)
+    assert len(view.scatter["train"].data) == len(prepared.train) == 400
+    assert len(view.scatter["val"].data) == len(prepared.val) == 100
+    assert not view.has_surface
+    text = view.legend.text()
+    assert "blue" in text and "orange" in text
+    axes = view.plot.getPlotItem()
+    assert axes.getAxis("bottom").labelText == "x1"
+    assert axes.getAxis("left").labelText == "x2"
+
+
+def test_points_are_drawn_in_their_class_colour(view):
+    few_points(view)
+    assert is_blue(pixel(view, -5, -5))
+    assert is_orange(pixel(view, 5, 5))
+
+
+def test_test_points_appear_only_when_asked(qtbot, view):
+    few_points(view)
+    assert view.show_test.isEnabled()
+    assert not view.show_test.isChecked()
+    assert is_pale(pixel(view, 5, -5))  # nothing drawn there yet
+    view.show_test.click()
+    assert is_orange(pixel(view, 5, -5))
+    view.show_test.click()
+    assert is_pale(pixel(view, 5, -5))
+
+
+def test_the_toggle_is_off_when_the_data_has_no_test_set(view):
+    assert not view.show_test.isEnabled()  # the toy data's test share is 0
+
+
+def test_points_follow_the_project(view, project):
+    project.set_toy(ToySource("circle", 300, 0.0, 4))
+    assert len(view.scatter["train"].data) + len(view.scatter["val"].data) == 300
+    project.undo_stack.undo()
+    assert len(view.scatter["train"].data) + len(view.scatter["val"].data) == 500
+
+
+def test_points_come_from_the_same_split_as_training(project):
+    points = points_from_project(project)
+    frame = make_toy(project.data.source)
+    prepared = prepare_data(project.data)
+    train = points.split == "train"
+    np.testing.assert_array_equal(
+        points.x[train], frame[["x1", "x2"]].to_numpy()[prepared.train.rows]
+    )
+    np.testing.assert_array_equal(points.target[train], prepared.train.y)
+    assert points.class_names == ("blue", "orange")
+    assert points.task == "classification"
+
+
+def test_surface_is_refilled_in_place(view):
+    few_points(view, split=("train", "train", "train"))
+    items_before = list(view.viewbox.addedItems)
+    item = view.surface_item
+    extent = view.extent()
+    view.set_surface(np.zeros((G, G)), extent, "classification", ("blue", "orange"))
+    first = item.image.copy()
+    for p in (0.25, 0.5, 1.0):
+        view.set_surface(np.full((G, G), p), extent, "classification", ("blue", "orange"))
+    assert view.surface_item is item
+    assert list(view.viewbox.addedItems) == items_before
+    assert not np.array_equal(item.image, first)
+    assert view.has_surface
+
+
+def test_heatmap_colours_show_the_probability_of_each_class(view):
+    few_points(view, split=("train", "train", "train"))
+    extent = view.extent()
+    # p(orange) rises from 0 on the left to 1 on the right.
+    xy = grid_points(extent, G)
+    p = np.clip((xy[:, 0] + 2.5) / 5, 0, 1).reshape(G, G)
+    view.set_surface(p, extent, "classification", ("blue", "orange"))
+    assert is_blue(pixel(view, -4, 0))
+    assert is_pale(pixel(view, 0, 0))  # 50/50: undecided, near white
+    assert is_orange(pixel(view, 4, 0))
+    # The points stay visible on top, and the surface is lighter than them.
+    point = pixel(view, -5, -5)
+    background = pixel(view, -4, 0)
+    assert is_blue(point) and point.lightness() < background.lightness()
+
+    view.clear_surface()
+    assert not view.has_surface
+    assert not is_blue(pixel(view, -4, 0))
+
+
+def test_surface_rows_run_bottom_to_top(view):
+    few_points(view, split=("train", "train", "train"))
+    extent = view.extent()
+    xy = grid_points(extent, G)
+    view.set_surface(
+        (xy[:, 1] > 0).astype(float).reshape(G, G), extent, "classification", ("blue", "orange")
+    )
+    assert is_orange(pixel(view, 0, 4))
+    assert is_blue(pixel(view, 0, -4))
+
+
+def test_regression_colours_values_and_shows_a_scale(view, project):
+    project.set_toy(ToySource("plane", 400, 0.0, 0))
+    assert view.gradient.isVisible() and not view.legend.isVisible()
+    assert "blue" not in view.legend.text()
+    # The points go from orange (low) to blue (high) along the diagonal.
+    train = view.scatter["train"].data
+    xy = np.column_stack([train["x"], train["y"]])
+    low, high = xy.sum(axis=1).argmin(), xy.sum(axis=1).argmax()
+    assert is_orange(train["brush"][low].color())
+    assert is_blue(train["brush"][high].color())
+
+    extent = view.extent()
+    g = grid_points(extent, G)
+    view.set_surface(((g[:, 0] + g[:, 1]) / 10).reshape(G, G), extent, "regression", ())
+    assert view.has_surface
+    assert is_orange(pixel(view, -5, -5))
+    assert is_blue(pixel(view, 5, 5))
+    assert is_pale(pixel(view, -5, 5))
+
+
+def test_multiclass_surface_shows_each_class_in_its_own_hue(view):
+    names = ("a", "b", "c")
+    x = np.array([[-4.0, -4.0], [4.0, 4.0], [4.0, -4.0]])
+    view.set_points(x, np.array([0, 1, 2]), np.array(["train"] * 3), "classification", names)
+    assert all(name in view.legend.text() for name in names)
+    extent = view.extent()
+    g = grid_points(extent, G)
+    probs = np.zeros((G * G, 3))
+    probs[:, 2] = 0.1
+    probs[:, 0] = np.where(g[:, 0] < 0, 0.85, 0.05)
+    probs[:, 1] = 0.9 - probs[:, 0]
+    values = colors.encode_class_probabilities(probs).reshape(G, G)
+    view.set_surface(values, extent, "classification", names)
+    assert is_blue(pixel(view, -2, 2))
+    assert is_orange(pixel(view, 2, 2))
+    # Class c is green, nowhere predicted, but its point is.
+    third = pixel(view, 4, -4)
+    assert third.green() > third.red() and third.green() > third.blue()
+
+
+def test_a_new_dataset_keeps_the_surface_only_when_it_still_applies(view, project):
+    extent = view.extent()
+    view.set_surface(np.full((G, G), 0.9), extent, "classification", ("blue", "orange"))
+    project.set_toy(ToySource("circle", 500, 0.1, 0))
+    assert view.has_surface  # same task and classes: the model's picture is still true
+    project.set_toy(ToySource("plane", 500, 0.1, 0))
+    assert not view.has_surface  # a classifier's surface means nothing on a regression task
+
+
+def test_data_that_is_not_two_dimensional_shows_a_message(view, project):
+    from core.data_spec import ColumnSpec, CsvSource, DataSpec
+
+    spec = DataSpec(
+        source=CsvSource("/nowhere/wide.csv"),
+        columns=(ColumnSpec("a"), ColumnSpec("b"), ColumnSpec("c"), ColumnSpec("y", "target")),
+        task="regression",
+    )
+    project.edit("data", spec, "Open wide.csv")
+    assert view.message.isVisible()
+    assert not view.plot.isVisible()
+    project.undo_stack.undo()
+    assert view.plot.isVisible()
+    assert not view.message.isVisible()
+
+
+def test_show_test_checkbox_is_a_real_checkbox(qtbot, view):
+    few_points(view)
+    qtbot.mouseClick(view.show_test, Qt.MouseButton.LeftButton)
+    assert view.scatter["test"].isVisible()
