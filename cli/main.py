@@ -372,11 +372,14 @@ def _evaluate(ns: argparse.Namespace) -> int:
     from core.modelfile import load_model
     from core.predict import evaluate_frame
 
-    report = evaluate_frame(load_model(ns.model), frame)
+    tm = load_model(ns.model)
+    report = evaluate_frame(tm, frame)
     if ns.json:
         print(json.dumps(report))
         return 0
-    print(f"{report['n']:,} rows, loss {report['loss']:.4g}")
+    # The loss is what training minimised: for regression, on the standardised target.
+    scale = " (on the standardised target)" if report["task"] == "regression" else ""
+    print(f"{report['n']:,} rows, {tm.loss} loss {report['loss']:.4g}{scale}")
     if report["task"] == "classification":
         print(f"accuracy {report['accuracy']:.4f}, macro F1 {report['macro_f1']:.4f}")
         labels = report["labels"]
