@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QMainWindow,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.csv_import import CsvImport, dropped_csv
+from app.file_actions import FileActions
 from app.icons import icon
 from app.panels.controls_panel import ControlsPanel
 from app.panels.data_panel import DataPanel
+from app.panels.evaluation_panel import EvaluationPanel
 from app.panels.network_panel import NetworkPanel
+from app.panels.predict_panel import PredictPanel
 from app.panels.training_panel import TrainingPanel
 from app.plots.network_diagram import NetworkDiagram
 from app.plots.output_view import OutputView
@@ -53,6 +58,11 @@ class MainWindow(QMainWindow):
         self.plots = TrainingPlots()
         self.output_view = OutputView(self.project)
         self.training_panel = TrainingPanel(self.project)
+        self.evaluation_panel = EvaluationPanel(self.worker)
+        self.predict_panel = PredictPanel(self.worker)
+        self.csv_import = CsvImport(self.project, self)
+        self.files = FileActions(self)  # File > New, Open, Save, Export; autosave and recovery
+        self.setAcceptDrops(True)  # a CSV file dropped on the window opens the import dialog
         self._build_layout()
         self._build_menus()
         self._build_status_bar()
@@ -70,7 +80,16 @@ class MainWindow(QMainWindow):
 
         self.centre_split = QSplitter(Qt.Orientation.Vertical)
         self.centre_split.addWidget(self.network_split)
-        self.centre_split.addWidget(_padded(self.plots))
+        # The live plots share their place with how good the model is and what it predicts.
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(_padded(self.plots), "Training")
+        self.tabs.addTab(self.evaluation_panel, "Evaluation")
+        self.tabs.addTab(self.predict_panel, "Predict")
+        self.tabs.setTabToolTip(0, "Loss, accuracy, gradients and learning rate as training runs.")
+        self.tabs.setTabToolTip(1, "How good the model is on the validation and test rows.")
+        self.tabs.setTabToolTip(2, "Predict new rows: a CSV file, or one row typed in.")
+        self.centre_split.addWidget(self.tabs)
         self.centre_split.setStretchFactor(0, 1)
         self.centre_split.setStretchFactor(1, 1)
 
@@ -115,6 +134,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.files.banner)
         layout.addWidget(self.controls)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -133,6 +153,11 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu = self.menuBar().addMenu("&File")
+        self.files.add_to(file_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.csv_import.open_action)
+        file_menu.addMenu(self.csv_import.recent_menu)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -165,6 +190,11 @@ class MainWindow(QMainWindow):
         w.hyperparameter_changed.connect(self._on_hyperparameter_changed)
         w.finished.connect(c.on_finished)
         w.snapshot_received.connect(self._on_snapshot_received)
+        self.output_view.plane_requested.connect(w.set_plane)
+        self.data_panel.open_csv_requested.connect(self.csv_import.choose_file)
+        self.data_panel.csv_settings_requested.connect(self.csv_import.reopen)
+        self.csv_import.message_changed.connect(self._on_message_changed)
+        self.files.message_changed.connect(self._on_message_changed)
 
     # --- life cycle -----------------------------------------------------------------------------
 
@@ -173,9 +203,25 @@ class MainWindow(QMainWindow):
         self.worker.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.may_close():  # Cancel, or saving first (it closes once saved)
+            event.ignore()
+            return
+        self.files.close()
         # Stops a running training and waits for the child process (terminating it if it hangs).
         self.worker.close()
+        self.predict_panel.wait_for_threads()
+        self.csv_import.close()
         super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_csv(event.mimeData()) and not self.session.is_active:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = dropped_csv(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.csv_import.open(path)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -191,6 +237,7 @@ class MainWindow(QMainWindow):
         self.data_panel.set_training(active)
         self.network_panel.set_training(active)
         self.training_panel.set_training(active)
+        self.csv_import.set_training(active)
 
     @Slot(str, bool)
     def _on_message_changed(self, text: str, error: bool) -> None:
@@ -209,6 +256,7 @@ class MainWindow(QMainWindow):
         self.controls.clear()
         self.diagram.clear_weights()
         self.output_view.clear_surface()
+        self.output_view.show_plane(info.plane_features)
         self.device_label.setText(f"Device: {info.device_name}")
 
     @Slot(object)
@@ -226,21 +274,24 @@ class MainWindow(QMainWindow):
         info = self.session.info
         if info is None:
             return
-        if snapshot.output is not None and info.extent is not None:
+        # The plane the snapshot was drawn over; one the user has just changed away from is old.
+        extent = snapshot.extent or info.extent
+        current = snapshot.features is None or snapshot.features == self.output_view.plane_features
+        if snapshot.output is not None and extent is not None and current:
             values = snapshot.output
             if snapshot.kind == "class" and snapshot.confidence is not None:
                 n = max(2, len(info.class_names))
                 sure = np.clip((snapshot.confidence - 1.0 / n) / (1.0 - 1.0 / n), 0.0, 0.999)
                 values = snapshot.output + sure
-            self.output_view.set_surface(values, info.extent, info.task, info.class_names)
+            self.output_view.set_surface(values, extent, info.task, info.class_names)
         if snapshot.weights:
             biases = [
                 b if b is not None else np.zeros(len(w), dtype=np.float32)
                 for w, b in zip(snapshot.weights, snapshot.biases, strict=True)
             ]
             self.diagram.set_weights(list(snapshot.weights), biases)
-        if snapshot.units and info.extent is not None:
-            self.diagram.set_node_maps(list(snapshot.units), info.extent)
+        if snapshot.units and extent is not None:
+            self.diagram.set_node_maps(list(snapshot.units), extent)
 
 
 def _titled(title: str, widget: QWidget) -> QWidget:

@@ -27,6 +27,7 @@ class DataShape:
     task: str
     class_names: tuple[str, ...]
     input_names: tuple[str, ...]
+    n_rows: int = 0  # rows in the table (a CSV's; 0 when not known)
 
 
 def toy_data_spec(source: ToySource, val_fraction: float = 0.2) -> DataSpec:
@@ -66,6 +67,11 @@ DEFAULT_NETWORK = NetworkSpec(
 )
 DEFAULT_CONFIG = TrainConfig(learning_rate=0.01, batch_size=16, epochs=200, optimizer="adam")
 DEFAULT_TOY = ToySource(name="spiral", samples=500, noise=0.1, seed=0)
+
+
+def _shape_key(spec: DataSpec) -> tuple[object, ...]:
+    # The split and seed change which rows train, rarely the inputs or classes: they keep a shape.
+    return (spec.source, spec.columns, spec.task)
 
 
 class _Edit(QUndoCommand):
@@ -111,6 +117,8 @@ class Project(QObject):
         self.shape: DataShape = toy_data_shape(DEFAULT_TOY)
         self.network: NetworkSpec = DEFAULT_NETWORK
         self.config: TrainConfig = DEFAULT_CONFIG
+        # The shape of each CSV choice seen, so that undo and redo bring the right one back.
+        self._csv_shapes: dict[tuple[object, ...], DataShape] = {}
 
     # --- editing ------------------------------------------------------------------------------
 
@@ -138,16 +146,39 @@ class Project(QObject):
         vf = self.data.val_fraction if val_fraction is None else val_fraction
         self.edit("data", toy_data_spec(source, vf), f"Use the {source.name} dataset")
 
+    def replace_design(
+        self,
+        data: DataSpec,
+        network: NetworkSpec,
+        config: TrainConfig,
+        shape: DataShape | None = None,
+    ) -> None:
+        """Show another design as a whole (a project opened, File > New). Not undoable: the
+        undo history starts over, clean. `shape` is a CSV's, when known."""
+        if shape is not None:
+            self._csv_shapes[_shape_key(data)] = shape
+        self.undo_stack.clear()
+        for field, value in (("data", data), ("network", network), ("config", config)):
+            self._set(field, value)
+
     def _set(self, field: str, value: Any) -> None:
         setattr(self, field, value)
         if field == "data" and isinstance(value.source, ToySource):
             self.shape = toy_data_shape(value.source)
+        elif field == "data":
+            self.shape = self._csv_shapes.get(_shape_key(value), self.shape)
         self.changed.emit(field)
 
-    def set_data_shape(self, shape: DataShape) -> None:
-        """Called once a CSV's preprocessing is known (its one-hot widths, classes)."""
-        self.shape = shape
-        self.changed.emit("data")
+    def set_data_shape(self, shape: DataShape, spec: DataSpec | None = None) -> None:
+        """Called once a CSV's preprocessing is known (its one-hot widths, classes).
+
+        With `spec`, the shape is remembered for that data (call it before `edit("data", spec)`
+        so the edit shows the right shape at once); otherwise it is the current data's.
+        """
+        self._csv_shapes[_shape_key(self.data if spec is None else spec)] = shape
+        if spec is None or spec == self.data:
+            self.shape = shape
+            self.changed.emit("data")
 
     # --- derived ------------------------------------------------------------------------------
 

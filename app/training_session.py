@@ -32,6 +32,9 @@ COMMAND_WORDS = {
     "set": "change the setting",
     "reset_weights": "reset the weights",
     "save_model": "save the model",
+    "save_project": "save the project",
+    "load_project": "open the project",
+    "export": "export the model",
 }
 
 
@@ -90,6 +93,28 @@ class TrainingSession(QObject):
     def is_active(self) -> bool:
         """A run is going on (running or paused): the design is locked."""
         return self.state in (RUNNING, PAUSED)
+
+    @property
+    def model_fits_design(self) -> bool:
+        """The engine's model was built for the data and network the window shows now (the
+        training settings may have changed since: a trained model keeps its own)."""
+        key = self._configured_key
+        return key is not None and key[:2] == design_key(self.project)[:2]
+
+    def adopt_opened(self, finished: bool) -> None:
+        """The engine built the model of a project just opened (with its saved weights): train
+        on from it, or, when its run had finished, start afresh as after any finished run."""
+        self._configured_key = design_key(self.project)
+        self._live = live_values(self.project.config)
+        self.last_outcome = "finished" if finished else None
+        self._set_state(FINISHED if finished else IDLE)
+
+    def forget_model(self) -> None:
+        """The model belongs to a design that is gone (File > New): build a fresh one."""
+        self._configured_key = None
+        self.last_outcome = None
+        self._set_state(IDLE)
+        self._preview.start()
 
     # --- the user's commands ----------------------------------------------------------------------
 

@@ -79,6 +79,13 @@ class TrainingWorker(QObject):
     finished = Signal(object)  # TrainEnded (finished, stopped or failed)
     snapshot_received = Signal(object)  # core.remote.Snapshot
     saved = Signal(str)  # path of a saved model file
+    project_saved = Signal(object)  # core.remote.ProjectSaved
+    project_opened = Signal(object)  # core.remote.ProjectOpened
+    exported = Signal(object)  # core.remote.Exported
+    evaluated = Signal(object)  # core.remote.Evaluation
+    evaluation_failed = Signal(str)  # message for the user
+    predicted = Signal(object)  # core.remote.Predicted
+    prediction_failed = Signal(str, str)  # (the request, message for the user)
     failed = Signal(str, str)  # (message for the user, the command that failed)
     process_died = Signal(str)  # message for the user; a new process is being started
 
@@ -186,6 +193,42 @@ class TrainingWorker(QObject):
     def save_model(self, path: str) -> None:
         self._command("save_model", path)
 
+    def save_project(
+        self,
+        path: str,
+        data: DataSpec | None,
+        network: NetworkSpec,
+        config: TrainConfig,
+        extras: dict[str, object],
+        with_model: bool,
+    ) -> None:
+        """Answered by `project_saved`, or `failed(..., "save_project")`."""
+        self._command("save_project", path, data, network, config, extras, with_model)
+
+    def load_project(self, path: str, csv_path: str | None = None) -> None:
+        """Answered by `project_opened`, or `failed(..., "load_project")`."""
+        self._command("load_project", path, csv_path)
+
+    def export(self, format: str, path: str) -> None:
+        """Answered by `exported`, or `failed(..., "export")`."""
+        self._command("export", format, path)
+
+    def evaluate(self) -> None:
+        self._command("evaluate")
+
+    def predict(self, rows: object, request: str) -> None:
+        """Predict a table (or a CSV's path); answered by `predicted` or `prediction_failed`."""
+        if self._remote is None or self.closed:
+            self.prediction_failed.emit(request, "the training engine is not running")
+            return
+        try:
+            self._remote.predict(rows, request)
+        except Exception as exc:  # a dead pipe: say so, never raise
+            self.prediction_failed.emit(request, str(exc) or type(exc).__name__)
+
+    def set_plane(self, feature_x: str, feature_y: str) -> None:
+        self._command("set_plane", feature_x, feature_y)
+
     def _command(self, name: str, *args: object) -> None:
         if self._remote is None or self.closed:
             self.failed.emit("the training engine is not running", name)
@@ -226,6 +269,20 @@ class TrainingWorker(QObject):
             self.ready.emit(message.devices)
         elif isinstance(message, remote.Saved):
             self.saved.emit(message.path)
+        elif isinstance(message, remote.ProjectSaved):
+            self.project_saved.emit(message)
+        elif isinstance(message, remote.ProjectOpened):
+            self.project_opened.emit(message)
+        elif isinstance(message, remote.Exported):
+            self.exported.emit(message)
+        elif isinstance(message, remote.Evaluation):
+            self.evaluated.emit(message)
+        elif isinstance(message, remote.Predicted):
+            self.predicted.emit(message)
+        elif isinstance(message, remote.Error) and message.command == "predict":
+            self.prediction_failed.emit(message.request, message.message)
+        elif isinstance(message, remote.Error) and message.command == "evaluate":
+            self.evaluation_failed.emit(message.message)
         elif isinstance(message, remote.Error):
             if message.command == "train":
                 self.busy = False

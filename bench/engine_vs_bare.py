@@ -4,7 +4,12 @@ Same model (built from the same spec and seed), data, optimizer, batch size, dev
 count. Runs are interleaved (bare, engine, bare, engine, ...) so machine drift cancels; the ratio
 printed is the median of the per-round ratios of steps per second.
 
-    python bench/engine_vs_bare.py [--rows default|issue2|all] [--device cpu|cuda] [--rounds 5]
+    python bench/engine_vs_bare.py [--rows issue2|all|gpu] [--device cpu|cuda] [--rounds 5]
+                                   [--table-rows 1000000]
+
+`--rows gpu --device cuda` is the GPU check of issue 6 in one go: the large network on 100,000
+and 1,000,000 rows and the 20-[64,64] network on 1,000,000 rows (target >= 0.9 there).
+`--table-rows N` makes every row's table N rows long.
 """
 
 from __future__ import annotations
@@ -14,11 +19,17 @@ import json
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import result
 
 from core.columns import auto_data_spec
 from core.data_spec import CsvSource
@@ -56,6 +67,11 @@ CASES = {
         Case("20-[64,64]-relu-10 b256", 20, (64, 64), "relu", 10, 100_000, 256),
         Case("20-[64,64]-relu-10 b1024", 20, (64, 64), "relu", 10, 100_000, 1024),
         Case("100-[512x3]-relu-10 b256", 100, (512, 512, 512), "relu", 10, 100_000, 256),
+    ],
+    "gpu": [
+        Case("100-[512x3]-relu-10 b256", 100, (512, 512, 512), "relu", 10, 100_000, 256, 0.9),
+        Case("100-[512x3]-relu-10 b256 1M", 100, (512, 512, 512), "relu", 10, 10**6, 256, 0.9),
+        Case("20-[64,64]-relu-10 b1024 1M", 20, (64, 64), "relu", 10, 10**6, 1024, 0.9),
     ],
 }
 
@@ -168,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--seconds", type=float, default=1.5, help="length of one run")
     p.add_argument("--json", action="store_true", help="print one JSON line per row")
+    p.add_argument("--table-rows", type=int, default=0, help="rows of every table (0: per row)")
     ns = p.parse_args(argv)
     device = torch.device(ns.device)
     print(
@@ -177,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'case':<28}{'threads':>8}{'bare st/s':>12}{'engine st/s':>13}{'ratio':>8}{'target':>8}  met"
     )
     for case in CASES[ns.rows]:
+        if ns.table_rows:
+            case = replace(case, rows=ns.table_rows, name=f"{case.name} {ns.table_rows:,} rows")
         r = measure(case, device, ns.rounds, ns.seconds)
         print(
             f"{r['case']:<28}{r['threads']:>8}{r['bare_steps_per_s']:>12.0f}{r['engine_steps_per_s']:>13.0f}"
@@ -184,6 +203,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         if ns.json:
             print("JSON " + json.dumps(r))
+        result(
+            "engine vs bare loop",
+            f"{r['case']} ({device})",
+            r["ratio"],
+            "x steps/s",
+            f">= {r['target']}",
+            r["met"],
+            f"bare {r['bare_steps_per_s']:.0f}, engine {r['engine_steps_per_s']:.0f} steps/s, "
+            f"{r['threads']} thread(s), rounds {r['ratios']}",
+        )
         sys.stdout.flush()
     return 0
 

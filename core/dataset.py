@@ -11,7 +11,7 @@ from core.columns import source_label
 from core.csv_io import read_csv
 from core.data_spec import CsvSource, DataSpec, ToySource
 from core.errors import DataError
-from core.labels import as_labels
+from core.labels import label_codes
 from core.preprocess import FittedPreprocessor, fit_preprocessor
 from core.spec import Task
 from core.split import split_indices
@@ -65,10 +65,16 @@ def load_frame(source: CsvSource | ToySource) -> pd.DataFrame:
     return make_toy(source)
 
 
-def prepare_data(spec: DataSpec, frame: pd.DataFrame | None = None) -> PreparedData:
+def prepare_data(
+    spec: DataSpec,
+    frame: pd.DataFrame | None = None,
+    preprocessor: FittedPreprocessor | None = None,
+) -> PreparedData:
     """Validate `spec`, drop rows without a target, split, fit on training rows, transform all.
 
     `frame` is the already loaded table, if there is one; otherwise the source is read.
+    `preprocessor`, when given, is used as it is instead of being fitted: a reopened model must
+    see its rows exactly as in training.
     """
     spec.validate()
     if frame is None:
@@ -84,22 +90,37 @@ def prepare_data(spec: DataSpec, frame: pd.DataFrame | None = None) -> PreparedD
     kept = np.flatnonzero(has_target)
     if len(kept) == 0:
         raise DataError(f"no row of {source_label(spec.source)} has a value for {target!r}")
-    table = frame.iloc[kept]
+    # Only the columns the model uses are copied, and only rows of one split at a time.
+    needed = [c.name for c in (*spec.features, spec.target)]
+    table = frame[needed] if len(kept) == len(frame) else frame[needed].iloc[kept]
 
     classification = spec.task == "classification"
-    labels = as_labels(table[target]).to_numpy(dtype=str) if classification else None
+    groups = _label_order(table[target]) if classification else None
     parts = split_indices(
-        len(table), labels, spec.val_fraction, spec.test_fraction, spec.seed, classification
+        len(table), groups, spec.val_fraction, spec.test_fraction, spec.seed, classification
     )
-    preprocessor = fit_preprocessor(table.iloc[parts[0]], spec)
+    if preprocessor is None:
+        preprocessor = fit_preprocessor(table, spec, rows=parts[0])
+    y = preprocessor.encode_target(table[target])
 
     def make(idx: np.ndarray) -> Split:
-        rows = table.iloc[idx]
         return Split(
-            x=preprocessor.transform(rows),
-            y=preprocessor.encode_target(rows[target]),
+            x=preprocessor.transform(table, rows=idx),
+            y=y[idx],
             rows=kept[idx].astype(np.int64),
         )
 
     train, val, test = (make(idx) for idx in parts)
     return PreparedData(spec, preprocessor, train, val, test, int(len(frame) - len(kept)))
+
+
+def _label_order(series: pd.Series) -> np.ndarray:
+    """Per row, the rank of its label among the distinct labels in text order.
+
+    split_indices groups rows exactly as it would by the label texts themselves (numpy sorts
+    text by code point, as Python does), without a million-row text array.
+    """
+    codes, labels = label_codes(series)
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[np.argsort(np.asarray(labels, dtype=str), kind="stable")] = np.arange(len(labels))
+    return rank[codes]

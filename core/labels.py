@@ -38,3 +38,22 @@ def sort_labels(labels: list[str] | set[str]) -> tuple[str, ...]:
         return tuple(sorted(items, key=lambda v: (float(v), v)))
     except ValueError:
         return tuple(sorted(items))
+
+
+def label_codes(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """`as_labels(series)` as int64 codes into its distinct labels (-1 where missing).
+
+    Each distinct value is written once, so a million rows holding a few labels cost little.
+    """
+    if series.dtype == object:
+        # factorize would merge 1, 1.0 and True, which as_labels writes differently.
+        codes, uniques = pd.factorize(as_labels(series), use_na_sentinel=True)
+        return codes.astype(np.int64), tuple(str(u) for u in uniques)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return np.full(len(series), -1, dtype=np.int64), ()
+    texts = as_labels(pd.Series(uniques, dtype=series.dtype)).to_numpy(dtype=object)
+    # Values that differ only in spaces, or 2 and 2.0, are one label: merge their codes.
+    merged, labels = pd.factorize(texts)
+    codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1).astype(np.int64)
+    return codes, tuple(str(label) for label in labels)

@@ -13,26 +13,11 @@ from core.errors import DataError
 from core.loss_functions import LOSS_FUNCTIONS, probabilities
 from core.metrics import classification_report, regression_report
 from core.modelfile import TrainedModel
+from core.predictions import Predictions
+
+__all__ = ["Evaluated", "Predictions", "evaluate_frame", "evaluation_details", "predict_frame"]
 
 CHUNK = 65536
-
-
-@dataclass(frozen=True)
-class Predictions:
-    """Per row: the label or value, and for classification each class's probability."""
-
-    values: np.ndarray  # class names (str) or values in the target's units
-    probabilities: np.ndarray | None  # [n, classes] or None for regression
-    class_names: tuple[str, ...]
-
-    def as_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The input columns plus `prediction` and `probability_<label>` columns."""
-        out = frame.copy()
-        out["prediction"] = self.values
-        if self.probabilities is not None:
-            for i, name in enumerate(self.class_names):
-                out[f"probability_{name}"] = self.probabilities[:, i]
-        return out
 
 
 def model_outputs(tm: TrainedModel, frame: pd.DataFrame) -> torch.Tensor:
@@ -57,8 +42,22 @@ def predict_frame(tm: TrainedModel, frame: pd.DataFrame) -> Predictions:
     return Predictions(values[:, 0], None, ())
 
 
+@dataclass(frozen=True, eq=False)
+class Evaluated:
+    """An evaluation's report and, for regression, the values it compared (target units)."""
+
+    report: dict[str, Any]  # what `nnplay evaluate --json` prints
+    actual: np.ndarray | None  # float64 [n] for regression, None for classification
+    predicted: np.ndarray | None
+
+
 def evaluate_frame(tm: TrainedModel, frame: pd.DataFrame) -> dict[str, Any]:
     """Loss and metrics on labelled rows; regression metrics in the target's own units."""
+    return evaluation_details(tm, frame).report
+
+
+def evaluation_details(tm: TrainedModel, frame: pd.DataFrame) -> Evaluated:
+    """`evaluate_frame`'s report, with the true and predicted values behind a regression's."""
     target = tm.data.target.name
     if target not in frame.columns:
         raise DataError(f"the target column {target!r} is not in the data; evaluation needs it")
@@ -71,12 +70,14 @@ def evaluate_frame(tm: TrainedModel, frame: pd.DataFrame) -> dict[str, Any]:
     with torch.no_grad():
         t = loss_fn.target(torch.as_tensor(y), tm.head)
         loss = float(loss_fn.compute(out, t, tm.head))
+    truth = values = None
     if tm.task == "classification":
         pred = probabilities(out, tm.head).argmax(dim=1).numpy()
         report = classification_report(np.asarray(y), pred, tm.class_names).to_json()
     else:
         truth = np.asarray(tm.preprocessor.decode_values(np.asarray(y)), dtype=np.float64)
         values = np.asarray(tm.preprocessor.decode_values(out.numpy()), dtype=np.float64)
-        report = regression_report(truth.reshape(-1), values.reshape(-1)).to_json()
+        truth, values = truth.reshape(-1), values.reshape(-1)
+        report = regression_report(truth, values).to_json()
     report.update({"n": len(labelled), "loss": loss})
-    return report
+    return Evaluated(report, truth, values)

@@ -6,10 +6,10 @@ commands down a pipe and returns at once; `poll()` hands back whatever the child
 
 In the child, a reader thread receives commands. Pause, resume, step, stop and live settings act
 on the `TrainingControl` straight away; everything that touches the model (configure, train,
-snapshots, saving, resetting) runs on the child's main thread, between batches while it trains,
-so the model is never read while the optimizer writes it. Events are coalesced into at most ~30
-`Events` messages a second and `Snapshot`s of the model's answer are sent at most 5 times a
-second, so the pipe never floods however fast a tiny network trains.
+snapshots, saving, resetting, evaluating, predicting) runs on the child's main thread, between
+batches while it trains, so the model is never read while the optimizer writes it. Events are
+coalesced into at most ~30 `Events` messages a second and `Snapshot`s of the model's answer are
+sent at most 5 times a second, so the pipe never floods however fast a tiny network trains.
 
 Nothing here imports torch in the window's process: the child imports it.
 """
@@ -50,6 +50,10 @@ if TYPE_CHECKING:
 
     from core.dataset import PreparedData
     from core.device import DeviceChoice
+    from core.modelfile import TrainedModel
+    from core.predictions import Predictions
+    from core.preprocess import FittedPreprocessor
+    from core.project import ProjectFile
     from core.trainer import Trainer
 
 # Events go out at most this often (seconds); pauses, starts and ends go out at once.
@@ -63,6 +67,8 @@ UNIT_GRID = 24
 MAX_DIAGRAM_UNITS = 12
 # The plane extends this fraction of the data's range beyond it on every side.
 PLANE_MARGIN = 0.05
+# A regression evaluation sends at most this many (actual, predicted) pairs for plotting.
+EVAL_POINTS = 5000
 
 
 # --- messages from the child ------------------------------------------------------------------
@@ -97,12 +103,16 @@ class Configured:
     device: str
     device_name: str
     # The two feature columns snapshots are drawn over, and their extent (x min, x max, y min,
-    # y max) in the columns' own units; None when the data is not two numeric features.
+    # y max) in the columns' own units; None when the data has fewer than two numeric features.
+    # With more features, the others are held at their training median (or most frequent
+    # category); set_plane() chooses the two.
     plane_features: tuple[str, str] | None
     extent: tuple[float, float, float, float] | None
     train_rows: np.ndarray  # int64: 0-based rows of the loaded table in each split
     val_rows: np.ndarray
     test_rows: np.ndarray
+    # The fitted preparation of the inputs (torch-free): the feature columns, their categories.
+    preprocessor: FittedPreprocessor | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,9 @@ class Snapshot:
     # Each hidden dense layer's activations over the plane: float32 [units, UNIT_GRID, UNIT_GRID];
     # empty unless the network is small enough to draw and the data is 2-D.
     units: tuple[np.ndarray, ...]
+    # The plane `output` is drawn over: its two features and extent; None without a plane.
+    features: tuple[str, str] | None = None
+    extent: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,11 +156,85 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class ProjectSaved:
+    """Answer to save_project(): the file is written (atomically)."""
+
+    path: str
+    trained: bool  # the file holds the trained model (weights, preprocessing, history)
+
+
+# eq=False: `extras` is a dict (unhashable, and compared by nobody).
+@dataclass(frozen=True, eq=False)
+class ProjectOpened:
+    """Answer to load_project(): the design the file holds, already checked by core.project.
+
+    When `configured`, a `Configured` and a `Snapshot` of the project's model follow (its saved
+    weights when `trained`, else fresh ones), then its training history as `Events` of
+    EpochEnded, so the plots redraw. With `missing_source` set nothing was loaded: the CSV
+    file is not where the project says; ask for it and call load_project(path, csv_path).
+    """
+
+    path: str
+    data: DataSpec | None
+    network: NetworkSpec
+    config: TrainConfig
+    extras: dict[str, Any]
+    trained: bool
+    configured: bool
+    finished: bool  # the saved training had done all its epochs
+    missing_source: str | None = None
+    # The data's shape as the network sees it (known when `configured`).
+    input_names: tuple[str, ...] = ()
+    class_names: tuple[str, ...] = ()
+    n_rows: int = 0
+
+
+@dataclass(frozen=True)
+class Exported:
+    """Answer to export(): the files written."""
+
+    format: str
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SplitEvaluation:
+    """The current weights on one split's rows, as `nnplay evaluate` reports them."""
+
+    split: Literal["val", "test"]
+    report: dict[str, Any]  # core.predict.evaluate_frame's report (`nnplay evaluate --json`)
+    # Regression: true and predicted values in the target's units, at most EVAL_POINTS of them
+    # (an even sample of the split's rows); None for classification.
+    actual: np.ndarray | None
+    predicted: np.ndarray | None
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """Answer to evaluate(): the validation split, then the test split when there is one."""
+
+    step: int
+    epoch: int
+    splits: tuple[SplitEvaluation, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Predicted:
+    """Answer to predict(): what the current weights say, as `nnplay predict` would."""
+
+    request: str  # as given to predict()
+    predictions: Predictions
+    step: int
+    epoch: int
+
+
+@dataclass(frozen=True)
 class Error:
     """A command failed; the child goes on working. `message` is meant for the user."""
 
     message: str
     command: str  # the command that failed: configure, train, set, save_model, ...
+    request: str = ""  # predict()'s request, so the window knows which one failed
 
 
 @dataclass(frozen=True)
@@ -157,7 +244,20 @@ class ProcessDied:
     exitcode: int | None  # negative: killed by that signal
 
 
-Message = Ready | Configured | Events | Snapshot | Saved | Error | ProcessDied
+Message = (
+    Ready
+    | Configured
+    | Events
+    | Snapshot
+    | Saved
+    | ProjectSaved
+    | ProjectOpened
+    | Exported
+    | Evaluation
+    | Predicted
+    | Error
+    | ProcessDied
+)
 
 
 # --- the window's side --------------------------------------------------------------------------
@@ -273,6 +373,55 @@ class RemoteTrainer:
     def save_model(self, path: str | Path) -> None:
         """Write the current state as a model file; answered by `Saved` or `Error`."""
         self._send("save_model", str(path))
+
+    def save_project(
+        self,
+        path: str | Path,
+        data: DataSpec | None,
+        network: NetworkSpec,
+        config: TrainConfig,
+        extras: dict[str, Any],
+        with_model: bool,
+    ) -> None:
+        """Write a project file (core.project) of this design; with `with_model`, and once the
+        model has trained, its weights, preprocessing and history too. Answered by
+        `ProjectSaved` or `Error`; while training, written between two batches."""
+        self._send("save_project", str(path), data, network, config, dict(extras), with_model)
+
+    def load_project(self, path: str | Path, csv_path: str | Path | None = None) -> None:
+        """Open a project file, reading its CSV file from `csv_path` when given (it moved).
+
+        Stops a running training. Answered by `ProjectOpened` (see there) or, for a file that
+        is not a valid project, an `Error` that says why; the current model is kept then.
+        """
+        self._send("load_project", str(path), None if csv_path is None else str(csv_path))
+
+    def export(self, format: str, path: str | Path) -> None:
+        """Write the trained model in an export format (core.export.EXPORT_FORMATS).
+
+        Answered by `Exported` or `Error`.
+        """
+        self._send("export", str(format), str(path))
+
+    def evaluate(self) -> None:
+        """Evaluate the current weights on the validation and test rows; answered by `Evaluation`."""
+        self._send("evaluate")
+
+    def predict(self, rows: pd.DataFrame | str | Path, request: str = "") -> None:
+        """Predict raw rows (a table, or a CSV file's path) as `nnplay predict` does.
+
+        Answered by `Predicted` or by an `Error` that names the problem (a missing feature
+        column, text in a numeric one), both carrying `request`.
+        """
+        self._send("predict", rows if not isinstance(rows, Path) else str(rows), str(request))
+
+    def set_plane(self, feature_x: str, feature_y: str) -> None:
+        """Draw snapshots over these two numeric features, the others held at their median.
+
+        Answered by a `Snapshot` over the new plane, or an `Error`; kept when the data is
+        configured again with both features still numeric inputs.
+        """
+        self._send("set_plane", str(feature_x), str(feature_y))
 
     def shutdown(self) -> None:
         """Ask the child to exit (close() also waits for it)."""
@@ -496,6 +645,18 @@ class _Plane:
     coarse: torch.Tensor  # [UNIT_GRID * UNIT_GRID, 2]
 
 
+# Commands that read the model: answered on the main thread, between batches while training.
+MODEL_JOBS = (
+    "snapshot",
+    "save_model",
+    "save_project",
+    "export",
+    "evaluate",
+    "predict",
+    "set_plane",
+)
+
+
 class _Service:
     """The child process: a reader thread for commands, the main thread for model work."""
 
@@ -508,6 +669,7 @@ class _Service:
         self.relay = _Relay(self)
         self.trainer: Trainer | None = None
         self.plane: _Plane | None = None
+        self.plane_choice: tuple[str, str] | None = None  # the features set_plane() asked for
         self.pictured = False  # whether snapshots have anything to show
         self.last_snapshot = 0.0
         self._frame_key: tuple[Any, ...] | None = None
@@ -589,11 +751,11 @@ class _Service:
                     control.step(steps)
                 else:
                     control.resume()
-            elif name in ("snapshot", "save_model"):
+            elif name in MODEL_JOBS:
                 self.model_jobs.put((name, *args))
                 self.jobs.put(("serve",))  # wakes an idle main thread
                 control.wake()  # wakes a paused one
-            elif name in ("configure", "reset_weights", "shutdown"):
+            elif name in ("configure", "reset_weights", "load_project", "shutdown"):
                 self._stop_locked()
                 self.jobs.put((name, *args))
             else:
@@ -628,8 +790,19 @@ class _Service:
                     self.outbox.send(self.snapshot())
                 elif name == "save_model":
                     self._save_model(job[1])
+                elif name == "save_project":
+                    self._save_project(*job[1:])
+                elif name == "export":
+                    self._export(job[1], job[2])
+                elif name == "evaluate":
+                    self.outbox.send(self._evaluate())
+                elif name == "predict":
+                    self.outbox.send(self._predict(job[1], job[2]))
+                elif name == "set_plane":
+                    self._set_plane(job[1], job[2])
             except Exception as exc:
-                self.outbox.send(Error(_describe(exc), name))
+                request = job[2] if name == "predict" else ""
+                self.outbox.send(Error(_describe(exc), name, request))
 
     def _do_configure(self, data: DataSpec, network: NetworkSpec, config: TrainConfig) -> None:
         from core.dataset import prepare_data
@@ -704,13 +877,30 @@ class _Service:
         return self._frame
 
     def _build(
-        self, network: NetworkSpec, data: PreparedData, config: TrainConfig, frame: pd.DataFrame
+        self,
+        network: NetworkSpec,
+        data: PreparedData,
+        config: TrainConfig,
+        frame: pd.DataFrame,
+        model: TrainedModel | None = None,
+        first: tuple[Message, ...] = (),
     ) -> None:
+        """Build the trainer (around `model`'s weights and history when given) and report it,
+        after the `first` messages."""
         from core.device import describe
         from core.trainer import Trainer
 
-        trainer = Trainer(network, data, config, callbacks=[self.relay], control=self.control)
-        plane = _make_plane(frame, data, trainer)
+        trainer = Trainer(
+            network,
+            data,
+            config,
+            callbacks=[self.relay],
+            control=self.control,
+            model=None if model is None else model.model,
+        )
+        if model is not None:
+            _continue_from(trainer, model)
+        plane = _make_plane(frame, data, trainer, self.plane_choice)
         self.trainer, self.plane = trainer, plane
         self.pictured = plane is not None or _drawable(trainer.model)
         configured = Configured(
@@ -734,8 +924,9 @@ class _Service:
             train_rows=data.train.rows,
             val_rows=data.val.rows,
             test_rows=data.test.rows,
+            preprocessor=data.preprocessor,
         )
-        self.outbox.send(configured, self.snapshot())
+        self.outbox.send(*first, configured, self.snapshot())
 
     def snapshot(self) -> Snapshot:
         trainer = self._require_trainer()
@@ -748,6 +939,196 @@ class _Service:
 
         save_model(trained_model(self._require_trainer()), path)
         self.outbox.send(Saved(path))
+
+    def _save_project(
+        self,
+        path: str,
+        data: DataSpec | None,
+        network: NetworkSpec,
+        config: TrainConfig,
+        extras: dict[str, Any],
+        with_model: bool,
+    ) -> None:
+        from core.project import ProjectFile, save_project
+        from core.workflow import trained_model
+
+        trainer = self.trainer
+        model = None
+        if with_model and trainer is not None and trainer.step > 0:
+            model = trained_model(trainer)
+        save_project(path, ProjectFile(data, network, config, model, extras))
+        self.outbox.send(ProjectSaved(path, model is not None))
+
+    def _export(self, format: str, path: str) -> None:
+        from core.export import export_model
+        from core.workflow import trained_model
+
+        trainer = self._require_trainer()
+        if trainer.step == 0:
+            raise SpecError("train the model before exporting it")
+        paths = export_model(trained_model(trainer), format, path)
+        self.outbox.send(Exported(format, tuple(str(p) for p in paths)))
+
+    def _do_load_project(self, path: str, csv_path: str | None) -> None:
+        """Open a project: check it all (core.project) before anything here changes, then build
+        its model, with the saved weights and history when it was trained."""
+        from core.dataset import prepare_data
+        from core.project import load_project
+
+        project = load_project(path)
+        if csv_path is not None:
+            project = project.relocated(csv_path)
+        data, tm = project.data, project.model
+        if tm is not None and (data is None or not _same_design(project, tm)):
+            tm = None  # a model of another design (a file edited by hand): train afresh
+        opened = ProjectOpened(
+            path,
+            data,
+            project.network,
+            project.config,
+            project.extras,
+            trained=tm is not None,
+            configured=False,
+            finished=False,
+            missing_source=project.missing_source,
+        )
+        if project.missing_source is not None:
+            self.outbox.send(opened)  # nothing changes until the window says where the file is
+            return
+        self.trainer = self.plane = None  # the open design replaces the old one, built or not
+        problems = [] if data is None else data.problems()
+        problems += project.network.problems() + project.config.problems()
+        if data is None or problems:
+            self.outbox.send(opened)  # an unfinished design: the window shows what is missing
+            return
+        self.control.take_pending()
+        try:
+            frame = self._load(data.source)
+            # The model's own preprocessing, not one fitted anew: the same rows in, the same out.
+            prepared = prepare_data(
+                data, frame, preprocessor=None if tm is None else tm.preprocessor
+            )
+        except Exception as exc:  # the design opens; its data cannot be read as it is now
+            self.outbox.send(opened, Error(_describe(exc), "configure"))
+            return
+        epochs = project.config.epochs
+        finished = tm is not None and epochs > 0 and tm.history.last("epoch") >= epochs
+        opened = replace(
+            opened,
+            configured=True,
+            finished=finished,
+            input_names=prepared.preprocessor.input_names,
+            class_names=prepared.class_names,
+            n_rows=len(frame),
+        )
+        self._build(project.network, prepared, project.config, frame, tm, first=(opened,))
+        if tm is not None and tm.history.rows:
+            self.outbox.send(Events(_history_events(tm)))
+
+    def _evaluate(self) -> Evaluation:
+        from core.predict import evaluation_details
+        from core.workflow import trained_model
+
+        trainer = self._require_trainer()
+        frame = self._frame
+        assert frame is not None
+        model = trained_model(trainer)  # the exact path of a saved model and `nnplay evaluate`
+        splits: list[SplitEvaluation] = []
+        parts: tuple[tuple[Literal["val", "test"], np.ndarray], ...] = (
+            ("val", trainer.data.val.rows),
+            ("test", trainer.data.test.rows),
+        )
+        for name, rows in parts:
+            if len(rows) == 0:
+                continue
+            done = evaluation_details(model, frame.iloc[rows])
+            actual, predicted = done.actual, done.predicted
+            if actual is not None and predicted is not None and len(actual) > EVAL_POINTS:
+                rng = np.random.default_rng(0)
+                keep = np.sort(rng.choice(len(actual), EVAL_POINTS, replace=False))
+                actual, predicted = actual[keep], predicted[keep]
+            splits.append(SplitEvaluation(name, done.report, actual, predicted))
+        if not splits:
+            raise SpecError(
+                "there are no validation or test rows to evaluate on; "
+                "give the validation set a share of the data"
+            )
+        return Evaluation(trainer.step, trainer.epoch, tuple(splits))
+
+    def _predict(self, rows: pd.DataFrame | str, request: str) -> Predicted:
+        from core.csv_io import read_csv
+        from core.predict import predict_frame
+        from core.workflow import trained_model
+
+        trainer = self._require_trainer()
+        frame = read_csv(CsvSource(rows))[0] if isinstance(rows, str) else rows
+        predictions = predict_frame(trained_model(trainer), frame)  # as `nnplay predict` does
+        return Predicted(request, predictions, trainer.step, trainer.epoch)
+
+    def _set_plane(self, feature_x: str, feature_y: str) -> None:
+        from core.preprocess import NumericFeature
+
+        trainer = self._require_trainer()
+        numeric = [
+            f.name for f in trainer.data.preprocessor.features if isinstance(f, NumericFeature)
+        ]
+        for name in (feature_x, feature_y):
+            if name not in numeric:
+                raise SpecError(
+                    f"{name!r} is not a numeric feature of the data; choose among: "
+                    + ", ".join(numeric)
+                )
+        if feature_x == feature_y:
+            raise SpecError("choose two different features for the plane")
+        assert self._frame is not None
+        self.plane_choice = (feature_x, feature_y)
+        self.plane = _make_plane(self._frame, trainer.data, trainer, self.plane_choice)
+        self.pictured = self.plane is not None or _drawable(trainer.model)
+        self.outbox.send(self.snapshot())
+
+
+def _same_design(project: ProjectFile, tm: TrainedModel) -> bool:
+    """Whether the project's model was trained on the project's own data and network (the
+    training settings may have changed since; the data file's path may differ: it moved)."""
+    assert project.data is not None
+    data = tm.data
+    if isinstance(data.source, CsvSource) and isinstance(project.data.source, CsvSource):
+        data = replace(data, source=replace(data.source, path=project.data.source.path))
+    return data == project.data and tm.network == project.network
+
+
+def _continue_from(trainer: Trainer, tm: TrainedModel) -> None:
+    """Carry a saved model's history and counters over, so training continues where it was."""
+    trainer.history = tm.history
+    if tm.history.rows:
+        trainer.epoch = trainer.best_epoch = int(tm.history.last("epoch"))
+        trainer.step = int(tm.history.last("step"))
+
+
+def _history_events(tm: TrainedModel) -> tuple[Event, ...]:
+    """A saved training history as the EpochEnded events that drew it."""
+    from core.events import EpochEnded
+    from core.history import COLUMNS
+
+    metric: Literal["accuracy", "r2"] = "r2" if tm.history.metric == "r2" else "accuracy"
+    out: list[Event] = []
+    for row in tm.history.rows:
+        r = dict(zip(COLUMNS, row, strict=True))
+        out.append(
+            EpochEnded(
+                epoch=int(r["epoch"]),
+                step=int(r["step"]),
+                train_loss=r["train_loss"],
+                val_loss=r["val_loss"],
+                train_metric=r["train_metric"],
+                val_metric=r["val_metric"],
+                metric=metric,
+                learning_rate=r["learning_rate"],
+                samples_per_second=float("nan"),
+                elapsed=r["elapsed"],
+            )
+        )
+    return tuple(out)
 
 
 def _describe(exc: BaseException) -> str:
@@ -763,17 +1144,30 @@ def _describe(exc: BaseException) -> str:
 # --- snapshots ----------------------------------------------------------------------------------
 
 
-def _make_plane(frame: pd.DataFrame, data: PreparedData, trainer: Trainer) -> _Plane | None:
-    """The plane over the data's two numeric features, or None when the data is not like that."""
+def _make_plane(
+    frame: pd.DataFrame,
+    data: PreparedData,
+    trainer: Trainer,
+    choice: tuple[str, str] | None = None,
+) -> _Plane | None:
+    """The plane over two numeric features (`choice`, else the first two), or None when the
+    data has fewer than two. Other features are held at their median over the training rows
+    (categories at the most frequent one), so the plane is a slice through typical rows.
+    """
     import pandas as pd
     import torch
 
+    from core.labels import as_labels
     from core.preprocess import NumericFeature
 
     features = data.preprocessor.features
-    if len(features) != 2 or not all(isinstance(f, NumericFeature) for f in features):
+    numeric = [f.name for f in features if isinstance(f, NumericFeature)]
+    if len(numeric) < 2:
         return None
-    names = (features[0].name, features[1].name)
+    if choice is not None and choice[0] != choice[1] and set(choice) <= set(numeric):
+        names = choice
+    else:
+        names = (numeric[0], numeric[1])
     bounds: list[float] = []
     for name in names:
         values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64)
@@ -783,11 +1177,27 @@ def _make_plane(frame: pd.DataFrame, data: PreparedData, trainer: Trainer) -> _P
         bounds += [lo - pad, hi + pad]
     extent = (bounds[0], bounds[1], bounds[2], bounds[3])
 
+    train = frame.iloc[data.train.rows]
+    fixed: dict[str, float | str] = {}
+    for f in features:
+        if f.name in names:
+            continue
+        if isinstance(f, NumericFeature):
+            values = pd.to_numeric(train[f.name], errors="coerce").to_numpy(dtype=np.float64)
+            values = values[np.isfinite(values)]
+            fixed[f.name] = float(np.median(values)) if len(values) else f.fill
+        else:
+            counts = as_labels(train[f.name]).value_counts()
+            fixed[f.name] = str(counts.index[0]) if len(counts) else f.fill
+
     def inputs(n: int) -> torch.Tensor:
         xs = _cell_centres(extent[0], extent[1], n)
         ys = _cell_centres(extent[2], extent[3], n)
         gx, gy = np.meshgrid(xs, ys)  # [y, x]
-        table = pd.DataFrame({names[0]: gx.ravel(), names[1]: gy.ravel()})
+        columns: dict[str, object] = {names[0]: gx.ravel(), names[1]: gy.ravel()}
+        for name, value in fixed.items():
+            columns[name] = np.full(n * n, value, dtype=object if isinstance(value, str) else None)
+        table = pd.DataFrame(columns)
         return torch.as_tensor(data.preprocessor.transform(table)).to(trainer.device)
 
     return _Plane(names, extent, inputs(GRID), inputs(UNIT_GRID))
@@ -883,4 +1293,6 @@ def _take_snapshot(trainer: Trainer, plane: _Plane | None) -> Snapshot:
         weights=weights,
         biases=biases,
         units=units_np,
+        features=plane.features if plane is not None else None,
+        extent=plane.extent if plane is not None else None,
     )

@@ -326,7 +326,8 @@ class Trainer:
         losses = self._epoch_losses
         sizes = [min(bs, n_train - s) for s in range(0, n_train, bs)][: len(losses)]
         train_loss = float(np.average(losses, weights=sizes)) if losses else math.nan
-        with torch.no_grad():
+        # inference_mode, not no_grad: the outputs skip autograd's version and view tracking.
+        with torch.inference_mode():
             parts = [self._metric_from(_forward_chunks(self.model, self._mx), self._my)]
             if len(self._vx):
                 out = _forward_chunks(self.model, self._vx)

@@ -4,25 +4,35 @@
 
 Writes 1-opened.png (just opened), 2-training.png (mid-way on the spiral), 3-finished.png,
 4-deep-network.png (a network too wide to draw unit by unit: its layers become blocks) and
-5-dark.png (the dark palette, mid-way). Trains for real in the training process, so it takes
-about a minute.
+5-dark.png (the dark palette, mid-way), 9-import-iris.png and 10-import-bad-file.png (the CSV
+import dialog on iris and on a file with a ragged row); then, on the example CSVs, 6-evaluation-classification.png
+(iris), 7-evaluation-regression.png (diabetes) and 8-predict.png (the Predict tab with a file of
+new rows and the one-row form), 11-recovery.png (the offer to recover work a crash left
+behind) and 12-export.png (File > Export model). Trains for real in the training process, so it takes about a
+minute.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Recovery files and recent projects go to a folder of their own, never the user's.
+os.environ["NNPLAY_DATA_DIR"] = tempfile.mkdtemp(prefix="nnplay-screenshots-")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication
 
+from app import file_actions
 from app.main_window import MainWindow
 from app.theme import apply_theme
 from core.spec import LayerSpec, NetworkSpec
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Learns the spiral to ~98 % in 40 epochs at 0.01 (seed 0).
 DEEP = NetworkSpec(
@@ -70,8 +80,105 @@ def open_window(app: QApplication) -> MainWindow:
     return window
 
 
+def leave_crash_behind() -> None:
+    """An autosave with no live owner, as a crashed session leaves it."""
+    from app.state import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
+    from core.project import ProjectFile, save_project
+
+    path = Path(os.environ["NNPLAY_DATA_DIR"]) / "autosave-1-1.nnproj"
+    save_project(path, ProjectFile(toy_data_spec(DEFAULT_TOY), DEFAULT_NETWORK, DEFAULT_CONFIG))
+
+
 def epoch(window: MainWindow) -> int:
     return window.controls._epoch
+
+
+def use_csv(app: QApplication, window: MainWindow, name: str, target: str, epochs: int) -> None:
+    """Choose an example CSV as the import dialog would, and train on it until the end."""
+    from app.state import DataShape
+    from core.columns import auto_data_spec
+    from core.data_spec import CsvSource
+    from core.dataset import load_frame, prepare_data
+
+    source = CsvSource(str(ROOT / "resources" / "data" / name))
+    frame = load_frame(source)
+    spec = auto_data_spec(frame, source, target, test_fraction=0.2)
+    prepared = prepare_data(spec, frame)
+    p = prepared.preprocessor
+    window.project.edit_network(
+        NetworkSpec(layers=(LayerSpec(units=16, activation="relu"),) * 2), "Small network"
+    )
+    window.project.edit_config("CSV run", epochs=epochs, batch_size=16, learning_rate=0.01)
+    window.project.edit("data", spec, f"Use {name}")
+    window.project.set_data_shape(DataShape(p.n_inputs, p.task, p.classes, p.input_names))
+    wait_until(
+        app,
+        lambda: (
+            window.session.info is not None
+            and window.session.info.preprocessor is not None
+            and window.session.info.preprocessor.target.name == target
+        ),
+        30,
+        f"the {name} model",
+    )
+    window.controls.train_button.click()
+    wait_until(app, lambda: window.session.state == "finished", 120, f"training on {name}")
+
+
+def csv_views(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The Evaluation tab (classification, regression) and the Predict tab."""
+    import tempfile
+
+    from core.data_spec import CsvSource
+    from core.dataset import load_frame
+
+    panel = window.evaluation_panel
+    window.tabs.setCurrentWidget(panel)
+    use_csv(app, window, "diabetes.csv", "progression", 60)
+    wait_until(app, lambda: panel.evaluation is not None and panel.evaluation.epoch == 60, 20)
+    save(app, window, out / "7-evaluation-regression.png")
+
+    use_csv(app, window, "iris.csv", "species", 40)
+    wait_until(app, lambda: panel.evaluation is not None and panel.evaluation.epoch == 40, 20)
+    save(app, window, out / "6-evaluation-classification.png")
+
+    predict = window.predict_panel
+    window.tabs.setCurrentWidget(predict)
+    rows = load_frame(CsvSource(str(ROOT / "resources" / "data" / "iris.csv")))
+    rows = rows.drop(columns=["species"]).sample(frac=1.0, random_state=1).iloc[:60]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "new_flowers.csv"
+        rows.to_csv(path, index=False)
+        predict.load(path)
+        wait_until(app, lambda: predict.predictions is not None, 20, "the predictions")
+    predict.sort_least_confident_first()
+    predict.form.fields["petal_length"].setText("4.9")
+    predict.form.fields["petal_width"].setText("1.6")
+    wait_until(app, lambda: predict.form.result.text() != "—", 10, "the one-row prediction")
+    settle(app, 0.5)
+    save(app, window, out / "8-predict.png")
+
+
+def import_dialog_views(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The CSV import dialog on iris, and on a file with a ragged row past the preview."""
+    import tempfile
+
+    def shoot(path: Path, name: str) -> None:
+        dialog = window.csv_import.open(str(path))
+        wait_until(app, lambda: not dialog.jobs.busy and dialog.preview_model.rowCount(), 20)
+        settle(app, 0.4)
+        dialog.grab().save(str(out / name))
+        print(f"wrote {out / name}", flush=True)
+        dialog.reject()
+        settle(app, 0.1)
+
+    shoot(ROOT / "resources" / "data" / "iris.csv", "9-import-iris.png")
+    with tempfile.TemporaryDirectory() as folder:
+        bad = Path(folder) / "measurements.csv"
+        rows = [f"{i % 17 * 0.5},{i % 5},{'abc'[i % 3]}" for i in range(300)]
+        rows[180] += ",12"  # one field too many, past the rows the preview reads
+        bad.write_text("length,count,kind\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        shoot(bad, "10-import-bad-file.png")
 
 
 def main(argv: list[str]) -> int:
@@ -82,15 +189,26 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([argv[0]])
     apply_theme(app, "light")
+    file_actions.ask_to_save = lambda parent, name: "discard"  # trained windows close unasked
+    leave_crash_behind()
 
     window = open_window(app)
+    save(app, window, out / "11-recovery.png")
+    window.files.banner.discard_button.click()
     save(app, window, out / "1-opened.png")
+    import_dialog_views(app, window, out)
 
     window.controls.train_button.click()
     wait_until(app, lambda: epoch(window) >= 25, 120, "epoch 25")
     save(app, window, out / "2-training.png")
     wait_until(app, lambda: window.session.state == "finished", 300, "the run to finish")
     save(app, window, out / "3-finished.png")
+    window.files.export()
+    dialog = window.files.export_dialog
+    settle(app, 0.3)
+    dialog.grab().save(str(out / "12-export.png"))
+    print(f"wrote {out / '12-export.png'}", flush=True)
+    dialog.reject()
 
     window.project.edit_network(DEEP, "Use a deeper network")
     wait_until(app, lambda: window.session.info.parameters > 3000, 30, "the deep network")
@@ -98,6 +216,7 @@ def main(argv: list[str]) -> int:
     window.controls.train_button.click()
     wait_until(app, lambda: window.session.state == "finished", 300, "the deep run to finish")
     save(app, window, out / "4-deep-network.png")
+    csv_views(app, window, out)
     window.close()
     window.deleteLater()
     settle(app, 0.2)

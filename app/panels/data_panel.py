@@ -60,6 +60,7 @@ class DataPanel(QWidget):
     """Choose and shape the training data; edits go to `project.data` as undoable steps."""
 
     open_csv_requested = Signal()
+    csv_settings_requested = Signal()  # reopen the import dialog for the current CSV
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -183,12 +184,21 @@ class DataPanel(QWidget):
             "Train on a table of your own, read from a CSV file (File > Open CSV…)."
         )
         self.open_csv.clicked.connect(self.open_csv_requested)
+        self.csv_settings = QPushButton("Import settings…")
+        self.csv_settings.setToolTip(
+            "Change how the CSV is read and used: columns, target, task and split."
+        )
+        self.csv_settings.clicked.connect(self.csv_settings_requested)
         self.csv_label = QLabel()
         self.csv_label.setWordWrap(True)
         own = QGroupBox("Your own data")
-        own_layout = QHBoxLayout(own)
-        own_layout.addWidget(self.csv_label, 1)
-        own_layout.addWidget(self.open_csv)
+        own_layout = QVBoxLayout(own)
+        own_layout.addWidget(self.csv_label)
+        own_buttons = QHBoxLayout()
+        own_buttons.addWidget(self.open_csv)
+        own_buttons.addWidget(self.csv_settings)
+        own_buttons.addStretch(1)
+        own_layout.addLayout(own_buttons)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -246,6 +256,8 @@ class DataPanel(QWidget):
             widget.setEnabled(toy and not self._running)
         self.train_share.setEnabled(not self._running)
         self.open_csv.setEnabled(not self._running)
+        self.csv_settings.setVisible(isinstance(source, CsvSource))
+        self.csv_settings.setEnabled(not self._running)
 
         if toy:
             dataset = TOY_DATASETS[source.name]
@@ -261,8 +273,29 @@ class DataPanel(QWidget):
                 "Using your own data; pick a picture to go back to a built-in dataset."
             )
             self.summary.setText("")
-            name = Path(source.path).name if isinstance(source, CsvSource) else ""
-            self.csv_label.setText(f"Using <b>{name}</b>.")
+            self.csv_label.setText(self._csv_text(spec))
+
+    def _csv_text(self, spec: DataSpec) -> str:
+        """'Using iris.csv — 150 rows, 4 features, target species', and the split."""
+        source = spec.source
+        if not isinstance(source, CsvSource):
+            return ""
+        name = Path(source.path).name
+        n_features = len(spec.features)
+        targets = [c.name for c in spec.columns if c.role == "target"]
+        parts = []
+        n_rows = self.project.shape.n_rows
+        if n_rows:
+            parts.append(f"{n_rows:,} rows")
+        parts.append(f"{n_features} feature{'s' if n_features != 1 else ''}")
+        if targets:
+            parts.append(f"target <i>{targets[0]}</i> ({spec.task})")
+        text = f"Using <b>{name}</b> — {', '.join(parts)}."
+        if n_rows:
+            n_train, n_val, n_test = split_sizes(n_rows, spec)
+            test = f", {n_test:,} test" if n_test else ""
+            text += f"<br>{n_train:,} training rows, {n_val:,} validation{test}."
+        return text
 
     def _show_ratio(self, train_percent: int) -> None:
         self.ratio_value.setText(f"{train_percent} / {100 - train_percent}")

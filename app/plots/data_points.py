@@ -29,6 +29,11 @@ class DataPoints(NamedTuple):
     class_names: tuple[str, ...]  # in class-index order; empty for regression
 
 
+# A plane over two of many features shows at most this many points (an even sample): more
+# would only slow the plot, and the surface behind them is what the view is about.
+MAX_PLANE_POINTS = 5000
+
+
 def axis_names(spec: DataSpec) -> tuple[str, str] | None:
     """The two feature names of a 2-D spec, or None when the data is not two numeric features."""
     features = spec.features
@@ -37,10 +42,18 @@ def axis_names(spec: DataSpec) -> tuple[str, str] | None:
     return features[0].name, features[1].name
 
 
-def points_from_spec(spec: DataSpec, frame: pd.DataFrame | None = None) -> DataPoints | None:
-    """The points of `spec`'s data, or None when it is not 2-D or cannot be prepared."""
-    names = axis_names(spec)
-    if names is None:
+def numeric_features(spec: DataSpec) -> tuple[str, ...]:
+    """The numeric feature columns: any two of them can span the output's plane."""
+    return tuple(c.name for c in spec.features if c.kind == "numeric")
+
+
+def points_from_spec(
+    spec: DataSpec, frame: pd.DataFrame | None = None, features: tuple[str, str] | None = None
+) -> DataPoints | None:
+    """The points of `spec`'s data over two numeric features (`features`, default the two of
+    a 2-D spec), or None when there are no such two or the data cannot be prepared."""
+    names = features or axis_names(spec)
+    if names is None or not set(names) <= set(numeric_features(spec)):
         return None
     try:
         if frame is None:
@@ -60,6 +73,10 @@ def points_from_spec(spec: DataSpec, frame: pd.DataFrame | None = None) -> DataP
         target = table[spec.target.name].to_numpy(dtype=np.float64, na_value=np.nan)
     # A missing feature is imputed for training but has no place on a scatter plot.
     keep = np.isfinite(x).all(axis=1)
+    if features is not None and keep.sum() > MAX_PLANE_POINTS:
+        chosen = np.random.default_rng(0).choice(np.flatnonzero(keep), MAX_PLANE_POINTS, False)
+        keep = np.zeros(len(keep), dtype=bool)
+        keep[chosen] = True
     return DataPoints(x[keep], target[keep], split[keep], prepared.task, prepared.class_names)
 
 

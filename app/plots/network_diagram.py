@@ -464,6 +464,13 @@ class NetworkDiagram(QGraphicsView):
         for item in self._legend:
             item.setVisible(trained)
         if self._legend_text is not None:
+            # Weights of layers drawn as blocks never arrive: say so instead of promising them.
+            blocks = any(c.is_block for c in self.columns)
+            self._legend_text.setText(
+                f"Weights are drawn when every layer has at most {MAX_NODES} units"
+                if blocks
+                else "Weights appear once training starts"
+            )
             self._legend_text.setVisible(not trained)
 
     # --- layout (positions only; on resize and after a rebuild) -------------------------------

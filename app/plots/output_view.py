@@ -6,6 +6,11 @@ training), behind the training points (filled) and validation points (rings); te
 (crosses) stay hidden until "Show test data" is ticked. It follows `project.changed("data")`
 for the points itself; the window only feeds it surfaces.
 
+With more than two features (a CSV), two drop-downs above the plot choose the two numeric
+features the plane spans; the model's output is drawn over them with the other features held at
+their training median. A choice emits `plane_requested`, which the window passes to the
+training process (`set_plane`); surfaces arrive for the chosen plane.
+
 A surface is a [G, G] array over `extent` = (xmin, xmax, ymin, ymax), indexed [row, column] =
 [y, x] with row 0 at ymin, as `np.meshgrid(xs, ys)` lays it out; `grid_points` gives the centres
 of its cells in the same order. Values: binary classification p(class 1) in [0, 1]; multi-class
@@ -15,9 +20,12 @@ regression the predicted value in target units.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -30,6 +38,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -38,8 +47,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.plots import colors
-from app.plots.data_points import DataPoints, axis_names, points_from_project, points_from_spec
+from app.plots.data_points import (
+    DataPoints,
+    axis_names,
+    numeric_features,
+    points_from_project,
+    points_from_spec,
+)
 from app.state import Project
+from core.data_spec import CsvSource, DataSpec
+from core.dataset import load_frame
 
 __all__ = ["DataPoints", "OutputView", "grid_points", "points_from_project", "points_from_spec"]
 
@@ -141,9 +158,14 @@ class _Square(QWidget):
 class OutputView(QWidget):
     """Heatmap of the model's output behind the data points, with a legend and a test toggle."""
 
+    plane_requested = Signal(str, str)  # the user chose the plane's two features (across, up)
+
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = project
+        self._plane: tuple[str, str] | None = None  # chosen features, when there are more than 2
+        self._table_key: tuple[object, ...] | None = None
+        self._table = None  # the data's table, kept while neither source nor file changes
         self._points: DataPoints | None = None
         self._axis_names = ("x1", "x2")
         self._box, _ = _data_box(np.empty((0, 2)))
@@ -211,9 +233,34 @@ class OutputView(QWidget):
         marks.addWidget(self.marks)
         marks.addStretch(1)
         marks.addWidget(self.show_test)
+        self.plane_x, self.plane_y = QComboBox(), QComboBox()
+        self.plane_x.setToolTip("The feature across the plot.")
+        self.plane_y.setToolTip("The feature up the plot.")
+        for combo in (self.plane_x, self.plane_y):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.activated.connect(self._on_plane_chosen)
+        self.plane_row = QWidget()
+        self.plane_row.setToolTip(
+            "The two features the plot spans; the model's output is drawn over them with the "
+            "other features held at their median (categories at the most frequent one)."
+        )
+        plane = QHBoxLayout(self.plane_row)
+        plane.setContentsMargins(4, 0, 4, 0)
+        plane.setSpacing(4)
+        plane.addWidget(QLabel("Across"))
+        plane.addWidget(self.plane_x, 1)
+        plane.addWidget(QLabel("up"))
+        plane.addWidget(self.plane_y, 1)
+        self.plane_row.setVisible(False)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        layout.addWidget(self.plane_row)
         self._frame = _Square(self.plot)
         layout.addWidget(self._frame, 1)
         layout.addWidget(self.message, 1)
@@ -415,21 +462,106 @@ class OutputView(QWidget):
     def _on_project_changed(self, field: str) -> None:
         if field != "data":
             return
-        points = points_from_project(self.project)
+        spec = self.project.data
+        numeric = numeric_features(spec)
+        choosing = len(spec.features) > 2 and len(numeric) >= 2
+        if not choosing:
+            self._plane = None
+        elif self._plane is None or not set(self._plane) <= set(numeric):
+            self._plane = (numeric[0], numeric[1])
+        self._fill_plane_choices(numeric if choosing else ())
+        self.plane_row.setVisible(choosing)
+        self._show_points()
+
+    def _show_points(self) -> None:
+        if self._plane is not None:
+            spec = self.project.data
+            points = points_from_spec(spec, self._table_of(spec), self._plane)
+            names = self._plane
+        else:
+            points = points_from_project(self.project)
+            names = axis_names(self.project.data) or ("x1", "x2")
         if points is None:
             self._points = None
             for scatter in self.scatter.values():
                 scatter.setData(pos=np.empty((0, 2)))
             self.clear_surface()
             self._update_legend()
-            self.message.setText("The output plot shows data with two numeric features.")
+            self.message.setText("The output plot shows data with two or more numeric features.")
             self._show_plot(False)
             return
-        self.set_points(*points, axis_names=axis_names(self.project.data) or ("x1", "x2"))
+        self.set_points(*points, axis_names=names)
         # The surface pictures the model, which a new sample of the same task does not change;
         # one drawn for another task or other classes would be coloured wrongly.
         if self._surface_key != (points.task, points.class_names):
             self.clear_surface()
+
+    @property
+    def plane_features(self) -> tuple[str, str] | None:
+        """The two features the plot spans now, or None when it shows nothing."""
+        return self._plane or axis_names(self.project.data)
+
+    def show_plane(self, features: tuple[str, str] | None) -> None:
+        """Span the plot over `features`, as the engine's model is drawn (no request goes out)."""
+        if features is None or self._plane is None or tuple(features) == self._plane:
+            return
+        if not set(features) <= set(numeric_features(self.project.data)):
+            return
+        self._plane = (features[0], features[1])
+        self._fill_plane_choices(numeric_features(self.project.data))
+        self.clear_surface()
+        self._show_points()
+
+    def choose_plane(self, feature_x: str, feature_y: str) -> None:
+        """As if the user picked these two features in the drop-downs."""
+        self.plane_x.setCurrentText(feature_x)
+        self.plane_y.setCurrentText(feature_y)
+        self._on_plane_chosen()
+
+    def _fill_plane_choices(self, names: tuple[str, ...]) -> None:
+        for combo, pick in ((self.plane_x, 0), (self.plane_y, 1)):
+            combo.blockSignals(True)
+            if tuple(combo.itemText(i) for i in range(combo.count())) != names:
+                combo.clear()
+                combo.addItems(list(names))
+            if self._plane is not None:
+                combo.setCurrentText(self._plane[pick])
+            combo.blockSignals(False)
+
+    @Slot()
+    def _on_plane_chosen(self, *_args: object) -> None:
+        if self._plane is None:
+            return
+        x, y = self.plane_x.currentText(), self.plane_y.currentText()
+        if x == y:  # picking the other axis's feature swaps the two
+            x, y = (x, self._plane[0]) if x != self._plane[0] else (self._plane[1], y)
+            self._plane = (x, y)
+            self._fill_plane_choices(numeric_features(self.project.data))
+        if (x, y) == self._plane and self._points is not None and self._axis_names == (x, y):
+            return
+        self._plane = (x, y)
+        self.clear_surface()
+        self._show_points()
+        self.plane_requested.emit(x, y)
+
+    def _table_of(self, spec: DataSpec) -> pd.DataFrame | None:
+        """The data's table, read once while neither the source nor the file changes."""
+        source = spec.source
+        key: tuple[object, ...] = (source,)
+        if isinstance(source, CsvSource):
+            try:
+                stat = Path(source.path).stat()
+            except OSError:
+                return None
+            key = (source, stat.st_mtime_ns, stat.st_size)
+        if key != self._table_key:
+            try:
+                self._table = load_frame(source)
+            except Exception:  # the data panel says what is wrong with the file
+                self._table, self._table_key = None, None
+                return None
+            self._table_key = key
+        return self._table
 
     def _on_show_test_toggled(self, checked: bool) -> None:
         self.scatter["test"].setVisible(checked)

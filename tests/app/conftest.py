@@ -68,6 +68,18 @@ def _snapshot() -> tuple[set[int | None], set[int | None], set[int]]:
     return threads, processes, qthreads
 
 
+@pytest.fixture(autouse=True, scope="session")
+def app_data_folder(tmp_path_factory):
+    """Recovery files and the recent-files list go to a temporary folder, never the user's; and
+    a window closed with unsaved changes discards them instead of asking in a modal box that
+    would hang the test. Tests that answer the question themselves replace `ask_to_save`."""
+    path = tmp_path_factory.mktemp("app-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NNPLAY_DATA_DIR", str(path))
+        mp.setattr("app.file_actions.ask_to_save", lambda parent, name: "discard")
+        yield path
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
@@ -92,3 +104,107 @@ def no_leaked_threads_or_processes(request, no_leaks_after_module):
     leaked = _leaks(*before, processes=not replaces)
     if leaked:
         pytest.fail(f"test left running: {', '.join(leaked)}")
+
+
+# --- a CSV project in a real window: shared by the evaluation and prediction tests ------------
+
+
+class CsvSteps:
+    """Choose a CSV as the import dialog would, train, save the model, run `nnplay`."""
+
+    ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+    DATA = ROOT / "resources" / "data"
+
+    @staticmethod
+    def open_window(app):
+        from app.main_window import MainWindow
+
+        window = MainWindow()
+        window.resize(1400, 900)
+        window.show()
+        window.start_engine()
+        end = time.monotonic() + 90
+        while window.session.info is None:
+            if time.monotonic() > end:
+                raise TimeoutError("the training process did not get ready")
+            app.processEvents()
+            time.sleep(0.01)
+        return window
+
+    @classmethod
+    def use_csv(
+        cls, window, qtbot, name: str, target: str, epochs: int = 5, rate: float = 0.01, **kw
+    ):
+        """Set the project to predict `target` of resources/data/`name` with a small network;
+        wait until the engine has built that model. Returns the DataSpec."""
+        from app.state import DataShape
+        from core.columns import auto_data_spec
+        from core.data_spec import CsvSource
+        from core.dataset import load_frame, prepare_data
+        from core.spec import LayerSpec, NetworkSpec
+
+        source = CsvSource(str(cls.DATA / name))
+        frame = load_frame(source)
+        spec = auto_data_spec(frame, source, target, **kw)
+        prepared = prepare_data(spec, frame)
+        shape = DataShape(
+            prepared.n_inputs,
+            prepared.task,
+            prepared.class_names,
+            prepared.preprocessor.input_names,
+        )
+        project = window.project
+        small = NetworkSpec(layers=(LayerSpec(units=8, activation="relu"),))
+        project.edit_network(small, "Small network")
+        project.edit_config("Short run", epochs=epochs, batch_size=32, learning_rate=rate)
+        project.edit("data", spec, f"Use {name}")
+        project.set_data_shape(shape)
+
+        def built() -> bool:
+            info = window.session.info
+            return (
+                info is not None
+                and info.preprocessor is not None
+                and info.preprocessor.target.name == target
+                and info.n_test == len(prepared.test)
+                and info.parameters > 0
+            )
+
+        qtbot.waitUntil(built, timeout=20_000)
+        return spec
+
+    @staticmethod
+    def train(window, qtbot) -> None:
+        with qtbot.waitSignal(window.worker.finished, timeout=30_000) as finished:
+            window.controls.train_button.click()
+        assert finished.args[0].outcome == "finished"
+
+    @staticmethod
+    def save_model(window, qtbot, path) -> None:
+        with qtbot.waitSignal(window.worker.saved, timeout=10_000):
+            window.worker.save_model(str(path))
+
+    @classmethod
+    def nnplay(cls, *args: str):
+        """`nnplay ARGS` in a subprocess, started now (torch takes seconds: start several)."""
+        import subprocess
+        import sys
+
+        return subprocess.Popen(
+            [sys.executable, "-m", "cli", *map(str, args)],
+            cwd=cls.ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    @staticmethod
+    def output(process) -> str:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        return out
+
+
+@pytest.fixture(scope="session")
+def steps() -> type[CsvSteps]:
+    return CsvSteps

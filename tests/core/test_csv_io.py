@@ -124,3 +124,53 @@ def test_unknown_encoding_is_a_setting_error(tmp_path: Path) -> None:
     source = write(tmp_path, "a.csv", "a\n1\n")
     with pytest.raises(SpecError, match="unknown text encoding"):
         read_csv(CsvSource(source.path, encoding="klingon"))
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read every file in byte ranges on two threads, however small."""
+    import core.csv_io
+
+    monkeypatch.setattr(core.csv_io, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(core.csv_io.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "a,b,c\n" + "".join(f"{i},{i * 0.5},x{i % 3}\n" for i in range(200)),
+        "\n\na;b\n" + "".join(f"{i},5;t{i}\n\n" for i in range(100)),  # blank lines, commas
+        "".join(f"{i},{i % 7}\n" for i in range(150)),  # no header
+        "a,b\n" + "".join(f"{i},{'n/a' if i == 140 else i}\n" for i in range(150)),  # text late
+        "a,b\n" + "".join(f'{i},"q {i}, quoted"\n' for i in range(150)),  # quotes: serial
+        "a,b\n" + "".join(f"{i},{i}\n" for i in range(150)) + "1,2",  # no final newline
+    ],
+)
+def test_reading_in_ranges_gives_the_table_one_read_gives(
+    tmp_path: Path, parallel: None, content: str
+) -> None:
+    import pandas as pd
+
+    import core.csv_io
+
+    header = not content.split("\n", 1)[0].replace(",", "").isdigit()
+    source = CsvSource(write(tmp_path, "t.csv", content).path, header=header)
+    df, fmt = read_csv(source)
+    whole = pd.read_csv(
+        source.path, sep=fmt.delimiter, decimal=fmt.decimal, header=0 if header else None
+    )
+    assert df.shape == whole.shape
+    assert [str(t) for t in df.dtypes] == [str(t) for t in whole.dtypes]
+    for i in range(df.shape[1]):
+        assert df.iloc[:, i].tolist() == pytest.approx(whole.iloc[:, i].tolist(), nan_ok=True) or (
+            df.iloc[:, i].astype(str).tolist() == whole.iloc[:, i].astype(str).tolist()
+        )
+    if content.startswith("a,b,c"):  # a plain file really was read in ranges
+        assert core.csv_io._read_parallel(Path(source.path), fmt) is not None
+
+
+def test_a_ragged_row_read_in_ranges_names_its_line(tmp_path: Path, parallel: None) -> None:
+    rows = "".join(f"{i},{i}\n" for i in range(150))
+    source = write(tmp_path, "ragged.csv", "a,b\n" + rows + "1,2,3\n" + rows)
+    with pytest.raises(DataError, match="line 152"):
+        read_csv(source)

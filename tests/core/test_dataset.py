@@ -148,3 +148,33 @@ def test_text_in_a_numeric_feature_names_the_source_row(tmp_path: Path) -> None:
     broken.loc[41, "petal_width"] = "n/a?"
     with pytest.raises(DataError, match=r"column 'petal_width', row 42: 'n/a\?' is not a number"):
         prepare_data(spec, broken)
+
+
+def test_column_kind_agrees_with_the_full_profile() -> None:
+    from core.columns import column_kind, profile_column
+    from core.labels import as_labels, label_codes
+
+    n = 3000
+    rng = np.random.default_rng(1)
+    columns = {
+        "run": np.arange(n) + 7,
+        "run with a repeat": np.r_[np.arange(n - 1), 0],
+        "floats": rng.normal(size=n),
+        "const": np.full(n, 2.0),
+        "empty": np.full(n, np.nan),
+        "names": [f"p{i}" for i in range(n)],
+        "names repeated late": [f"p{i}" for i in range(n - 1)] + ["p5"],
+        "words": rng.choice(["a", "b"], n),
+        "one word": ["a"] * n,
+        "flags": rng.random(n) < 0.5,
+        "mixed": [1, "1", 1.0, None] * (n // 4),
+    }
+    for name, values in columns.items():
+        series = pd.Series(values, name=name)
+        if name == "mixed":
+            series = series.astype(object)
+        assert column_kind(series) == profile_column(series).kind, name
+        codes, labels = label_codes(series)
+        expected = as_labels(series)
+        got = [labels[c] if c >= 0 else None for c in codes]
+        assert got == [None if pd.isna(v) else v for v in expected], name

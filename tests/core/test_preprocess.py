@@ -198,3 +198,23 @@ def test_every_one_hot_row_has_at_most_one_one(values: list[str | None]) -> None
     assert set(np.unique(x)) <= {0.0, 1.0}
     sums = x.sum(axis=1)
     np.testing.assert_array_equal(sums, [1.0 if v in ("a", "b") else 0.0 for v in values])
+
+
+def test_fitting_and_transforming_chosen_rows_equals_taking_them_first() -> None:
+    rng = np.random.default_rng(0)
+    n = 70_000  # more than one block of rows
+    frame = pd.DataFrame(
+        {
+            "a": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n)),
+            "color": rng.choice(["red", "blue", " red", None], n),
+            "b": rng.integers(0, 5, n),
+            "y": rng.choice(["no", "yes"], n),
+        }
+    )
+    s = spec(num("a", "standard"), cat("color"), num("b", "minmax", "median"))
+    rows = rng.permutation(n)[: n // 2]
+    taken = frame.take(rows).reset_index(drop=True)
+    p = fit_preprocessor(frame, s, rows=rows)
+    assert p == fit_preprocessor(taken, s)
+    np.testing.assert_array_equal(p.transform(frame, rows=rows[::-1]), p.transform(taken)[::-1])
+    np.testing.assert_array_equal(p.encode_target(frame["y"])[rows], p.encode_target(taken["y"]))

@@ -32,8 +32,10 @@ from core.remote import (
     UNIT_GRID,
     Configured,
     Error,
+    Evaluation,
     Events,
     Message,
+    Predicted,
     ProcessDied,
     Ready,
     RemoteTrainer,
@@ -369,3 +371,150 @@ def test_killed_process_is_reported_once_and_start_recovers() -> None:
         remote.close()
     assert not remote.is_alive() and not process.is_alive() and not respawned.is_alive()
     assert {process.pid, respawned.pid}.isdisjoint(p.pid for p in mp.active_children())
+
+
+# --- evaluation, prediction and the plane over chosen features ---------------------------------
+
+DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
+
+
+def csv_spec(name: str, target: str, **kw: object) -> DataSpec:
+    source = CsvSource(str(DATA / name))
+    return auto_data_spec(load_frame(source), source, target, **kw)  # type: ignore[arg-type]
+
+
+def train_and_save(inbox: Inbox, tmp_path: Path, spec: DataSpec, epochs: int = 5) -> Path:
+    """Train `spec` for a few epochs in the child; save the model as the window would."""
+    configure(inbox, spec, dense_network([8]), epochs=epochs, batch_size=32)
+    inbox.remote.train()
+    inbox.wait(TrainEnded)
+    path = tmp_path / "model.nnp"
+    inbox.remote.save_model(path)
+    assert inbox.wait(object, lambda m: isinstance(m, (Saved, Error))) == Saved(str(path))
+    return path
+
+
+def answer(inbox: Inbox, kind: type[T]) -> T:
+    found = inbox.wait(object, lambda m: isinstance(m, (kind, Error)))
+    assert isinstance(found, kind), found
+    return found
+
+
+def test_evaluate_reports_what_nnplay_evaluate_reports_on_each_split(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    from core.predict import evaluate_frame
+
+    spec = csv_spec("iris.csv", "species", val_fraction=0.2, test_fraction=0.2)
+    model = load_model(train_and_save(inbox, tmp_path, spec))
+    configured = inbox.of(Configured)[-1]
+    inbox.remote.evaluate()
+    evaluation = answer(inbox, Evaluation)
+    assert [s.split for s in evaluation.splits] == ["val", "test"]
+    assert evaluation.epoch == 5
+    frame = load_frame(spec.source)
+    for part, rows in zip(
+        evaluation.splits, (configured.val_rows, configured.test_rows), strict=True
+    ):
+        assert part.report == evaluate_frame(model, frame.iloc[rows])
+        assert part.report["n"] == len(rows) == 30
+        assert np.sum(part.report["confusion_matrix"]) == 30
+        assert part.actual is None and part.predicted is None
+
+
+def test_regression_evaluation_sends_the_values_behind_its_metrics(inbox: Inbox) -> None:
+    spec = csv_spec("diabetes.csv", "progression")
+    configure(inbox, spec, dense_network([8]), epochs=3, batch_size=32)
+    inbox.remote.evaluate()  # untrained weights are evaluated too
+    (part,) = answer(inbox, Evaluation).splits
+    assert part.split == "val" and part.report["task"] == "regression"
+    assert part.actual is not None and part.predicted is not None
+    assert len(part.actual) == part.report["n"] == 88  # 20 % of 442 rows
+    # In the target's own units: progression runs from 25 to 346.
+    assert part.actual.min() >= 25 and part.actual.max() <= 346
+    err = part.predicted - part.actual
+    assert part.report["rmse"] == pytest.approx(np.sqrt(np.mean(err**2)))
+    assert part.report["mae"] == pytest.approx(np.mean(np.abs(err)))
+
+
+def test_predict_is_nnplay_predict_and_names_what_is_wrong(inbox: Inbox, tmp_path: Path) -> None:
+    from core.predict import predict_frame
+
+    spec = csv_spec("iris.csv", "species")
+    model = load_model(train_and_save(inbox, tmp_path, spec, epochs=3))
+    frame = load_frame(spec.source).drop(columns=["species"]).iloc[::7]
+    frame["extra"] = "ignored"
+    inbox.remote.predict(frame, "a")
+    predicted = answer(inbox, Predicted)
+    expected = predict_frame(model, frame)
+    assert predicted.request == "a" and predicted.epoch == 3
+    pd.testing.assert_frame_equal(
+        predicted.predictions.as_frame(frame), expected.as_frame(frame), check_exact=True
+    )
+    inbox.clear()
+    inbox.remote.predict(spec.source.path, "by path")  # type: ignore[union-attr]
+    assert answer(inbox, Predicted).request == "by path"
+
+    inbox.clear()
+    inbox.remote.predict(frame.drop(columns=["petal_width", "sepal_length"]), "b")
+    error = answer(inbox, Error)
+    assert error.command == "predict" and error.request == "b"
+    assert "'sepal_length'" in error.message and "'petal_width'" in error.message
+    bad = frame.astype({"sepal_width": object})
+    bad.iloc[2, bad.columns.get_loc("sepal_width")] = "wide"
+    inbox.clear()
+    inbox.remote.predict(bad, "c")
+    error = answer(inbox, Error)
+    assert "'sepal_width'" in error.message and "'wide' is not a number" in error.message
+    inbox.clear()
+    inbox.remote.predict(frame.iloc[:1], "d")  # the process is still working
+    assert answer(inbox, Predicted).request == "d"
+
+
+def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    from core.predict import predict_frame
+
+    spec = csv_spec("iris.csv", "species")
+    model = load_model(train_and_save(inbox, tmp_path, spec, epochs=3))
+    configured = inbox.of(Configured)[-1]
+    assert configured.plane_features == ("sepal_length", "sepal_width")
+    assert configured.preprocessor is not None
+    assert configured.preprocessor.feature_names == (
+        "sepal_length",
+        "sepal_width",
+        "petal_length",
+        "petal_width",
+    )
+    inbox.clear()
+    inbox.remote.set_plane("petal_length", "petal_width")
+    snap = answer(inbox, Snapshot)
+    assert snap.features == ("petal_length", "petal_width") and snap.extent is not None
+    xmin, xmax, ymin, ymax = snap.extent
+    assert xmin < 1.0 and xmax > 6.9 and ymin < 0.1 and ymax > 2.5  # the features' own units
+
+    frame = load_frame(spec.source)
+    train = frame.iloc[configured.train_rows]
+    xs = xmin + (np.arange(GRID) + 0.5) * (xmax - xmin) / GRID
+    ys = ymin + (np.arange(GRID) + 0.5) * (ymax - ymin) / GRID
+    gx, gy = np.meshgrid(xs, ys)
+    grid = pd.DataFrame(
+        {
+            "sepal_length": np.median(train["sepal_length"]),
+            "sepal_width": np.median(train["sepal_width"]),
+            "petal_length": gx.ravel(),
+            "petal_width": gy.ravel(),
+        }
+    )
+    probs = predict_frame(model, grid).probabilities
+    assert probs is not None and snap.kind == "class" and snap.confidence is not None
+    np.testing.assert_allclose(snap.confidence.ravel(), probs.max(axis=1), atol=1e-5)
+
+    inbox.clear()
+    inbox.remote.set_plane("petal_length", "species")
+    error = answer(inbox, Error)
+    assert error.command == "set_plane" and "'species' is not a numeric feature" in error.message
+    # The choice is kept when the data is configured again.
+    configured = configure(inbox, spec, dense_network([8]), epochs=1)
+    assert configured.plane_features == ("petal_length", "petal_width")

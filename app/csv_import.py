@@ -1,0 +1,179 @@
+"""Opening a CSV file: File > Open CSV…, the recent files, drops on the window, the dialog.
+
+`CsvImport` owns the actions and the background reader; the window adds the actions to its
+menu and forwards dropped files. The project changes only when the dialog is accepted, as one
+undoable step ("Open iris.csv") that also brings the data's shape (inputs, classes); a failed or
+cancelled import leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QObject, QSettings, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from app.csv_loading import BackgroundJobs
+from app.dialogs.csv_import_dialog import CsvImportDialog
+from app.state import Project
+from core.data_spec import CsvSource, DataSpec
+
+MAX_RECENT = 8
+RECENT_KEY = "recent_csv_files"
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+FILE_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
+
+
+def settings() -> QSettings:
+    """Where the recent files are kept (an INI file, so tests can point it elsewhere)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "nn-playground", "NN Playground"
+    )
+
+
+def dropped_csv(mime: QMimeData) -> str | None:
+    """The first local CSV-like file in a drag, or None."""
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(CSV_SUFFIXES):
+            return url.toLocalFile()
+    return None
+
+
+class CsvImport(QObject):
+    """Open CSV, Open Recent CSV and the import dialog, for one window and its project."""
+
+    imported = Signal(str)  # the path, once the project uses it
+    # (CsvSource, pandas.DataFrame): the table as the dialog read it, just before the project
+    # switches to it, so that views needing the rows (the output plot) need not read it again.
+    table_loaded = Signal(object, object)
+    message_changed = Signal(str, bool)  # (text, is_error) for the status bar
+
+    def __init__(self, project: Project, window: QWidget) -> None:
+        super().__init__(window)
+        self.project = project
+        self.window = window
+        self.jobs = BackgroundJobs(self)
+        self.dialog: CsvImportDialog | None = None
+        self._training = False
+
+        self.open_action = QAction("&Open CSV…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setToolTip("Train on a table of your own, read from a CSV file.")
+        self.open_action.triggered.connect(self.choose_file)
+        self.recent_menu = QMenu("Open &Recent CSV", window)
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+
+    # --- public -------------------------------------------------------------------------------
+
+    def set_training(self, running: bool) -> None:
+        """While training runs the data cannot change: opening is disabled."""
+        self._training = running
+        self.open_action.setEnabled(not running)
+        self.recent_menu.setEnabled(not running)
+
+    def choose_file(self) -> None:
+        start = self._start_folder()
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open CSV", start, FILE_FILTER)
+        if path:
+            self.open(path)
+
+    def open(self, path: str, current: DataSpec | None = None) -> CsvImportDialog | None:
+        """Show the import dialog for `path` (non-modal for tests: `exec` is not used)."""
+        if self._training:
+            self.message_changed.emit("Stop training to change the data.", True)
+            return None
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return self.dialog
+        dialog = CsvImportDialog(path, self.jobs, current, self.window)
+        dialog.setModal(True)
+        dialog.finished.connect(self._on_dialog_finished)
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def reopen(self) -> CsvImportDialog | None:
+        """The dialog again for the current CSV, with its settings, to change them."""
+        spec = self.project.data
+        if not isinstance(spec.source, CsvSource):
+            return None
+        return self.open(spec.source.path, spec)
+
+    def recent_files(self) -> list[str]:
+        value = settings().value(RECENT_KEY, [])
+        if isinstance(value, str):  # QSettings gives a lone entry back as a string
+            value = [value]
+        return [str(v) for v in value or []][:MAX_RECENT]
+
+    def clear_recent(self) -> None:
+        settings().setValue(RECENT_KEY, [])
+        self._fill_recent_menu()
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.jobs.close()
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _remember(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        recent = [path, *(p for p in self.recent_files() if p != path)][:MAX_RECENT]
+        settings().setValue(RECENT_KEY, recent)
+        self._fill_recent_menu()
+
+    def _start_folder(self) -> str:
+        for path in self.recent_files():
+            if Path(path).parent.is_dir():
+                return str(Path(path).parent)
+        return str(Path.cwd())
+
+    @Slot()
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        recent = self.recent_files()
+        for path in recent:
+            action = menu.addAction(Path(path).name)
+            if Path(path).is_file():
+                action.setToolTip(path)
+                action.triggered.connect(lambda _=False, p=path: self.open(p))
+            else:
+                # Greyed, not dropped: the file may be on a drive that is not mounted now.
+                action.setText(f"{Path(path).name} (not found)")
+                action.setToolTip(f"{path} no longer exists.")
+                action.setEnabled(False)
+        if recent:
+            menu.addSeparator()
+            menu.addAction("Clear the list", self.clear_recent)
+        else:
+            menu.addAction("No recent files").setEnabled(False)
+
+    @Slot(int)
+    def _on_dialog_finished(self, result: int) -> None:
+        dialog, self.dialog = self.dialog, None
+        # The dialog is done with the reader; its thread ends once a running read has finished.
+        self.jobs.stop()
+        if dialog is None:
+            return
+        dialog.deleteLater()
+        if result != CsvImportDialog.DialogCode.Accepted or dialog.spec is None:
+            return
+        spec, shape = dialog.spec, dialog.shape
+        assert shape is not None and isinstance(spec.source, CsvSource)
+        name = Path(spec.source.path).name
+        if dialog.table is not None:
+            self.table_loaded.emit(spec.source, dialog.table.frame)
+        # The shape first, so the one change the edit announces shows the right inputs at once.
+        self.project.set_data_shape(shape, spec)
+        self.project.edit("data", spec, f"Open {name}")
+        self._remember(spec.source.path)
+        self.message_changed.emit(
+            f"Using {name}: {shape.n_rows:,} rows, {shape.n_inputs:,} network inputs.", False
+        )
+        self.imported.emit(spec.source.path)

@@ -1,0 +1,634 @@
+"""The File menu: New, Open, Open Recent, Save, Save As, Export model; and the window's file.
+
+A project file (*.nnproj, core.project) holds the design and, once trained, the model. The model
+lives in the training process, and so does everything that reads or writes project and model
+files (the window's process never imports torch): Save sends the design down the pipe and the
+child writes the file, with the weights when they belong to this design; Open asks the child to
+read and check a file, and the window changes only once the child says it is a valid project
+(`ProjectOpened`); a hostile or broken file is an error message and nothing else happens.
+
+What the window shows differs from its file ("name* — NN Playground") when the undo stack has
+left its clean state, or something the undo stack does not record happened: training (the
+weights changed), a data file found at a new place, work recovered after a crash. Closing, New
+and Open ask about such changes first; Save continues the interrupted action once written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from shiboken6 import isValid
+
+from app.autosave import DATA_DIR_ENV, Autosave, data_dir
+from app.dialogs.export_dialog import ExportDialog
+from app.state import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, DataShape, toy_data_spec
+from app.widgets.recovery_banner import RecoveryBanner
+from core.data_spec import CsvSource
+
+if TYPE_CHECKING:
+    from app.main_window import MainWindow
+    from core.remote import Exported, ProjectOpened, ProjectSaved
+
+# core.project.SUFFIX; importing core.project would load torch into the window's process.
+SUFFIX = ".nnproj"
+PROJECT_FILTER = "NN Playground projects (*.nnproj);;All files (*)"
+DATA_FILTER = "Data files (*.csv *.tsv *.txt);;All files (*)"
+MAX_RECENT = 8
+RECENT_KEY = "recent_projects"
+APP_NAME = "NN Playground"
+
+
+def ask_to_save(parent: object, name: str) -> str:
+    """Ask whether to save the changes to `name`: "save", "discard" or "cancel".
+
+    A module-level function so that tests can answer it.
+    """
+    buttons = (
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
+    answer = QMessageBox.question(
+        parent,  # type: ignore[arg-type]
+        APP_NAME,
+        f"Save the changes to {name}?\n\nWithout saving, they are lost.",
+        buttons,
+        QMessageBox.StandardButton.Save,
+    )
+    if answer == QMessageBox.StandardButton.Save:
+        return "save"
+    if answer == QMessageBox.StandardButton.Discard:
+        return "discard"
+    return "cancel"
+
+
+def settings() -> QSettings:
+    """The app's settings; kept in the data folder when that is overridden (tests)."""
+    if os.environ.get(DATA_DIR_ENV):
+        return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings()
+
+
+@dataclass
+class _Save:
+    """A save sent to the training process, waiting for its answer (they come in order)."""
+
+    path: Path
+    autosave: bool
+    undo_index: int  # where the undo stack was when the design was sent
+    model_version: int  # how often the model had changed by then
+    then: Callable[[], None] | None = None  # what to do once written (close, open, new)
+
+
+@dataclass
+class _Open:
+    path: Path
+    recovering: Path | None = None  # an orphaned autosave being recovered
+    sent: bool = False
+    relocated: bool = False  # its data file was found at a new place
+
+
+class FileActions(QObject):
+    """The window's file: its actions, where it is, and whether it has unsaved changes."""
+
+    message_changed = Signal(str, bool)  # (text, is_error) for the status bar
+    dirty_changed = Signal(bool)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.project = window.project
+        self.worker = window.worker
+        self.session = window.session
+        self.path: Path | None = None
+        # Changes the undo stack does not record: training, a data file found elsewhere,
+        # recovered work. Together with the stack's clean state they make the file "dirty".
+        self.other_changes = False
+        self.saved_with_model = False  # the file on disk holds a trained model
+        self.has_trained_model = False  # the engine's model has trained (Export needs one)
+        self.last_error = ""  # the latest error shown in a message box (tests read it)
+        self.error_box: QMessageBox | None = None
+        self.export_dialog: ExportDialog | None = None
+        self.exported: tuple[str, ...] = ()
+        self._export_format = "onnx"
+        self._model_version = 0
+        self._skip_configured = False  # the next Configured is an opened project's own model
+        self._pending_saves: deque[_Save] = deque()
+        self._opening: _Open | None = None
+        self._closing = False  # Save was chosen on close: close once written
+        self._was_dirty = False
+        self._offered: list[Path] = []
+
+        self._build_actions()
+        self.banner = RecoveryBanner(window)
+        self.banner.recover_clicked.connect(self._on_recover_clicked)
+        self.banner.discard_clicked.connect(self._on_discard_recovery_clicked)
+        self.autosave = Autosave(parent=self)
+        self.autosave.due.connect(self.autosave_now)
+
+        stack = self.project.undo_stack
+        stack.cleanChanged.connect(self._update)
+        self.project.changed.connect(self._update)
+        self.session.configured.connect(self._on_configured)
+        w = self.worker
+        w.ready.connect(self._on_ready)
+        w.started.connect(self._on_training_started)
+        w.finished.connect(self._on_training_finished)
+        w.project_saved.connect(self._on_project_saved)
+        w.project_opened.connect(self._on_project_opened)
+        w.exported.connect(self._on_exported)
+        w.failed.connect(self._on_failed)
+        w.process_died.connect(self._on_process_died)
+        self._update()
+        self._offer_recovery()
+
+    # --- actions and menu -------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot: Callable[[], object], keys: object, tip: str) -> QAction:
+            a = QAction(text, self.window)
+            if keys is not None:
+                a.setShortcut(keys)  # type: ignore[arg-type]
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+            a.triggered.connect(lambda _=False: slot())
+            return a
+
+        K = QKeySequence.StandardKey
+        self.new_action = action("&New", self.new, K.New, "Start a new project.")
+        self.open_action = action("&Open…", self.open, K.Open, "Open a project file.")
+        self.save_action = action("&Save", self.save, K.Save, "Save the project.")
+        self.save_as_action = action(
+            "Save &As…", self.save_as, K.SaveAs, "Save the project to another file."
+        )
+        self.export_action = action(
+            "&Export Model…",
+            self.export,
+            QKeySequence("Ctrl+E"),
+            "Write the trained model for use outside the app (ONNX, Python, …).",
+        )
+        self.recent_menu = QMenu("Open &Recent", self.window)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+    def add_to(self, menu: QMenu) -> None:
+        """Add the file actions to the File menu."""
+        menu.addAction(self.new_action)
+        menu.addAction(self.open_action)
+        menu.addMenu(self.recent_menu)
+        menu.addSeparator()
+        menu.addAction(self.save_action)
+        menu.addAction(self.save_as_action)
+        menu.addSeparator()
+        menu.addAction(self.export_action)
+        self._fill_recent_menu()
+
+    # --- state ------------------------------------------------------------------------------
+
+    @property
+    def is_dirty(self) -> bool:
+        return not self.project.undo_stack.isClean() or self.other_changes
+
+    @property
+    def display_name(self) -> str:
+        return self.path.stem if self.path is not None else "Untitled"
+
+    @Slot()
+    def _update(self, *_args: object) -> None:
+        if not isValid(self.project.undo_stack):
+            return  # the window is being destroyed: a dirty stack says "clean" as it goes
+        dirty = self.is_dirty
+        self.window.setWindowTitle(f"{self.display_name}[*] — {APP_NAME}")
+        self.window.setWindowModified(dirty)
+        self.export_action.setEnabled(self.has_trained_model and self.session.model_fits_design)
+        if dirty != self._was_dirty:
+            self._was_dirty = dirty
+            self.dirty_changed.emit(dirty)
+        if not dirty and not any(s.autosave for s in self._pending_saves):
+            self.autosave.discard()  # what is shown is in its file: nothing to recover
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message_changed.emit(text, error)
+
+    def _show_error(self, title: str, text: str) -> None:
+        """A message box that blocks nothing: the app keeps running behind it."""
+        self.last_error = text
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(lambda *_: setattr(self, "error_box", None))
+        self.error_box = box
+        box.open()
+
+    # --- asking before losing changes -------------------------------------------------------
+
+    def _may_drop_changes(self, then: Callable[[], None]) -> bool:
+        """True when the changes may go now; on Save, `then` runs once they are written."""
+        if not self.is_dirty:
+            return True
+        answer = ask_to_save(self.window, self.display_name)
+        if answer == "discard":
+            return True
+        if answer == "save":
+            self._save(then)
+        return False
+
+    def may_close(self) -> bool:
+        """Called on close: False keeps the window open (Cancel, or a save still running)."""
+        if self._closing:
+            return True
+        return self._may_drop_changes(self._close_after_save)
+
+    def _close_after_save(self) -> None:
+        self._closing = True
+        self.window.close()
+
+    def close(self) -> None:
+        """A clean exit: the recovery file goes."""
+        self.autosave.close()
+
+    # --- New ----------------------------------------------------------------------------------
+
+    def new(self) -> None:
+        if self._may_drop_changes(self._new_now):
+            self._new_now()
+
+    def _new_now(self) -> None:
+        self.session.stop()
+        self.project.replace_design(toy_data_spec(DEFAULT_TOY), DEFAULT_NETWORK, DEFAULT_CONFIG)
+        self._clear_views()
+        self.session.forget_model()
+        self.path = None
+        self.other_changes = self.saved_with_model = self.has_trained_model = False
+        self._update()
+        self._say("New project.")
+
+    def _clear_views(self) -> None:
+        w = self.window
+        w.plots.clear()
+        w.controls.clear()
+        w.diagram.clear_weights()
+        w.output_view.clear_surface()
+
+    # --- Save ---------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save to the project's file (asking for one when it has none); False if cancelled."""
+        return self._save(None)
+
+    def save_as(self) -> bool:
+        path = self._choose_save_path()
+        if path is None:
+            return False
+        self.save_to(path)
+        return True
+
+    def _save(self, then: Callable[[], None] | None) -> bool:
+        path = self.path or self._choose_save_path()
+        if path is None:
+            return False
+        self.save_to(path, then)
+        return True
+
+    def _choose_save_path(self) -> Path | None:
+        start = self.path or self._folder() / f"untitled{SUFFIX}"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window, "Save project", str(start), PROJECT_FILTER
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix == SUFFIX else path.with_name(path.name + SUFFIX)
+
+    def save_to(self, path: str | Path, then: Callable[[], None] | None = None) -> None:
+        """Save the project to `path`; the training process writes it (atomically)."""
+        self._send_save(Path(path), autosave=False, extras={}, then=then)
+        self._say(f"Saving {Path(path).name}…")
+
+    def autosave_now(self) -> None:
+        """Write unsaved work to the recovery file (every minute, and after training)."""
+        if not self.is_dirty or not self.autosave.enabled or not self.worker.is_ready:
+            return
+        # While a file opens, the engine's model is about to change under the design sent.
+        if self._opening is not None or any(s.autosave for s in self._pending_saves):
+            return
+        extras = {"autosave_of": None if self.path is None else str(self.path)}
+        self._send_save(self.autosave.path, autosave=True, extras=extras)
+
+    def _send_save(
+        self,
+        path: Path,
+        autosave: bool,
+        extras: dict[str, object],
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        index = self.project.undo_stack.index()
+        self._pending_saves.append(_Save(path, autosave, index, self._model_version, then))
+        p = self.project
+        self.worker.save_project(
+            str(path), p.data, p.network, p.config, extras, self.session.model_fits_design
+        )
+
+    @Slot(object)
+    def _on_project_saved(self, saved: ProjectSaved) -> None:
+        request = self._pending_saves.popleft() if self._pending_saves else None
+        if request is None or request.autosave:
+            self._update()
+            return
+        self.path = request.path
+        self.saved_with_model = saved.trained
+        stack = self.project.undo_stack
+        if stack.index() == request.undo_index:
+            stack.setClean()
+        if request.model_version == self._model_version and not self.session.is_active:
+            self.other_changes = False
+        self._add_recent(request.path)
+        self._update()
+        self._say(f"Saved {request.path.name}.")
+        if request.then is not None:
+            request.then()
+
+    # --- Open ---------------------------------------------------------------------------------
+
+    def open(self) -> None:
+        if self._may_drop_changes(self._choose_and_open):
+            self._choose_and_open()
+
+    def _choose_and_open(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window, "Open project", str(self._folder()), PROJECT_FILTER
+        )
+        if chosen:
+            self.open_path(chosen)
+
+    def open_recent(self, path: str | Path) -> None:
+        if self._may_drop_changes(lambda: self.open_path(path)):
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, recovering: Path | None = None) -> None:
+        """Open a project file without asking about changes (the caller did).
+
+        The window changes once the training process has read and checked the file.
+        """
+        if self._opening is not None:
+            self._say(f"Still opening {self._opening.path.name}…")
+            return
+        if not self.worker.is_started:
+            self._show_error("Could not open the project", "The training engine is not running.")
+            return
+        self._opening = _Open(Path(path), recovering)
+        self._say(f"Opening {Path(path).name}…")
+        if self.worker.is_ready:
+            self._send_open()
+        # else: sent on Ready, after the engine's first configure, so that answers stay in order
+
+    def _send_open(self, csv_path: str | None = None) -> None:
+        opening = self._opening
+        assert opening is not None
+        opening.sent = True
+        self.worker.load_project(str(opening.path), csv_path)
+
+    @Slot(object)
+    def _on_project_opened(self, o: ProjectOpened) -> None:
+        opening = self._opening
+        if opening is None:
+            return
+        if o.missing_source is not None:
+            csv = self._ask_for_data_file(opening.path, Path(o.missing_source))
+            if csv is None:
+                self._opening = None
+                self._say(f"Did not open {opening.path.name}: its data file is missing.", True)
+            else:
+                self._send_open(csv)
+            return
+        self._opening = None
+        data = o.data or toy_data_spec(DEFAULT_TOY)
+        shape = None
+        if o.configured and isinstance(data.source, CsvSource):
+            shape = DataShape(
+                len(o.input_names),
+                data.task,
+                o.class_names,
+                o.input_names,
+                n_rows=o.n_rows,
+            )
+        # The model that follows (Configured) is the file's own: not a change to mark.
+        self._skip_configured = bool(o.configured)
+        self._clear_views()
+        self.project.replace_design(data, o.network, o.config, shape)
+        if o.configured:
+            self.session.adopt_opened(o.finished)
+        else:
+            self.session.forget_model()
+        self.has_trained_model = bool(o.trained)
+        if opening.recovering is not None:
+            autosave_of = o.extras.get("autosave_of")
+            self.path = Path(autosave_of) if isinstance(autosave_of, str) else None
+            self.saved_with_model = False
+            self.other_changes = True  # recovered work is not in any file yet
+            self.autosave.remove(opening.recovering)
+            self._offer_next_recovery()
+            self._say("Recovered the autosaved work; save it to keep it.")
+            self._update()
+            self.autosave_now()  # into this session's own recovery file, at once
+        else:
+            self.path = opening.path
+            self.saved_with_model = bool(o.trained)
+            self.other_changes = opening.relocated
+            self._add_recent(opening.path)
+            trained = " (trained)" if o.trained else ""
+            self._say(f"Opened {opening.path.name}{trained}.")
+        self._update()
+
+    def _ask_for_data_file(self, project: Path, missing: Path) -> str | None:
+        """The data file has moved: ask where it is now."""
+        self._say(f"{missing.name} is not at {missing.parent} any more; where is it now?")
+        folder = project.parent if project.parent.is_dir() else self._folder()
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window,
+            f"Where is {missing.name} now? (the data of {project.name})",
+            str(folder / missing.name),
+            DATA_FILTER,
+        )
+        if chosen and self._opening is not None:
+            self._opening.relocated = True
+        return chosen or None
+
+    # --- Export -------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        """Open the export dialog (it blocks nothing); the chosen export starts on accept."""
+        if not self.export_action.isEnabled():
+            self._say("Train the model before exporting it.", True)
+            return
+        stem = self.path.stem if self.path is not None else "model"
+        dialog = ExportDialog(self._folder(), stem, self._export_format, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.export_to(dialog.format, dialog.path))
+        dialog.destroyed.connect(lambda *_: setattr(self, "export_dialog", None))
+        self.export_dialog = dialog
+        dialog.open()
+
+    def export_to(self, format: str, path: str | Path) -> None:
+        """Export the trained model; the training process writes the files."""
+        self._export_format = format
+        self.worker.export(format, str(path))
+        self._say(f"Exporting {Path(path).name}…")
+
+    @Slot(object)
+    def _on_exported(self, exported: Exported) -> None:
+        self.exported = exported.paths
+        names = ", ".join(Path(p).name for p in exported.paths)
+        self._say(f"Exported {names} to {Path(exported.paths[0]).parent}.")
+
+    # --- Open Recent ------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = settings().value(RECENT_KEY, [])
+        if isinstance(value, str):  # an INI file gives back a one-item list as its item
+            value = [value]
+        return [str(v) for v in value or []][:MAX_RECENT]
+
+    def _set_recent(self, paths: list[str]) -> None:
+        settings().setValue(RECENT_KEY, paths[:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(path.resolve())
+        self._set_recent([text] + [p for p in self.recent_files() if p != text])
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.recent_files()
+        for i, path in enumerate(paths, 1):
+            a = menu.addAction(f"&{i} {Path(path).name}")
+            a.setToolTip(path)
+            a.setStatusTip(path)
+            a.triggered.connect(lambda _=False, p=path: self._on_recent_triggered(p))
+        if paths:
+            menu.addSeparator()
+            menu.addAction("Clear List", lambda: self._set_recent([]))
+        menu.setEnabled(bool(paths))
+
+    def _on_recent_triggered(self, path: str) -> None:
+        if not Path(path).is_file():
+            self._set_recent([p for p in self.recent_files() if p != path])
+            self._show_error("Could not open the project", f"{path} is not there any more.")
+            return
+        self.open_recent(path)
+
+    def _folder(self) -> Path:
+        if self.path is not None and self.path.parent.is_dir():
+            return self.path.parent
+        recent = self.recent_files()
+        if recent and Path(recent[0]).parent.is_dir():
+            return Path(recent[0]).parent
+        return Path.home()
+
+    # --- crash recovery -----------------------------------------------------------------------
+
+    def _offer_recovery(self) -> None:
+        self._offered = self.autosave.orphans()
+        self._offer_next_recovery()
+
+    def _offer_next_recovery(self) -> None:
+        self._offered = [p for p in self._offered if p.is_file()]
+        if not self._offered:
+            self.banner.hide()
+            return
+        path = self._offered[0]
+        when = datetime.fromtimestamp(path.stat().st_mtime)
+        more = f" ({len(self._offered) - 1} more after this one)" if len(self._offered) > 1 else ""
+        self.banner.offer(
+            f"NN Playground did not close properly last time. The work it autosaved on "
+            f"{when:%d %b %Y} at {when:%H:%M} can be recovered{more}."
+        )
+
+    def _on_recover_clicked(self) -> None:
+        if not self._offered:
+            return
+        path = self._offered[0]
+        if self._may_drop_changes(lambda: self.open_path(path, recovering=path)):
+            self.open_path(path, recovering=path)
+            self.banner.recover_button.setEnabled(False)  # until it opened, or failed
+
+    def _on_discard_recovery_clicked(self) -> None:
+        if self._offered:
+            self.autosave.remove(self._offered.pop(0))
+        self._offer_next_recovery()
+
+    # --- the engine ---------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_ready(self, _devices: object) -> None:
+        if self._opening is not None and not self._opening.sent:
+            self._send_open()
+
+    @Slot(object)
+    def _on_training_started(self, _event: object) -> None:
+        self._model_version += 1
+        self.has_trained_model = True
+        self.other_changes = True  # the weights are no longer those in the file
+        self._update()
+
+    @Slot(object)
+    def _on_training_finished(self, _event: object) -> None:
+        self.autosave_now()
+
+    @Slot(object)
+    def _on_configured(self, _info: object) -> None:
+        if self._skip_configured:
+            self._skip_configured = False
+            return
+        # A fresh model (a changed design, reset weights): the trained one is gone.
+        self._model_version += 1
+        self.has_trained_model = False
+        if self.saved_with_model:
+            self.other_changes = True  # the file's model is no longer the one shown
+        self._update()
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, command: str) -> None:
+        if command == "save_project":
+            request = self._pending_saves.popleft() if self._pending_saves else None
+            if request is not None and not request.autosave:
+                self._closing = False
+                self._show_error("Could not save the project", message)
+            elif request is not None:
+                self._say(f"Could not autosave: {message}", True)
+        elif command == "load_project":
+            opening, self._opening = self._opening, None
+            if opening is not None and opening.recovering is not None:
+                self.banner.recover_button.setEnabled(True)
+                message = f"The autosaved work could not be recovered: {message}"
+            self._show_error("Could not open the project", message)
+        elif command == "export":
+            self._show_error("Could not export the model", message)
+
+    @Slot(str)
+    def _on_process_died(self, _message: str) -> None:
+        # Whatever the dead process was writing or reading is lost; say so, once each.
+        saves, self._pending_saves = list(self._pending_saves), deque()
+        if any(not s.autosave for s in saves):
+            self._closing = False
+            self._show_error(
+                "Could not save the project", "The training process ended while saving."
+            )
+        if self._opening is not None and self._opening.sent:
+            self._opening = None
+            self._show_error(
+                "Could not open the project", "The training process ended while opening it."
+            )
+        self._skip_configured = False
+        self.has_trained_model = False
+        self._update()

@@ -1,0 +1,279 @@
+"""How good the model is now: its current weights on the validation (or test) rows.
+
+Classification shows the confusion matrix with counts, the accuracy, and precision, recall and
+F1 per class; regression shows predicted against actual (the dashed line is a perfect
+prediction), a histogram of the residuals, and R², RMSE and MAE in the target's own units.
+
+The figures are those `nnplay evaluate` prints for the same rows and weights: the training
+process computes them with `core.predict.evaluate_frame` (see `RemoteTrainer.evaluate`). The
+panel asks for them when a model is set up, pauses or ends, and, while training runs and the
+panel is on screen, every few seconds; one request is in flight at a time, so a slow evaluation
+never queues up behind itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.plots.evaluation_plots import ConfusionMatrixPlot, PredictedActualPlot, ResidualHistogram
+from app.training_worker import TrainingWorker
+
+REFRESH_MS = 3000  # while training: how often the (visible) panel asks for a new evaluation
+SPLIT_NAMES = {"val": "Validation", "test": "Test"}
+METRIC_COLUMNS = ("class", "precision", "recall", "F1", "rows")
+
+
+class EvaluationPanel(QWidget):
+    """The Evaluation tab: metrics and pictures of the current weights on held-out rows."""
+
+    def __init__(self, worker: TrainingWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.evaluation = None  # the latest core.remote.Evaluation
+        self.target = ""
+        self.pending = False  # a request is on its way: don't send another
+        self.stale = True  # the model changed since the evaluation shown
+
+        self.split = QComboBox()
+        self.split.setToolTip(
+            "Which rows to evaluate on: validation rows check the model while it trains; "
+            "test rows, when the data keeps some back, are never used until now."
+        )
+        self.split.addItem(SPLIT_NAMES["val"], "val")
+        self.split.currentIndexChanged.connect(self._on_split_changed)
+        self.summary = QLabel()
+        self.summary.setProperty("role", "value")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setToolTip("Figures as `nnplay evaluate` gives them for these rows.")
+        self.detail = QLabel()
+        self.detail.setProperty("role", "muted")
+        self.detail.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        header = QHBoxLayout()
+        header.setContentsMargins(4, 0, 4, 0)
+        header.setSpacing(8)
+        header.addWidget(QLabel("Rows:"))
+        header.addWidget(self.split)
+        header.addSpacing(8)
+        header.addWidget(self.summary)
+        header.addWidget(self.detail, 1)
+
+        self.message = QLabel("The model is evaluated once the engine has prepared the data.")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setProperty("role", "muted")
+
+        self.matrix = ConfusionMatrixPlot()
+        self.table = QTableWidget(0, len(METRIC_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(METRIC_COLUMNS))
+        self.table.setToolTip(
+            "Precision: of the rows predicted as this class, the share that are. Recall: of the "
+            "rows of this class, the share found. F1: the two combined. Rows: how many there are."
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setStretchLastSection(False)
+        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        classification = QSplitter(Qt.Orientation.Horizontal)
+        classification.addWidget(self.matrix)
+        classification.addWidget(self.table)
+        classification.setStretchFactor(0, 1)
+        classification.setStretchFactor(1, 0)
+        classification.setChildrenCollapsible(False)
+
+        self.scatter = PredictedActualPlot()
+        self.residuals = ResidualHistogram()
+        regression = QSplitter(Qt.Orientation.Horizontal)
+        regression.addWidget(self.scatter)
+        regression.addWidget(self.residuals)
+        regression.setChildrenCollapsible(False)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.message)
+        self.pages.addWidget(classification)
+        self.pages.addWidget(regression)
+        self.classification_page, self.regression_page = classification, regression
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 4)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.pages, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._on_timer)
+        worker.configured.connect(self._on_configured)
+        worker.started.connect(self._on_started)
+        worker.paused.connect(self._on_model_changed)
+        worker.finished.connect(self._on_finished)
+        worker.evaluated.connect(self._on_evaluated)
+        worker.evaluation_failed.connect(self._on_failed)
+        worker.process_died.connect(self._on_process_died)
+
+    # --- public -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Ask for an evaluation of the current weights, unless one is on its way."""
+        if self.pending or not self.worker.is_ready:
+            return
+        self.pending = True
+        self.stale = False
+        self.worker.evaluate()
+
+    def current_split(self):
+        """The shown split's core.remote.SplitEvaluation, or None."""
+        if self.evaluation is None:
+            return None
+        wanted = self.split.currentData()
+        for part in self.evaluation.splits:
+            if part.split == wanted:
+                return part
+        return None
+
+    # --- the engine ---------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_configured(self, info: object) -> None:
+        self.pending = False  # an answer for the previous model came before this message
+        self.evaluation = None
+        preprocessor = getattr(info, "preprocessor", None)
+        self.target = preprocessor.target.name if preprocessor is not None else ""
+        self._set_splits(has_test=info.n_test > 0)
+        self._show_message("Evaluating the untrained model…")
+        self._on_model_changed()
+
+    @Slot(object)
+    def _on_started(self, _event: object) -> None:
+        self._timer.start()
+
+    @Slot(object)
+    def _on_finished(self, _event: object) -> None:
+        self._timer.stop()
+        self._on_model_changed()
+
+    @Slot()
+    @Slot(object)
+    def _on_model_changed(self, _event: object = None) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    @Slot()
+    def _on_timer(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    @Slot(object)
+    def _on_evaluated(self, evaluation: object) -> None:
+        self.pending = False
+        self.evaluation = evaluation
+        self._show()
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.pending = False
+        self.evaluation = None
+        self._show_message(f"Could not evaluate the model: {message}", error=True)
+
+    @Slot(str)
+    def _on_process_died(self, _message: str) -> None:
+        self.pending = False
+        self._timer.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def _set_splits(self, has_test: bool) -> None:
+        self.split.blockSignals(True)
+        wanted = self.split.currentData()
+        self.split.clear()
+        self.split.addItem(SPLIT_NAMES["val"], "val")
+        if has_test:
+            self.split.addItem(SPLIT_NAMES["test"], "test")
+        self.split.setCurrentIndex(max(0, self.split.findData(wanted)))
+        self.split.setEnabled(has_test)
+        self.split.blockSignals(False)
+
+    @Slot(int)
+    def _on_split_changed(self, _index: int) -> None:
+        if self.evaluation is not None:
+            self._show()
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("role", "error" if error else "muted")
+        self.message.style().polish(self.message)
+        self.summary.clear()
+        self.detail.clear()
+        self.pages.setCurrentWidget(self.message)
+
+    def _show(self) -> None:
+        part = self.current_split()
+        if part is None:
+            # The validation share is 0 and there is no test set: nothing to show.
+            self._show_message("This data keeps no rows back to evaluate on.")
+            return
+        r = part.report
+        rows = "validation" if part.split == "val" else "test"
+        self.detail.setText(
+            f"{r['n']:,} {rows} rows · loss {r['loss']:.4g} · epoch {self.evaluation.epoch}"
+        )
+        if r["task"] == "classification":
+            self._show_classification(r)
+        else:
+            self._show_regression(r, part.actual, part.predicted)
+
+    def _show_classification(self, r: dict) -> None:
+        names = tuple(r["labels"])
+        self.summary.setText(f"Accuracy {r['accuracy']:.1%}   ·   macro F1 {r['macro_f1']:.3f}")
+        self.matrix.set_matrix(np.array(r["confusion_matrix"]), names)
+        self.table.setRowCount(len(names))
+        for i, name in enumerate(names):
+            values = (r["precision"][i], r["recall"][i], r["f1"][i])
+            cells = [name, *(f"{v:.3f}" for v in values), f"{r['support'][i]:,}"]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(i, j, item)
+        # Wide enough for every column: the matrix beside it takes what is left.
+        self.table.resizeColumnsToContents()
+        frame = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(self.table.horizontalHeader().length() + frame)
+        self.pages.setCurrentWidget(self.classification_page)
+
+    def _show_regression(self, r: dict, actual: np.ndarray, predicted: np.ndarray) -> None:
+        units = f"   (in units of {self.target})" if self.target else ""
+        self.summary.setText(
+            f"R² {r['r2']:.3f}   ·   RMSE {r['rmse']:.4g}   ·   MAE {r['mae']:.4g}{units}"
+        )
+        self.scatter.set_values(actual, predicted, self.target)
+        self.residuals.set_residuals(predicted - actual, self.target)
+        self.pages.setCurrentWidget(self.regression_page)

@@ -1,0 +1,370 @@
+"""The Predict tab: new rows from a CSV file, or typed one at a time, through the current model.
+
+A file is read in a background thread with the same reader as `nnplay predict`
+(`core.csv_io.read_csv`) and sent to the training process, which predicts it with
+`core.predict.predict_frame` on `core.workflow.trained_model` -- the path of a saved model in
+`nnplay predict` -- so the saved CSV is the one `nnplay predict` writes with the same weights.
+The target column may be there or not; extra columns are carried along and ignored by the model;
+new categories and gaps are handled by the fitted preprocessing; a missing feature column or
+text in a numeric one is a message that names it, and the table shown before stays.
+
+The table puts the model's answer first (prediction, confidence, each class's probability)
+before the file's own columns; rows the model is unsure of are tinted, and "Least confident
+first" sorts them to the top.
+"""
+
+from __future__ import annotations
+
+import threading
+from itertools import count
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.panels.row_form import RowForm
+from app.training_worker import TrainingWorker
+from app.widgets.prediction_table import PredictionTableModel
+from core.errors import NNPlayError
+from core.predictions import Predictions
+
+CSV_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
+
+
+def describe(exc: BaseException) -> str:
+    """A sentence for the user: our errors as they are, others with their type."""
+    if isinstance(exc, NNPlayError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class PredictPanel(QWidget):
+    """Predict a CSV file's rows (and save them), or one row typed into the form."""
+
+    saved = Signal(str)  # the predictions were written to this path
+    _read = Signal(int, str, object)  # (load number, path, DataFrame) from the reading thread
+    _read_failed = Signal(int, str, str)  # (load number, path, message)
+    _written = Signal(str, str)  # (path, error message or "")
+
+    def __init__(self, worker: TrainingWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.frame: pd.DataFrame | None = None  # the rows of the file shown (or being predicted)
+        self.path = ""
+        self.predictions: Predictions | None = None  # of `frame`, once they came
+        self.predicted_at = ""  # "epoch 12": which weights made them
+        self._loads = count(1)
+        self._load = 0  # the load whose answer counts
+        self._requests = count(1)
+        self._file_request = ""
+        self._row_request = ""
+        self._threads: list[threading.Thread] = []
+        self._pending: tuple[pd.DataFrame, str] | None = None  # the rows being predicted
+        self._saving = False
+
+        self.open_button = QPushButton("Open CSV…")
+        self.open_button.setToolTip(
+            "Read a CSV file of new rows and predict each with the current model. "
+            "The target column may be missing; extra columns are kept and ignored."
+        )
+        self.open_button.clicked.connect(self._on_open_clicked)
+        self.again_button = QPushButton("Predict again")
+        self.again_button.setToolTip("Predict the same rows with the model as it is now.")
+        self.again_button.clicked.connect(self.predict_again)
+        self.unsure_button = QPushButton("Least confident first")
+        self.unsure_button.setToolTip(
+            "Sort the rows by the model's confidence, the least sure at the top."
+        )
+        self.unsure_button.clicked.connect(self.sort_least_confident_first)
+        self.save_button = QPushButton("Save predictions…")
+        self.save_button.setToolTip(
+            "Write the rows with their predictions and probabilities as a CSV file, "
+            "the same columns as `nnplay predict`."
+        )
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.file_label = QLabel()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setVisible(False)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(6)
+        for b in (self.open_button, self.again_button, self.unsure_button, self.save_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        about = QHBoxLayout()
+        about.setContentsMargins(0, 0, 0, 0)
+        about.setSpacing(8)
+        about.addWidget(self.file_label, 0, Qt.AlignmentFlag.AlignTop)
+        about.addWidget(self.status, 1)
+        self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(10)
+
+        self.model = PredictionTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultSectionSize(96)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setToolTip("")
+        self.placeholder = QLabel(
+            "Open a CSV file of new rows (with or without the target column) "
+            "to see what the model predicts for each."
+        )
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setProperty("role", "muted")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder)
+        self.pages.addWidget(self.table)
+
+        file_box = QWidget()
+        file_layout = QVBoxLayout(file_box)
+        file_layout.setContentsMargins(0, 0, 0, 0)
+        file_layout.setSpacing(6)
+        file_layout.addLayout(buttons)
+        file_layout.addLayout(about)
+        file_layout.addWidget(self.pages, 1)
+
+        self.form = RowForm()
+        self.form.row_changed.connect(self._on_row_changed)
+        self.form.setMinimumWidth(230)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(file_box)
+        split.addWidget(self.form)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        split.setSizes([700, 280])
+        self.split = split
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 4)
+        layout.addWidget(split)
+
+        self._read.connect(self._on_read)
+        self._read_failed.connect(self._on_read_failed)
+        self._written.connect(self._on_written)
+        worker.configured.connect(self._on_configured)
+        worker.predicted.connect(self._on_predicted)
+        worker.prediction_failed.connect(self._on_prediction_failed)
+        worker.finished.connect(self._on_model_changed)
+        worker.paused.connect(self._on_model_changed)
+        self._update_buttons()
+
+    # --- public -------------------------------------------------------------------------------
+
+    def load(self, path: str | Path) -> None:
+        """Read `path` in the background, then predict its rows."""
+        path = str(path)
+        self._load = next(self._loads)
+        self._say(f"Reading {Path(path).name}…")
+        thread = threading.Thread(
+            target=self._read_file, args=(self._load, path), name="nnplay-predict-read", daemon=True
+        )
+        self._start(thread)
+
+    def predict_again(self) -> None:
+        """Predict the file's rows with the current weights."""
+        if self.frame is not None:
+            self._send_file(self.frame, self.path)
+
+    def sort_least_confident_first(self) -> None:
+        if self.model.confidence is not None:
+            column = self.model.column_of("confidence")
+            self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+            self.table.scrollToTop()
+
+    def save(self, path: str | Path) -> None:
+        """Write the predictions as `nnplay predict` does: input columns, prediction, probabilities."""
+        if self.frame is None or self.predictions is None:
+            return
+        path = str(path)
+        table = self.predictions.as_frame(self.frame)
+        self._saving = True
+        self._say(f"Writing {Path(path).name}…")
+        thread = threading.Thread(
+            target=self._write_file, args=(table, path), name="nnplay-predict-write", daemon=True
+        )
+        self._start(thread)
+
+    def wait_for_threads(self, timeout: float = 5.0) -> None:
+        """Let a read or write in progress finish (when the window closes)."""
+        for thread in list(self._threads):
+            thread.join(timeout)
+
+    # --- background work (reading and writing threads) ----------------------------------------
+
+    def _start(self, thread: threading.Thread) -> None:
+        self._threads = [t for t in self._threads if t.is_alive()]
+        self._threads.append(thread)
+        thread.start()
+
+    def _read_file(self, load: int, path: str) -> None:
+        from core.csv_io import read_csv
+        from core.data_spec import CsvSource
+
+        try:
+            frame, _ = read_csv(CsvSource(path))  # as `nnplay predict` reads it
+        except Exception as exc:
+            self._read_failed.emit(load, path, describe(exc))
+            return
+        self._read.emit(load, path, frame)
+
+    def _write_file(self, table: pd.DataFrame, path: str) -> None:
+        target = Path(path)
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            table.to_csv(tmp, index=False)  # as `nnplay predict --out` writes it
+            tmp.replace(target)
+        except Exception as exc:
+            tmp.unlink(missing_ok=True)
+            self._written.emit(path, describe(exc))
+            return
+        self._written.emit(path, "")
+
+    # --- slots (GUI thread) -------------------------------------------------------------------
+
+    @Slot(int, str, object)
+    def _on_read(self, load: int, path: str, frame: pd.DataFrame) -> None:
+        if load != self._load:
+            return  # another file was opened since
+        self._send_file(frame, path)
+
+    @Slot(int, str, str)
+    def _on_read_failed(self, load: int, path: str, message: str) -> None:
+        if load == self._load:
+            self._say(f"Could not read {Path(path).name}: {message}", error=True)
+
+    def _send_file(self, frame: pd.DataFrame, path: str) -> None:
+        self._file_request = f"file-{next(self._requests)}"
+        self._pending = (frame, path)
+        self._say(f"Predicting {len(frame):,} rows of {Path(path).name}…")
+        self.worker.predict(frame, self._file_request)
+
+    @Slot(object)
+    def _on_predicted(self, answer: object) -> None:
+        if answer.request == self._row_request:
+            self.form.problem.setVisible(False)
+            self.form.show_predictions(answer.predictions)
+        elif answer.request == self._file_request and self._pending is not None:
+            self.frame, self.path = self._pending
+            self.predictions = answer.predictions
+            self.predicted_at = f"epoch {answer.epoch}" if answer.epoch else "untrained weights"
+            self.model.set_table(self.frame, self.predictions)
+            # Sized by the header and the first rows the view samples, not all 100,000.
+            self.table.resizeColumnsToContents()
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.pages.setCurrentWidget(self.table)
+            self._show_file_summary()
+
+    @Slot(str, str)
+    def _on_prediction_failed(self, request: str, message: str) -> None:
+        if request == self._row_request:
+            self.form.show_problem(message)
+        elif request == self._file_request and self._pending is not None:
+            _, path = self._pending
+            kept = f" (still showing {Path(self.path).name})" if self.frame is not None else ""
+            self._say(f"Could not predict {Path(path).name}: {message}{kept}", error=True)
+
+    @Slot(object)
+    def _on_row_changed(self, row: pd.DataFrame) -> None:
+        self._row_request = f"row-{next(self._requests)}"
+        self.worker.predict(row, self._row_request)
+
+    @Slot(object)
+    def _on_configured(self, info: object) -> None:
+        self.form.set_model(getattr(info, "preprocessor", None))
+        if self.predictions is not None:
+            self._say(
+                "The model was set up afresh since these predictions: press Predict again "
+                "for its answers."
+            )
+
+    @Slot(object)
+    def _on_model_changed(self, _event: object) -> None:
+        self.form.changed()
+        if self.predictions is not None:
+            self._show_file_summary(changed=True)
+
+    @Slot(str, str)
+    def _on_written(self, path: str, error: str) -> None:
+        self._saving = False
+        if error:
+            self._say(f"Could not save {Path(path).name}: {error}", error=True)
+            return
+        rows = len(self.frame) if self.frame is not None else 0
+        self._say(f"Saved {rows:,} predictions to {Path(path).name}.")
+        self.saved.emit(path)
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _show_file_summary(self, changed: bool = False) -> None:
+        name = Path(self.path).name
+        summary = f"<b>{name}</b>: {len(self.model.order):,} rows"
+        text = f"Predicted with the weights at {self.predicted_at}."
+        if self.model.confidence is not None:
+            n = self.model.n_unsure
+            summary += f", {n:,} unsure"
+            text += (
+                f" Rows the model is unsure of (top probability below "
+                f"{self.model.threshold:.2f}) are tinted."
+            )
+        if changed:
+            text += " The model has trained since: Predict again to update."
+        self.file_label.setText(summary)
+        self.file_label.setToolTip(self.path)
+        self._say(text)
+        self._update_buttons()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setProperty("role", "error" if error else "muted")
+        self.status.style().polish(self.status)
+        self.status.setVisible(bool(text))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = self.predictions is not None
+        self.again_button.setEnabled(self.frame is not None)
+        self.save_button.setEnabled(has and not self._saving)
+        self.unsure_button.setEnabled(has and self.model.confidence is not None)
+
+    @Slot()
+    def _on_open_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Predict the rows of a CSV file", "", CSV_FILTER
+        )
+        if path:
+            self.load(path)
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        suggested = str(Path(self.path).with_name(Path(self.path).stem + "_predictions.csv"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save predictions", suggested, CSV_FILTER)
+        if path:
+            self.save(path)

@@ -1,0 +1,81 @@
+"""What every benchmark shares: result lines, the machine and versions, fresh-process timing.
+
+Each benchmark prints human-readable lines and, per row, one machine-readable line
+
+    RESULT {"bench": ..., "row": ..., "figure": 0.97, "unit": "x", "target": ">= 0.95", "met": true}
+
+which `bench/run_all.py` collects into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("NNPLAY_BENCH_DATA", "/tmp/nnplay-bench"))
+
+
+def result(
+    bench: str, row: str, figure: float, unit: str, target: str, met: bool, detail: str = ""
+) -> None:
+    """Print one row's figure for run_all.py (and for people)."""
+    line = {
+        "bench": bench,
+        "row": row,
+        "figure": round(float(figure), 4),
+        "unit": unit,
+        "target": target,
+        "met": bool(met),
+        "detail": detail,
+    }
+    print("RESULT " + json.dumps(line), flush=True)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> dict[str, str]:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpu": cpu_model(),
+        "cores": str(cores),
+        "os": f"{platform.system()} {platform.release()}",
+    }
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    names = ("torch", "numpy", "pandas", "pyarrow", "PySide6", "PySide6-Essentials", "pyqtgraph")
+    for name in (*names, "scikit-learn", "psutil"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[name] = metadata.version(name)
+    return out
+
+
+def run_python(code_or_args: list[str], env: dict[str, str] | None = None) -> str:
+    """Run `python ARGS` in a fresh process from the repository root; its stdout."""
+    done = subprocess.run(
+        [sys.executable, *code_or_args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{code_or_args[:2]} failed:\n{done.stderr[-2000:]}")
+    return done.stdout

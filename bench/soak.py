@@ -1,0 +1,158 @@
+"""Soak: the real window trains for 100,000+ steps with every plot live; nothing may creep.
+
+    python bench/soak.py [--minutes 4] [--min-steps 100000]
+
+Offscreen MainWindow, default spiral and network, training until stopped. Every 10 s it
+samples the GUI process's and the training process's RSS, the mean redraw time of the plots
+and a 10 ms QTimer's lateness. Targets (issue 6): after warm-up (the first quarter), RSS grows
+less than 50 MB (each process); redraw time stays flat (last interval <= 1.5x + 2 ms of the
+first after warm-up); the timer's p99 lateness stays < 50 ms and its max < 100 ms to the end.
+Not part of CI: it runs for minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import result
+
+TICK_MS = 10
+SAMPLE_S = 10.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--minutes", type=float, default=4.0, help="least training time")
+    p.add_argument("--min-steps", type=int, default=100_000)
+    ns = p.parse_args(argv)
+
+    import psutil
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.main_window import MainWindow
+    from app.theme import apply_theme
+
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app, "light")
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    w.start_engine()
+    while w.session.info is None:
+        app.processEvents()
+        time.sleep(0.005)
+    w.project.edit_config("soak", epochs=0)
+
+    redraw_s: list[float] = []
+    refresh = w.plots.refresh
+
+    def timed_refresh() -> None:
+        t = time.perf_counter()
+        refresh()
+        redraw_s.append(time.perf_counter() - t)
+
+    w.plots.refresh = timed_refresh  # type: ignore[method-assign]
+    step = [0]
+    w.worker.epochs_ended.connect(lambda events: step.__setitem__(0, events[-1].step))
+    late: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        late.append(max(0.0, now - last[0] - TICK_MS / 1000))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    w.controls.train_button.click()
+    while w.session.state != "running":
+        app.processEvents()
+        time.sleep(0.001)
+    gui = psutil.Process()
+    samples: list[dict[str, float]] = []
+    t0 = last[0] = time.perf_counter()
+    timer.start()
+    next_sample = t0 + SAMPLE_S
+    while w.session.state == "running":
+        app.processEvents()
+        time.sleep(0.001)
+        now = time.perf_counter()
+        if now >= next_sample:
+            children = gui.children(recursive=True)
+            sample = {
+                "t": now - t0,
+                "steps": step[0],
+                "gui_mb": gui.memory_info().rss / 2**20,
+                "child_mb": max((c.memory_info().rss for c in children), default=0) / 2**20,
+                "redraw_ms": 1000 * statistics.mean(redraw_s) if redraw_s else 0.0,
+                "p99_ms": 1000 * sorted(late)[int(0.99 * (len(late) - 1))] if late else 0.0,
+                "max_ms": 1000 * max(late, default=0.0),
+            }
+            samples.append(sample)
+            print(
+                f"{sample['t']:6.0f} s {sample['steps']:>9,} steps  GUI {sample['gui_mb']:6.0f} MB"
+                f"  trainer {sample['child_mb']:6.0f} MB  redraw {sample['redraw_ms']:5.1f} ms"
+                f"  late p99 {sample['p99_ms']:5.1f} max {sample['max_ms']:5.1f} ms",
+                flush=True,
+            )
+            redraw_s.clear()
+            late.clear()
+            next_sample = now + SAMPLE_S
+            if now - t0 >= ns.minutes * 60 and step[0] >= ns.min_steps:
+                break
+    timer.stop()
+    w.session.stop()
+    for _ in range(100):
+        app.processEvents()
+        time.sleep(0.01)
+    w.files.may_close = lambda: True  # type: ignore[method-assign]
+    w.close()
+
+    after = samples[len(samples) // 4 :]
+    gui_growth = after[-1]["gui_mb"] - after[0]["gui_mb"]
+    child_growth = after[-1]["child_mb"] - after[0]["child_mb"]
+    first, final = after[0]["redraw_ms"], after[-1]["redraw_ms"]
+    p99 = max(s["p99_ms"] for s in after)
+    worst = max(s["max_ms"] for s in after)
+    steps = samples[-1]["steps"]
+    minutes = samples[-1]["t"] / 60
+    result(
+        "soak", "steps trained", steps, "steps", ">= 100000", steps >= 100_000, f"{minutes:.1f} min"
+    )
+    result("soak", "GUI RSS growth after warm-up", gui_growth, "MB", "< 50", gui_growth < 50, "")
+    result(
+        "soak",
+        "trainer RSS growth after warm-up",
+        child_growth,
+        "MB",
+        "< 50",
+        child_growth < 50,
+        "",
+    )
+    result(
+        "soak",
+        "redraw time, last vs first interval after warm-up",
+        final,
+        "ms",
+        f"<= {1.5 * first + 2:.1f} (1.5x + 2 ms of {first:.1f})",
+        final <= 1.5 * first + 2,
+        "",
+    )
+    result("soak", "timer lateness p99 (worst interval)", p99, "ms", "< 50", p99 < 50, "")
+    result("soak", "timer lateness max", worst, "ms", "< 100", worst < 100, "")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

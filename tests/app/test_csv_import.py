@@ -1,0 +1,348 @@
+"""Importing a CSV through the dialog: the real widgets, the background reader, the project.
+
+The window here has no training process (nothing is trained); `test_csv_training.py` trains.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QComboBox
+
+from app.csv_import import MAX_RECENT
+from app.dialogs.csv_import_dialog import KIND, ROLE, CsvImportDialog
+from app.main_window import MainWindow
+from core.data_spec import CsvSource, ToySource
+
+DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
+WAIT_MS = 15_000
+
+
+@pytest.fixture(autouse=True)
+def recent_files_in_tmp(tmp_path):
+    """Keep the recent-files list of these tests out of the user's settings."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    yield
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.project.undo_stack.setClean()  # nothing to save: closing asks no question
+    w.close()
+
+
+def settled(dialog: CsvImportDialog) -> bool:
+    """Nothing is being read or checked, and the dialog shows its verdict."""
+    return not dialog.jobs.busy and not dialog._check_timer.isActive()
+
+
+def open_dialog(qtbot, window: MainWindow, path: Path | str) -> CsvImportDialog:
+    dialog = window.csv_import.open(str(path))
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: settled(dialog), timeout=WAIT_MS)
+    return dialog
+
+
+def choose(combo: QComboBox, value: str) -> None:
+    """Pick the item whose data (or text) is `value`, as a click on it would."""
+    index = combo.findData(value)
+    if index < 0:
+        index = combo.findText(value)
+    assert index >= 0, f"{value!r} is not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def import_clicked(qtbot, dialog: CsvImportDialog) -> None:
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the example files --------------------------------------------------------------------------
+
+
+def test_import_iris_changes_the_data_the_network_and_the_panel_in_one_undoable_step(qtbot, window):
+    project = window.project
+    steps = project.undo_stack.count()
+    dialog = open_dialog(qtbot, window, DATA / "iris.csv")
+    assert dialog.message == ""
+    assert dialog.preview_model.columnCount() == 5 and dialog.preview_model.rowCount() == 100
+    assert dialog.column_names() == [
+        "sepal_length",
+        "sepal_width",
+        "petal_length",
+        "petal_width",
+        "species",
+    ]
+    assert dialog.target.currentText() == "species"
+    assert "classification" in dialog.task.currentText()
+    assert dialog.balance.bars == [("setosa", 50), ("versicolor", 50), ("virginica", 50)]
+    assert "120 training rows, 30 validation" in dialog.split_note.text()
+    import_clicked(qtbot, dialog)
+
+    assert isinstance(project.data.source, CsvSource)
+    assert project.data.source.delimiter == "," and project.data.task == "classification"
+    assert project.shape.n_inputs == 4
+    assert project.shape.class_names == ("setosa", "versicolor", "virginica")
+    assert project.undo_stack.count() == steps + 1
+    assert project.undo_stack.undoText() == "Open iris.csv"
+    assert window.network_panel.input_card.summary.text() == "4 values"
+    label = window.data_panel.csv_label.text()
+    assert "iris.csv" in label and "150 rows, 4 features, target <i>species</i>" in label
+    assert window.data_panel.csv_settings.isVisible()
+    assert window.csv_import.recent_files() == [str((DATA / "iris.csv").resolve())]
+
+    project.undo_stack.undo()
+    assert isinstance(project.data.source, ToySource) and project.shape.n_inputs == 2
+    assert window.network_panel.input_card.summary.text() == "2 values"
+    project.undo_stack.redo()
+    assert project.shape.n_inputs == 4 and project.shape.class_names[0] == "setosa"
+
+
+@pytest.mark.parametrize(
+    ("name", "task", "n_inputs", "n_classes"),
+    [("breast_cancer", "classification", 30, 2), ("diabetes", "regression", 10, 0)],
+)
+def test_import_the_other_examples(qtbot, window, name, task, n_inputs, n_classes):
+    dialog = open_dialog(qtbot, window, DATA / f"{name}.csv")
+    assert task in dialog.task.currentText()
+    if task == "regression":
+        assert "Values from 25 to 346" in dialog.target_note.text()
+        assert dialog.combo("progression", KIND).currentData() == "numeric"
+    import_clicked(qtbot, dialog)
+    shape = window.project.shape
+    assert (shape.task, shape.n_inputs, len(shape.class_names)) == (task, n_inputs, n_classes)
+    assert window.training_panel.loss.currentText()  # the loss follows the task
+
+
+def test_changing_a_role_and_the_target(qtbot, window):
+    dialog = open_dialog(qtbot, window, DATA / "iris.csv")
+    choose(dialog.combo("sepal_width", ROLE), "ignore")
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    assert "3 network inputs" in dialog.split_note.text()
+    assert not dialog.combo("sepal_width", KIND).isEnabled()
+
+    choose(dialog.target, "petal_width")
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    assert "regression" in dialog.task.currentText()
+    # The old target is now a feature: its three classes become three one-hot inputs.
+    assert dialog.combo("species", ROLE).currentData() == "feature"
+    assert dialog.combo("species", KIND).currentData() == "categorical"
+    assert dialog.combo("sepal_width", ROLE).currentData() == "ignore"  # the user's choice stays
+    assert not dialog.combo("petal_width", ROLE).isEnabled()
+    import_clicked(qtbot, window.csv_import.dialog or dialog)
+    spec = window.project.data
+    assert spec.target.name == "petal_width" and spec.task == "regression"
+    assert window.project.shape.n_inputs == 2 + 3
+
+    # Reopening shows the choices made, and changing the task back is one more undo step.
+    dialog = window.csv_import.reopen()
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    assert dialog.target.currentText() == "petal_width"
+    assert dialog.combo("sepal_width", ROLE).currentData() == "ignore"
+    choose(dialog.combo("species", ROLE), "target")
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    import_clicked(qtbot, dialog)
+    assert window.project.data.target.name == "species"
+    assert window.project.shape.class_names == ("setosa", "versicolor", "virginica")
+
+
+def test_changing_the_delimiter_reparses_the_preview(qtbot, window, tmp_path):
+    rows = "\n".join(f"{i},5;{i % 3},25;{'ab'[i % 2]}" for i in range(40))
+    path = write(tmp_path, "semicolons.csv", f"width;height;label\n{rows}\n")
+    dialog = open_dialog(qtbot, window, path)
+    assert dialog.message == ""
+    assert "semicolon" in dialog.delimiter.currentText()
+    assert "," in dialog.decimal.currentText()
+    assert dialog.preview_model.columnCount() == 3
+    assert dialog.preview_model.data(dialog.preview_model.index(0, 0)) == "0.5"
+
+    choose(dialog.delimiter, ",")
+    qtbot.waitUntil(lambda: settled(dialog), timeout=WAIT_MS)
+    assert dialog.preview_model.columnCount() != 3 or dialog.message
+    assert not dialog.import_button.isEnabled() or dialog.column_names() != [
+        "width",
+        "height",
+        "label",
+    ]
+
+    choose(dialog.delimiter, ";")
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    assert dialog.column_names() == ["width", "height", "label"]
+    import_clicked(qtbot, dialog)
+    assert window.project.data.source.delimiter == ";"
+
+
+# --- bad files ----------------------------------------------------------------------------------
+
+
+def _text_in_numbers(dialog: CsvImportDialog) -> None:
+    choose(dialog.combo("size", KIND), "numeric")
+
+
+BAD_FILES = [
+    ("empty.csv", "", None, ["empty"]),
+    ("header_only.csv", "a,b,label\n", None, ["header but no data rows"]),
+    (
+        "ragged.csv",
+        "a,b,label\n1,2,x\n3,4,y\n5,6,x,9\n7,8,y\n",
+        None,
+        ["line 4", "data row 3", "4 fields", "expected 3"],
+    ),
+    (
+        "single_class.csv",
+        "a,b,label\n" + "".join(f"{i},{i * 2},same\n" for i in range(30)),
+        None,
+        ["single class", "'label'"],
+    ),
+    (
+        "many_classes.csv",
+        "a,b,code\n" + "".join(f"{i},{i % 7},c{i % 300}\n" for i in range(900)),
+        None,
+        ["300 distinct values", "200 classes"],
+    ),
+    (
+        "wide.csv",
+        ",".join(f"c{i}" for i in range(2500)) + "\n" + ",".join("1" for _ in range(2500)) + "\n",
+        None,
+        ["2,500 columns", "2,000"],
+    ),
+    (
+        "text_in_numbers.csv",
+        "a,size,label\n"
+        + "".join(f"{i % 7},{'big' if i == 5 else i % 4},{'xy'[i % 2]}\n" for i in range(30)),
+        _text_in_numbers,
+        ["'size'", "row 6", "'big' is not a number"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "action", "expected"), BAD_FILES, ids=[b[0] for b in BAD_FILES]
+)
+def test_a_bad_file_is_explained_in_the_dialog_and_the_project_is_unchanged(
+    qtbot, window, tmp_path, name, text, action, expected
+):
+    project = window.project
+    before, steps = project.data, project.undo_stack.count()
+    dialog = open_dialog(qtbot, window, write(tmp_path, name, text))
+    if action is not None:
+        assert dialog.message == ""
+        action(dialog)
+        qtbot.waitUntil(lambda: settled(dialog) and dialog.message != "", timeout=WAIT_MS)
+    message = dialog.message
+    for words in expected:
+        assert words in message, message
+    assert dialog.banner.isVisible() and "Traceback" not in message
+    assert not dialog.import_button.isEnabled()
+    dialog.reject()
+    assert project.data == before and project.undo_stack.count() == steps
+    # The window goes on working.
+    qtbot.mouseClick(window.data_panel.thumbnails["circle"], Qt.MouseButton.LeftButton)
+    assert project.data.source.name == "circle"
+
+
+def test_undecodable_bytes_are_named_when_utf8_is_chosen(qtbot, window, tmp_path):
+    body = "a,b,city\n" + "".join(f"{i},{i},{'xy'[i % 2]}\n" for i in range(20))
+    path = write(tmp_path, "latin.csv", body.encode() + "3,4,Mal\xe9\n".encode("latin-1"))
+    dialog = open_dialog(qtbot, window, path)
+    # Detected: it is not UTF-8, so it is read as Latin-1, and the dialog says so.
+    assert "latin-1" in dialog.encoding.currentText().lower()
+    assert "not valid UTF-8" in dialog.banner.text
+    choose(dialog.encoding, "utf-8")
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.message != "", timeout=WAIT_MS)
+    assert "line 22" in dialog.message and "0xe9" in dialog.message
+    assert not dialog.import_button.isEnabled()
+    dialog.reject()
+
+
+def test_features_can_be_chosen_when_the_engine_finds_none(qtbot, window, tmp_path):
+    rows = "".join(f"{i},{i % 3},{'xy'[i % 2]}\n" for i in range(30))
+    dialog = open_dialog(qtbot, window, write(tmp_path, "ids.csv", f"id,code,label\n{rows}"))
+    # code 0,1,2 is numeric; only the id column is ignored.
+    assert dialog.combo("id", ROLE).currentData() == "ignore"
+    choose(dialog.combo("code", ROLE), "ignore")
+    qtbot.waitUntil(lambda: settled(dialog) and "feature" in dialog.message, timeout=WAIT_MS)
+    assert not dialog.import_button.isEnabled()
+    choose(dialog.combo("id", ROLE), "feature")
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    assert dialog.message == ""
+    dialog.reject()
+
+
+def test_cancel_leaves_the_project_as_it_was(qtbot, window):
+    before = window.project.data
+    dialog = open_dialog(qtbot, window, DATA / "iris.csv")
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton
+    )
+    assert not dialog.isVisible() and window.project.data == before
+    assert window.csv_import.recent_files() == []
+
+
+# --- ways to open a file ------------------------------------------------------------------------
+
+
+def test_dropping_a_csv_on_the_window_opens_the_dialog(qtbot, window):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(DATA / "iris.csv"))])
+    event = QDropEvent(
+        QPointF(QPoint(50, 50)),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    dialog = window.csv_import.dialog
+    assert dialog is not None and dialog.path.endswith("iris.csv")
+    qtbot.waitUntil(lambda: settled(dialog), timeout=WAIT_MS)
+    dialog.reject()
+
+
+def test_open_csv_is_in_the_file_menu_with_ctrl_o_and_a_recent_list(qtbot, window, tmp_path):
+    importer = window.csv_import
+    assert importer.open_action.shortcut().toString() == "Ctrl+O"
+    file_menu = window.menuBar().actions()[0].menu()
+    assert importer.open_action in file_menu.actions()
+    assert importer.recent_menu.menuAction() in file_menu.actions()
+
+    gone = write(tmp_path, "gone.csv", "a,b\n1,2\n")
+    files = [write(tmp_path, f"t{i}.csv", "a,b\n1,2\n") for i in range(MAX_RECENT + 1)]
+    for path in [gone, *files]:
+        importer._remember(str(path))
+    gone.unlink()
+    importer._fill_recent_menu()
+    recent = importer.recent_files()
+    assert len(recent) == MAX_RECENT and recent[0].endswith(f"t{MAX_RECENT}.csv")
+
+    importer._remember(str(gone))  # now missing: listed, greyed out
+    importer._fill_recent_menu()
+    actions = importer.recent_menu.actions()
+    assert actions[0].text() == "gone.csv (not found)" and not actions[0].isEnabled()
+    assert actions[1].isEnabled()
+    actions[1].trigger()
+    dialog = importer.dialog
+    assert dialog is not None and dialog.path.endswith(f"t{MAX_RECENT}.csv")
+    qtbot.waitUntil(lambda: settled(dialog), timeout=WAIT_MS)
+    dialog.reject()
+    importer.clear_recent()
+    assert importer.recent_files() == []

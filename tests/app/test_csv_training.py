@@ -1,0 +1,71 @@
+"""A CSV imported through the dialog trains from the Train button, in the real training process."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.main_window import MainWindow
+
+DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
+READY_TIMEOUT_S = 90
+
+
+def _wait(app: QApplication, condition, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the training process did not get ready")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+@pytest.fixture(scope="module")
+def window(qapp, tmp_path_factory):
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("settings")),
+    )
+    w = MainWindow()
+    w.show()
+    w.start_engine()
+    _wait(qapp, lambda: w.session.info is not None, READY_TIMEOUT_S)
+    yield w
+    w.project.undo_stack.setClean()  # nothing to save: closing asks no question
+    w.close()
+    w.deleteLater()
+    qapp.processEvents()
+
+
+def import_csv(qtbot, window: MainWindow, path: Path) -> None:
+    dialog = window.csv_import.open(str(path))
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=15_000)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.csv_import.dialog is None, timeout=2000)
+
+
+@pytest.mark.parametrize(
+    ("name", "n_train"), [("iris", 120), ("breast_cancer", 455), ("diabetes", 354)]
+)
+def test_an_imported_csv_trains_from_the_train_button(qtbot, window, name, n_train):
+    import_csv(qtbot, window, DATA / f"{name}.csv")
+    # The engine takes the new data as soon as it is imported (the model is rebuilt for it).
+    qtbot.waitUntil(
+        lambda: window.session.info is not None and window.session.info.n_train == n_train,
+        timeout=15_000,
+    )
+    window.project.edit_config("Three epochs", epochs=3, learning_rate=0.01)
+    with qtbot.waitSignal(window.worker.finished, timeout=30_000) as finished:
+        window.controls.train_button.click()
+    assert finished.args[0].outcome == "finished", finished.args[0].reason
+    plots = window.plots
+    qtbot.waitUntil(lambda: plots.loss.epochs.n == 3, timeout=2000)
+    losses = plots.loss.epochs.y(0)
+    assert losses[-1] < losses[0], "the loss went down"
+    assert window.session.info.input_names == window.project.shape.input_names
+    assert "Trained 3 epochs" in window.message_label.text()

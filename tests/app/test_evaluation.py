@@ -1,0 +1,124 @@
+"""The Evaluation tab and the output's feature picker, on the example CSVs, with the real engine.
+
+The figures the window shows must be those `nnplay evaluate` prints for the same rows and the
+same weights (the model is saved from the window and evaluated by the CLI in a subprocess).
+One window and training process serve the module.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from core.dataset import load_frame
+
+
+@pytest.fixture(scope="module")
+def window(qapp, steps):
+    w = steps.open_window(qapp)
+    yield w
+    w.close()
+    w.deleteLater()
+    qapp.processEvents()
+
+
+def show_evaluation(window, qtbot, epoch: int):
+    panel = window.evaluation_panel
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(
+        lambda: panel.evaluation is not None and panel.evaluation.epoch == epoch, timeout=10_000
+    )
+    return panel
+
+
+def test_classification_matches_nnplay_evaluate_on_each_split(window, qtbot, steps, tmp_path):
+    spec = steps.use_csv(window, qtbot, "iris.csv", "species", test_fraction=0.2)
+    steps.train(window, qtbot)
+    panel = show_evaluation(window, qtbot, epoch=5)
+    model = tmp_path / "iris.nnp"
+    steps.save_model(window, qtbot, model)
+    frame = load_frame(spec.source)
+    info = window.session.info
+    runs = {}
+    for split, rows in (("val", info.val_rows), ("test", info.test_rows)):
+        path = tmp_path / f"{split}.csv"
+        frame.iloc[rows].to_csv(path, index=False)
+        runs[split] = steps.nnplay("evaluate", model, "--data", path, "--json")
+
+    assert [panel.split.itemData(i) for i in range(panel.split.count())] == ["val", "test"]
+    for split, run in runs.items():
+        panel.split.setCurrentIndex(panel.split.findData(split))
+        shown = panel.current_split().report
+        expected = json.loads(steps.output(run).strip().splitlines()[-1])
+        assert shown["confusion_matrix"] == expected["confusion_matrix"]
+        assert shown["accuracy"] == expected["accuracy"]
+        assert shown["f1"] == pytest.approx(expected["f1"])
+        assert shown["loss"] == pytest.approx(expected["loss"], rel=1e-6)
+        # ... and what is on screen says so.
+        assert panel.pages.currentWidget() is panel.classification_page
+        assert f"Accuracy {expected['accuracy']:.1%}" in panel.summary.text()
+        assert f"{expected['n']} {'validation' if split == 'val' else 'test'} rows" in (
+            panel.detail.text()
+        )
+        np.testing.assert_array_equal(panel.matrix.counts, expected["confusion_matrix"])
+        assert [label.toPlainText() for label in panel.matrix.labels] == [
+            str(v) for row in expected["confusion_matrix"] for v in row
+        ]
+        table = panel.table
+        assert table.rowCount() == 3 and table.item(0, 0).text() == "setosa"
+        assert table.item(1, 2).text() == f"{expected['recall'][1]:.3f}"
+
+
+def test_regression_shows_predicted_against_actual_in_target_units(window, qtbot, steps, tmp_path):
+    spec = steps.use_csv(window, qtbot, "diabetes.csv", "progression")
+    steps.train(window, qtbot)
+    panel = show_evaluation(window, qtbot, epoch=5)
+    model = tmp_path / "diabetes.nnp"
+    steps.save_model(window, qtbot, model)
+    rows = load_frame(spec.source).iloc[window.session.info.val_rows]
+    rows.to_csv(tmp_path / "val.csv", index=False)
+    run = steps.nnplay("evaluate", model, "--data", tmp_path / "val.csv", "--json")
+
+    assert not panel.split.isEnabled()  # no test rows kept back
+    part = panel.current_split()
+    assert panel.pages.currentWidget() is panel.regression_page
+    x, y = panel.scatter.points.getData()
+    np.testing.assert_array_equal(x, part.actual)
+    np.testing.assert_array_equal(y, part.predicted)
+    # In the target's units (to float32 precision: the engine standardises the target).
+    np.testing.assert_allclose(np.sort(part.actual), np.sort(rows["progression"]), rtol=1e-6)
+    counts = panel.residuals.bars.getData()[1]
+    assert counts.sum() == len(rows)
+    expected = json.loads(steps.output(run).strip().splitlines()[-1])
+    for name in ("r2", "rmse", "mae", "loss"):
+        assert part.report[name] == pytest.approx(expected[name], rel=1e-6)
+    text = panel.summary.text()
+    assert f"RMSE {expected['rmse']:.4g}" in text and "progression" in text
+
+
+def test_evaluation_follows_training_and_the_plane_follows_the_picker(window, qtbot, steps):
+    steps.use_csv(window, qtbot, "breast_cancer.csv", "diagnosis", epochs=0, test_fraction=0.2)
+    panel = window.evaluation_panel
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.evaluation is not None, timeout=10_000)
+    assert panel.evaluation.epoch == 0  # the untrained model
+    view = window.output_view
+    assert view.plane_row.isVisible() and view.plane_x.count() == 30
+    assert view.plane_features == ("mean radius", "mean texture")
+    qtbot.waitUntil(lambda: view.has_surface, timeout=10_000)
+
+    window.controls.train_button.click()  # until stopped: evaluated every few seconds
+    qtbot.waitUntil(lambda: panel.evaluation.epoch > 0, timeout=15_000)
+    view.choose_plane("worst area", "worst smoothness")
+    assert not view.has_surface  # the old plane's surface went with it
+    qtbot.waitUntil(lambda: view.has_surface, timeout=10_000)
+    assert view.plot.getPlotItem().getAxis("bottom").labelText == "worst area"
+    window.controls.stop_button.click()
+    qtbot.waitUntil(lambda: not window.session.is_active, timeout=10_000)
+    # The finished state is evaluated too.
+    ended = window.controls._epoch
+    qtbot.waitUntil(lambda: panel.evaluation.epoch == ended, timeout=10_000)
+    panel.split.setCurrentIndex(panel.split.findData("test"))
+    assert panel.current_split().report["n"] == len(window.session.info.test_rows)

@@ -1,0 +1,147 @@
+"""The Predict tab with the real engine: a file's predictions are exactly `nnplay predict`'s,
+the table sorts and shows the unsure rows, the one-row form follows typing, and bad files get a
+message that names the problem while the window goes on working."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from core.dataset import load_frame
+
+
+@pytest.fixture(scope="module")
+def window(qapp, steps):
+    w = steps.open_window(qapp)
+    w.tabs.setCurrentWidget(w.predict_panel)
+    yield w
+    w.close()
+    w.deleteLater()
+    qapp.processEvents()
+
+
+def predict_file(panel, qtbot, path) -> None:
+    shown = panel.predictions
+    panel.load(path)
+    qtbot.waitUntil(lambda: panel.predictions is not shown, timeout=15_000)
+
+
+def message_after_loading(panel, qtbot, path) -> str:
+    panel.load(path)
+    qtbot.waitUntil(lambda: panel.status.property("role") == "error", timeout=15_000)
+    return panel.status.text()
+
+
+def test_file_predictions_are_exactly_nnplay_predicts(window, qtbot, steps, tmp_path):
+    spec = steps.use_csv(window, qtbot, "iris.csv", "species", epochs=40, rate=0.03)
+    steps.train(window, qtbot)
+    panel = window.predict_panel
+    # New rows: no target, an extra column, a gap (imputed as in training).
+    rows = load_frame(spec.source).drop(columns=["species"]).iloc[::3].copy()
+    rows["note"] = "extra"
+    rows.iloc[4, 0] = np.nan
+    new = tmp_path / "new.csv"
+    rows.to_csv(new, index=False)
+    predict_file(panel, qtbot, new)
+    model = tmp_path / "iris.nnp"
+    steps.save_model(window, qtbot, model)
+    cli = steps.nnplay("predict", model, "--data", new, "--out", tmp_path / "cli.csv")
+    ours = tmp_path / "window.csv"
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        panel.save(ours)
+    steps.output(cli)
+    assert ours.read_bytes() == (tmp_path / "cli.csv").read_bytes()
+
+    table = panel.model
+    assert table.rowCount() == 50 and panel.pages.currentWidget() is panel.table
+    assert table.headers[:5] == [
+        "prediction",
+        "confidence",
+        "probability_setosa",
+        "probability_versicolor",
+        "probability_virginica",
+    ]
+    assert table.headers[5:] == [*rows.columns]
+    # Least confident first: the top row is the least sure, and tinted when unsure.
+    panel.unsure_button.click()
+    confidence = [table.value(r, 1) for r in range(table.rowCount())]
+    assert confidence == sorted(confidence)
+    top = table.index(0, 0)
+    assert (table.data(top, Qt.ItemDataRole.BackgroundRole) is not None) == (
+        confidence[0] < table.threshold
+    )
+    assert f"50 rows, {table.n_unsure:,} unsure" in panel.file_label.text()
+    # Any column sorts from the header, numbers as numbers.
+    panel.table.sortByColumn(table.column_of("petal_length"), Qt.SortOrder.DescendingOrder)
+    lengths = [table.value(r, table.column_of("petal_length")) for r in range(50)]
+    assert lengths == sorted(lengths, reverse=True)
+
+
+def test_one_row_form_predicts_as_you_type(window, qtbot):
+    form = window.predict_panel.form
+    assert list(form.fields) == ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+    assert len(form.bars.labels) == 3
+    qtbot.waitUntil(lambda: form.result.text() != "—", timeout=5000)
+    form.fields["petal_length"].clear()
+    qtbot.keyClicks(form.fields["petal_length"], "1.2")
+    form.fields["petal_width"].setText("0.2")
+    qtbot.waitUntil(lambda: form.result.text().startswith("setosa"), timeout=5000)
+    assert form.bars.class_names[form.bars.shown[0]] == "setosa"
+    form.fields["petal_length"].setText("6.5")
+    form.fields["petal_width"].setText("2.4")
+    qtbot.waitUntil(lambda: form.result.text().startswith("virginica"), timeout=5000)
+    form.fields["petal_width"].setText("wide")
+    qtbot.waitUntil(lambda: form.problem.isVisible(), timeout=2000)
+    assert "petal_width" in form.problem.text() and "'wide'" in form.problem.text()
+    form.fields["petal_width"].setText("")  # missing: imputed as in training
+    qtbot.waitUntil(lambda: not form.problem.isVisible(), timeout=5000)
+
+
+def test_bad_files_are_named_and_the_window_goes_on(window, qtbot, tmp_path):
+    panel = window.predict_panel
+    shown = panel.predictions
+    rows = load_frame(window.project.data.source).drop(columns=["species"])
+
+    missing = tmp_path / "missing.csv"
+    rows.drop(columns=["petal_width", "sepal_length"]).to_csv(missing, index=False)
+    text = message_after_loading(panel, qtbot, missing)
+    assert "missing.csv" in text and "'sepal_length'" in text and "'petal_width'" in text
+    assert panel.predictions is shown and panel.model.rowCount() == 50  # the table stays
+
+    wordy = tmp_path / "wordy.csv"
+    bad = rows.astype({"sepal_width": object})
+    bad.iloc[7, 1] = "wide"
+    bad.to_csv(wordy, index=False)
+    text = message_after_loading(panel, qtbot, wordy)
+    assert "'sepal_width'" in text and "row 8" in text and "'wide' is not a number" in text
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert "empty.csv" in message_after_loading(panel, qtbot, empty)
+
+    # Still working: another file predicts, and so does the form.
+    good = tmp_path / "good.csv"
+    rows.iloc[:10].to_csv(good, index=False)
+    predict_file(panel, qtbot, good)
+    assert panel.model.rowCount() == 10 and panel.status.property("role") == "muted"
+    form = panel.form
+    form.fields["petal_length"].setText("1.0")
+    form.fields["petal_width"].setText("0.1")
+    qtbot.waitUntil(lambda: form.result.text().startswith("setosa"), timeout=5000)
+
+
+def test_regression_file_and_categorical_fields(window, qtbot, steps, tmp_path):
+    spec = steps.use_csv(window, qtbot, "diabetes.csv", "progression", epochs=2)
+    panel = window.predict_panel
+    form = panel.form
+    qtbot.waitUntil(lambda: "progression" in form.result.text(), timeout=5000)
+    assert not form.bars.isVisible()
+    rows = load_frame(spec.source).iloc[:20]
+    path = tmp_path / "with_target.csv"
+    rows.to_csv(path, index=False)  # the target column may be there: it is carried along
+    predict_file(panel, qtbot, path)
+    assert panel.model.headers[0] == "prediction" and "confidence" not in panel.model.headers
+    assert not panel.unsure_button.isEnabled()
+    values = [panel.model.value(r, 0) for r in range(20)]
+    assert np.isfinite(values).all()
