@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         self.data_panel.open_csv_requested.connect(self.csv_import.choose_file)
         self.data_panel.csv_settings_requested.connect(self.csv_import.reopen)
         self.csv_import.message_changed.connect(self._on_message_changed)
+        self.csv_import.table_loaded.connect(self.output_view.use_table)
         self.files.message_changed.connect(self._on_message_changed)
 
     # --- life cycle -----------------------------------------------------------------------------

@@ -76,29 +76,11 @@ def prepare_data(
     `preprocessor`, when given, is used as it is instead of being fitted: a reopened model must
     see its rows exactly as in training.
     """
-    spec.validate()
     if frame is None:
         frame = load_frame(spec.source)
+    rows = split_rows(spec, frame)
+    table, kept, parts = rows.table, rows.kept, rows.parts
     target = spec.target.name
-    absent = [c.name for c in (*spec.features, spec.target) if c.name not in frame.columns]
-    if absent:
-        raise DataError(
-            f"no column(s) {', '.join(repr(a) for a in absent)} in {source_label(spec.source)}; "
-            f"columns are: {', '.join(str(c) for c in frame.columns)}"
-        )
-    has_target = frame[target].notna().to_numpy()
-    kept = np.flatnonzero(has_target)
-    if len(kept) == 0:
-        raise DataError(f"no row of {source_label(spec.source)} has a value for {target!r}")
-    # Only the columns the model uses are copied, and only rows of one split at a time.
-    needed = [c.name for c in (*spec.features, spec.target)]
-    table = frame[needed] if len(kept) == len(frame) else frame[needed].iloc[kept]
-
-    classification = spec.task == "classification"
-    groups = _label_order(table[target]) if classification else None
-    parts = split_indices(
-        len(table), groups, spec.val_fraction, spec.test_fraction, spec.seed, classification
-    )
     if preprocessor is None:
         preprocessor = fit_preprocessor(table, spec, rows=parts[0])
     y = preprocessor.encode_target(table[target])
@@ -112,6 +94,41 @@ def prepare_data(
 
     train, val, test = (make(idx) for idx in parts)
     return PreparedData(spec, preprocessor, train, val, test, int(len(frame) - len(kept)))
+
+
+@dataclass(frozen=True, eq=False)
+class SplitRows:
+    """Which rows train, validate and test, before any preprocessing."""
+
+    table: pd.DataFrame  # the model's columns of the rows that have a target
+    kept: np.ndarray  # int64: positions in the loaded table of `table`'s rows
+    parts: tuple[np.ndarray, np.ndarray, np.ndarray]  # train, val, test positions in `table`
+
+
+def split_rows(spec: DataSpec, frame: pd.DataFrame) -> SplitRows:
+    """Validate `spec`, drop rows without a target and split: the split training uses, cheaply
+    (the window shows it on plots without fitting or transforming anything)."""
+    spec.validate()
+    target = spec.target.name
+    absent = [c.name for c in (*spec.features, spec.target) if c.name not in frame.columns]
+    if absent:
+        raise DataError(
+            f"no column(s) {', '.join(repr(a) for a in absent)} in {source_label(spec.source)}; "
+            f"columns are: {', '.join(str(c) for c in frame.columns)}"
+        )
+    has_target = frame[target].notna().to_numpy()
+    kept = np.flatnonzero(has_target)
+    if len(kept) == 0:
+        raise DataError(f"no row of {source_label(spec.source)} has a value for {target!r}")
+    # Only the columns the model uses are copied.
+    needed = [c.name for c in (*spec.features, spec.target)]
+    table = frame[needed] if len(kept) == len(frame) else frame[needed].iloc[kept]
+    classification = spec.task == "classification"
+    groups = _label_order(table[target]) if classification else None
+    parts = split_indices(
+        len(table), groups, spec.val_fraction, spec.test_fraction, spec.seed, classification
+    )
+    return SplitRows(table, kept, parts)
 
 
 def _label_order(series: pd.Series) -> np.ndarray:

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from core.data_spec import DataSpec
-from core.dataset import load_frame, prepare_data
+from core.dataset import load_frame, split_rows
 from core.errors import DataError, SpecError
+from core.labels import label_codes, sort_labels
 
 if TYPE_CHECKING:
     from app.state import Project
@@ -58,26 +59,36 @@ def points_from_spec(
     try:
         if frame is None:
             frame = load_frame(spec.source)
-        prepared = prepare_data(spec, frame)
+        split_of = split_rows(spec, frame)
     except (DataError, SpecError, OSError, ValueError):
         return None
-    parts = (("train", prepared.train), ("val", prepared.val), ("test", prepared.test))
-    rows = np.concatenate([part.rows for _, part in parts])
-    split = np.concatenate([np.full(len(part), name) for name, part in parts]).astype(str)
-    table = frame.iloc[rows]
-    x = table[list(names)].to_numpy(dtype=np.float64, na_value=np.nan)
-    if prepared.task == "classification":
-        target = np.concatenate([part.y for _, part in parts]).astype(np.int64)
-    else:
-        # The raw target, not the standardised one the trainer sees: the plot speaks target units.
-        target = table[spec.target.name].to_numpy(dtype=np.float64, na_value=np.nan)
+    # The split training uses, without fitting or transforming anything: a million-row table
+    # would otherwise hold the window up for seconds.
+    parts = dict(zip(("train", "val", "test"), split_of.parts, strict=True))
+    order = np.concatenate(list(parts.values()))
+    split = np.concatenate([np.full(len(idx), name) for name, idx in parts.items()]).astype(str)
+    table = split_of.table
+    x = table[list(names)].to_numpy(dtype=np.float64, na_value=np.nan)[order]
     # A missing feature is imputed for training but has no place on a scatter plot.
     keep = np.isfinite(x).all(axis=1)
     if features is not None and keep.sum() > MAX_PLANE_POINTS:
         chosen = np.random.default_rng(0).choice(np.flatnonzero(keep), MAX_PLANE_POINTS, False)
         keep = np.zeros(len(keep), dtype=bool)
         keep[chosen] = True
-    return DataPoints(x[keep], target[keep], split[keep], prepared.task, prepared.class_names)
+    shown = table.iloc[order[keep]]
+    column = shown[spec.target.name]
+    if spec.task == "classification":
+        # Classes as the model numbers them: sorted labels of the training rows.
+        _, labels = label_codes(table[spec.target.name].iloc[parts["train"]])
+        classes = sort_labels(set(labels))
+        index = {label: i for i, label in enumerate(classes)}
+        shown_codes, shown_labels = label_codes(column)
+        lookup = np.array([index.get(label, -1) for label in shown_labels] + [-1], dtype=np.int64)
+        target = lookup[shown_codes]
+        return DataPoints(x[keep], target, split[keep], "classification", classes)
+    # The raw target, not the standardised one the trainer sees: the plot speaks target units.
+    target = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    return DataPoints(x[keep], target, split[keep], "regression", ())
 
 
 def points_from_project(project: Project) -> DataPoints | None:

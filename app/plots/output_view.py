@@ -55,13 +55,24 @@ from app.plots.data_points import (
     points_from_spec,
 )
 from app.state import Project
-from core.data_spec import CsvSource, DataSpec
+from core.data_spec import CsvSource, DataSpec, ToySource
 from core.dataset import load_frame
 
 __all__ = ["DataPoints", "OutputView", "grid_points", "points_from_project", "points_from_spec"]
 
 SPLITS = ("train", "val", "test")
 SURFACE_MARGIN = 0.1  # the surface reaches this fraction of the shown box beyond each side
+
+
+def _table_key(source: CsvSource | ToySource) -> tuple[object, ...] | None:
+    """What identifies a loaded table: the source, and for a file its size and time."""
+    if not isinstance(source, CsvSource):
+        return (source,)
+    try:
+        stat = Path(source.path).stat()
+    except OSError:
+        return None
+    return (source, stat.st_mtime_ns, stat.st_size)
 
 
 def grid_points(extent: tuple[float, float, float, float], size: int) -> np.ndarray:
@@ -544,16 +555,19 @@ class OutputView(QWidget):
         self._show_points()
         self.plane_requested.emit(x, y)
 
+    def use_table(self, source: CsvSource | ToySource, frame: pd.DataFrame) -> None:
+        """Take a table already read elsewhere (the import dialog's), so it is not read again
+        on the GUI thread."""
+        key = _table_key(source)
+        if key is not None:
+            self._table, self._table_key = frame, key
+
     def _table_of(self, spec: DataSpec) -> pd.DataFrame | None:
         """The data's table, read once while neither the source nor the file changes."""
         source = spec.source
-        key: tuple[object, ...] = (source,)
-        if isinstance(source, CsvSource):
-            try:
-                stat = Path(source.path).stat()
-            except OSError:
-                return None
-            key = (source, stat.st_mtime_ns, stat.st_size)
+        key = _table_key(source)
+        if key is None:
+            return None
         if key != self._table_key:
             try:
                 self._table = load_frame(source)
