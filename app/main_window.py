@@ -254,6 +254,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_configured(self, info: object) -> None:
         self.plots.clear()
+        # Before any run starts, so a reopened project's saved steps have their lines.
+        self.plots.gradients.set_layers(info.layer_names, info.layer_labels or info.layer_names)
         self.controls.clear()
         self.diagram.clear_weights()
         self.output_view.clear_surface()

@@ -1,4 +1,5 @@
-"""Per-epoch training history, kept with a trained model so its curves can be shown again."""
+"""Training history, kept with a trained model so its curves can be shown again: every epoch's
+figures, and a thinned record of the steps (loss and per-layer gradient norms)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from core.errors import ModelFileError
 from core.events import EpochEnded
+
+# At most this many steps are kept; past it every other one is dropped and the stride doubles,
+# so a long run keeps an evenly thinned picture of its whole length.
+MAX_STEP_ROWS = 4096
 
 COLUMNS = (
     "epoch",
@@ -25,6 +32,20 @@ COLUMNS = (
 class History:
     metric: str = "accuracy"
     rows: list[tuple[float, ...]] = field(default_factory=list)
+    # Steps: (step, loss, norm of each layer in `step_layers`), one every `step_stride` steps.
+    step_layers: tuple[str, ...] = ()
+    step_rows: list[tuple[float, ...]] = field(default_factory=list)
+    step_stride: int = 1
+
+    def add_steps(self, first_step: int, losses: np.ndarray, norms: np.ndarray) -> None:
+        """Keep the steps of a report that fall on the stride."""
+        steps = first_step + np.arange(len(losses))
+        keep = steps % self.step_stride == 0
+        for step, loss, row in zip(steps[keep], losses[keep], norms[keep], strict=True):
+            self.step_rows.append((float(step), float(loss), *map(float, row)))
+        if len(self.step_rows) > MAX_STEP_ROWS:
+            self.step_stride *= 2
+            self.step_rows = [r for r in self.step_rows if int(r[0]) % self.step_stride == 0]
 
     def append(self, e: EpochEnded) -> None:
         self.metric = e.metric
@@ -56,14 +77,13 @@ class History:
         return math.nan
 
     def to_json(self) -> dict[str, Any]:
-        # JSON has no NaN: store None.
         return {
             "metric": self.metric,
             "columns": list(COLUMNS),
-            "rows": [
-                [None if isinstance(v, float) and math.isnan(v) else v for v in r]
-                for r in self.rows
-            ],
+            "rows": [_nulls(r) for r in self.rows],
+            "step_layers": list(self.step_layers),
+            "step_stride": self.step_stride,
+            "step_rows": [_nulls(r) for r in self.step_rows],
         }
 
     @classmethod
@@ -76,6 +96,20 @@ class History:
                 for r in data["rows"]
                 if len(r) == len(COLUMNS)
             ]
-            return cls(metric=str(data["metric"]), rows=rows)
-        except (KeyError, TypeError, ValueError) as exc:
+            layers = tuple(str(n) for n in data.get("step_layers", []))
+            step_rows = [
+                tuple(math.nan if v is None else float(v) for v in r)
+                for r in data.get("step_rows", [])
+                if len(r) == 2 + len(layers)
+            ]
+            stride = int(data.get("step_stride", 1))
+            if stride < 1:
+                raise ValueError(f"step stride {stride}")
+            return cls(str(data["metric"]), rows, layers, step_rows, stride)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelFileError(f"training history is malformed ({exc})") from None
+
+
+def _nulls(row: tuple[float, ...]) -> list[float | None]:
+    # JSON has no NaN: store None.
+    return [None if isinstance(v, float) and math.isnan(v) else v for v in row]

@@ -113,6 +113,7 @@ class Configured:
     test_rows: np.ndarray
     # The fitted preparation of the inputs (torch-free): the feature columns, their categories.
     preprocessor: FittedPreprocessor | None = None
+    layer_labels: tuple[str, ...] = ()  # one per layer name, for legends
 
 
 @dataclass(frozen=True)
@@ -908,6 +909,7 @@ class _Service:
             class_names=data.class_names,
             input_names=data.preprocessor.input_names,
             layer_names=tuple(trainer.layers),
+            layer_labels=tuple(trainer.layer_labels()),
             parameters=sum(p.numel() for p in trainer.params),
             loss=trainer.loss_name,
             seed=config.seed,
@@ -1106,12 +1108,21 @@ def _continue_from(trainer: Trainer, tm: TrainedModel) -> None:
 
 
 def _history_events(tm: TrainedModel) -> tuple[Event, ...]:
-    """A saved training history as the EpochEnded events that drew it."""
-    from core.events import EpochEnded
+    """A saved training history as the events that drew it: its thinned steps, then its epochs."""
+    from core.events import BatchesEnded, EpochEnded
     from core.history import COLUMNS
 
     metric: Literal["accuracy", "r2"] = "r2" if tm.history.metric == "r2" else "accuracy"
     out: list[Event] = []
+    epochs = [int(r[0]) for r in tm.history.rows]
+    ends = [int(r[1]) for r in tm.history.rows]
+    for row in tm.history.step_rows:
+        step = int(row[0])
+        # The epoch a step belongs to: the first whose last step is at or after it.
+        epoch = next(
+            (e for e, end in zip(epochs, ends, strict=True) if end >= step), len(epochs) + 1
+        )
+        out.append(BatchesEnded(step, epoch, np.array([row[1]]), np.array([row[2:]])))
     for row in tm.history.rows:
         r = dict(zip(COLUMNS, row, strict=True))
         out.append(

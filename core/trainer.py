@@ -96,7 +96,7 @@ class Trainer:
         self._penalised = [m.weight for m in self.model.modules() if isinstance(m, nn.Linear)]
         self.optimizer = make_optimizer(self.params, config, self.device)
         self.schedule = Schedule(config)
-        self.history = History(metric=self.metric)
+        self.history = History(metric=self.metric, step_layers=tuple(self.layers))
         self.epoch = 0
         self.step = 0
         self.best_epoch = 0
@@ -142,7 +142,7 @@ class Trainer:
                 device=str(self.device),
                 device_name=describe(self.device),
                 layer_names=tuple(self.layers),
-                layer_labels=tuple(self._layer_labels()),
+                layer_labels=tuple(self.layer_labels()),
                 parameters=sum(p.numel() for p in self.params),
                 n_train=len(self._x),
                 n_val=len(self._vx),
@@ -287,6 +287,7 @@ class Trainer:
             )
         torch._foreach_copy_(self._safe, [p.detach() for p in self.params])
         self._epoch_losses.extend(losses.tolist())
+        self.history.add_steps(first_step, losses, norms)
         self._emit(BatchesEnded(first_step, epoch, losses, norms))
         return None
 
@@ -418,7 +419,7 @@ class Trainer:
         tt = self._loss.target(torch.as_tensor(y).to(self.device), self.head).contiguous()
         return xt, tt
 
-    def _layer_labels(self) -> list[str]:
+    def layer_labels(self) -> list[str]:
         labels = dict(
             zip(
                 self.network.layer_names(),

@@ -118,6 +118,8 @@ def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     trained_output = snapshots[-1].output.copy()
     qtbot.waitUntil(lambda: w.plots.loss.epochs.n == 4, timeout=5000)
     curves = (w.plots.loss.epochs.y(0).copy(), w.plots.accuracy.epochs.y(1).copy())
+    step_curves = (w.plots.loss.steps.y(0).copy(), w.plots.gradients.norms.y(0).copy())
+    assert len(step_curves[0]) == steps  # a short run keeps every step
     design = _design(w)
     assert w.isWindowModified(), "training is an unsaved change"
     assert w.files.export_action.isEnabled()
@@ -153,6 +155,10 @@ def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     assert snapshots[-1].step == steps
     np.testing.assert_allclose(w.plots.loss.epochs.y(0), curves[0])
     np.testing.assert_allclose(w.plots.accuracy.epochs.y(1), curves[1])
+    # The per-step loss and gradient curves come back too.
+    qtbot.waitUntil(lambda: w.plots.loss.steps.n == steps, timeout=5000)
+    np.testing.assert_allclose(w.plots.loss.steps.y(0), step_curves[0], rtol=1e-6)
+    np.testing.assert_allclose(w.plots.gradients.norms.y(0), step_curves[1], rtol=1e-6)
     assert not w.isWindowModified() and w.windowTitle().startswith("trained[*]")
     assert w.files.export_action.isEnabled()
     # The file itself, read by core: the same history the plots show.
