@@ -14,7 +14,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -290,7 +290,7 @@ def _read_parallel(path: Path, fmt: CsvFormat) -> pd.DataFrame | None:
     return pd.concat(parts, ignore_index=True)
 
 
-def _options(fmt: CsvFormat, range_index: int) -> dict[str, object]:
+def _options(fmt: CsvFormat, range_index: int) -> dict[str, Any]:
     return {
         "sep": fmt.delimiter,
         "encoding": fmt.encoding,
@@ -305,7 +305,7 @@ class _Unsplittable(Exception):
     """A range holds a quote, so its cut may fall inside a quoted field."""
 
 
-def _dtype_family(dtype: object) -> str:
+def _dtype_family(dtype: Any) -> str:
     """Dtypes that pd.concat joins into the same column a single read would give."""
     if pd.api.types.is_bool_dtype(dtype):
         return "bool"
