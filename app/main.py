@@ -10,6 +10,7 @@ took and quits (for bench/).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -17,13 +18,15 @@ T0 = time.perf_counter()
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv if argv is None else argv)
+    argv = list(sys.argv if argv is None else argv) or ["nnplay"]
     parser = argparse.ArgumentParser(prog="python -m app", description="NN Playground")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default=None)
     parser.add_argument(
         "--startup-time", action="store_true", help="print the first-paint time and quit"
     )
     args, qt_args = parser.parse_known_args(argv[1:])
+    # The same switch for launchers that pass no arguments (`nnplay` alone, in tests and bench/).
+    args.startup_time = args.startup_time or os.environ.get("NNPLAY_STARTUP_TIME") == "1"
 
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication

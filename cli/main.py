@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args:
         from app.main import main as open_window
 
-        return open_window([])
+        return open_window(sys.argv[:1] or ["nnplay"])
     parser = build_parser()
     ns = parser.parse_args(args)
     try:

@@ -105,7 +105,8 @@ class LivePlot(QWidget):
         item = self.plot.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)
-        item.showGrid(x=True, y=True, alpha=theme.current().grid_alpha)
+        # Horizontal grid lines only: each grid is redrawn with its axis, a cost paid per frame.
+        item.showGrid(x=False, y=True, alpha=theme.current().grid_alpha)
         item.setLabel("bottom", "step")
         item.setLabel("left", y_label)
         item.getAxis("left").setWidth(54)
