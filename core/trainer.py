@@ -306,7 +306,10 @@ class Trainer:
                 if failure:
                     return "failed", failure
             if control.stop_requested:
-                return "stopped", f"stopped by the user at epoch {epoch}, step {self.step}"
+                return (
+                    "stopped",
+                    f"stopped by the user at step {self.step}, after {self.epoch} full epochs",
+                )
             if control.paused and not control.steps_allowed:
                 if not paused_emitted:
                     self._emit(TrainPaused(self.step, epoch))

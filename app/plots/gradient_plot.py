@@ -33,14 +33,20 @@ class GradientPlot(LivePlot):
         )
         self.norms = SeriesBuffer(1, capacity=4096)
         self.layer_names: tuple[str, ...] = ()
+        self.layer_labels: tuple[str, ...] = ()
         self._smoothed: np.ndarray | None = None  # running log10-mean per layer
 
     def set_layers(self, names: tuple[str, ...], labels: tuple[str, ...]) -> None:
         """One line per trainable layer; keeps the history if the layers are the same."""
         if names == self.layer_names:
+            if labels != self.layer_labels:  # e.g. another activation: rename, keep the history
+                self.layer_labels = labels
+                for curve, label in zip(self._curves, labels, strict=False):
+                    curve.name = _short(label)
+                self._show_legend()
             return
         self.remove_curves()
-        self.layer_names = names
+        self.layer_names, self.layer_labels = names, labels
         self.norms = SeriesBuffer(len(names), capacity=4096)
         self._smoothed = None
         series = theme.current().series
