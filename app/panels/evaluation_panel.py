@@ -63,7 +63,9 @@ class EvaluationPanel(QWidget):
         self.summary.setToolTip("Figures as `nnplay evaluate` gives them for these rows.")
         self.detail = QLabel()
         self.detail.setProperty("role", "muted")
-        self.detail.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # Ignored: a long detail line is cut at the panel's edge instead of widening the window.
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.detail.setMinimumWidth(0)
         header = QHBoxLayout()
         header.setContentsMargins(4, 0, 4, 0)
         header.setSpacing(8)

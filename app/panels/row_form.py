@@ -134,7 +134,8 @@ class RowForm(QWidget):
                 continue
             text = field.text().strip()
             try:
-                number = float(text) if text else math.nan
+                # A decimal comma, as the CSV importer accepts it.
+                number = float(text.replace(",", ".")) if text else math.nan
                 ok = not math.isinf(number)
             except ValueError:
                 ok = False
@@ -146,6 +147,8 @@ class RowForm(QWidget):
         self.problem.setText("; ".join(problems))
         self.problem.setVisible(bool(problems))
         if problems:
+            # The answer above belonged to the row before the mistake: do not leave it standing.
+            self.result.setText("—")
             return None
         return pd.DataFrame(values)
 

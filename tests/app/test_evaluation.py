@@ -122,3 +122,14 @@ def test_evaluation_follows_training_and_the_plane_follows_the_picker(window, qt
     qtbot.waitUntil(lambda: panel.evaluation.epoch == ended, timeout=10_000)
     panel.split.setCurrentIndex(panel.split.findData("test"))
     assert panel.current_split().report["n"] == len(window.session.info.test_rows)
+
+
+def test_a_long_evaluation_line_does_not_widen_the_window(window, qtbot):
+    window.resize(1400, 900)
+    qtbot.wait(50)
+    width = window.width()
+    panel = window.evaluation_panel
+    window.tabs.setCurrentWidget(panel)
+    panel.detail.setText("30 validation rows · loss 0.1766 · epoch 40 · " * 6)
+    qtbot.wait(100)
+    assert window.width() == width
