@@ -26,7 +26,7 @@ from app.state import DataShape
 from core.columns import ColumnProfile
 from core.csv_io import CsvFormat
 from core.data_spec import CsvSource, DataSpec
-from core.errors import NNPlayError
+from core.errors import describe_error as core_describe_error
 
 PREVIEW_ROWS = 100
 HISTOGRAM_BINS = 20
@@ -171,13 +171,8 @@ def check_choice(spec: DataSpec, frame: pd.DataFrame, progress: Progress) -> Che
 
 
 def describe_error(exc: BaseException) -> str:
-    """A sentence for the user: our own errors as they are, others with their type."""
-    if isinstance(exc, NNPlayError):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return "the file is too large to load into memory"
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    """A sentence for the user about a failed load."""
+    return core_describe_error(exc, "the file is too large to load into memory")
 
 
 def _size_text(size: int) -> str:

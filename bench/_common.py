@@ -79,3 +79,32 @@ def run_python(code_or_args: list[str], env: dict[str, str] | None = None) -> st
     if done.returncode != 0:
         raise RuntimeError(f"{code_or_args[:2]} failed:\n{done.stderr[-2000:]}")
     return done.stdout
+
+
+class LatenessTimer:
+    """A 10 ms QTimer on the GUI thread that records how late each tick fires (seconds)."""
+
+    def __init__(self, tick_ms: int = 10) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self._clock = time.perf_counter
+        self.tick_s = tick_ms / 1000
+        self.late: list[float] = []
+        self._last = self._clock()
+        self.timer = QTimer()
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = self._clock()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _tick(self) -> None:
+        now = self._clock()
+        self.late.append(max(0.0, now - self._last - self.tick_s))
+        self._last = now

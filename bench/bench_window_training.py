@@ -26,7 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DATA_DIR, result
+from _common import DATA_DIR, LatenessTimer, result
 
 TICK_MS = 10
 
@@ -90,7 +90,6 @@ def engine_alone(scenario: str, seconds: float) -> float:
 
 
 def window(scenario: str, seconds: float) -> dict[str, float]:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.main_window import MainWindow
@@ -114,29 +113,19 @@ def window(scenario: str, seconds: float) -> dict[str, float]:
     w.worker.epochs_ended.connect(
         lambda events: speeds.extend(e.samples_per_second for e in events)
     )
-    late: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        late.append(max(0.0, now - last[0] - TICK_MS / 1000))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
+    lateness = LatenessTimer(TICK_MS)
+    late = lateness.late
     w.controls.train_button.click()
     deadline = time.perf_counter() + 120
     while w.session.state != "running" and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.001)
-    last[0] = time.perf_counter()
-    timer.start()
+    lateness.start()
     end = time.perf_counter() + seconds
     while time.perf_counter() < end and w.session.state == "running":
         app.processEvents()
         time.sleep(0.001)
-    timer.stop()
+    lateness.stop()
     redraws = w.plots.redraws
     w.session.stop()
     for _ in range(200):

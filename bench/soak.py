@@ -23,10 +23,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import result
+from _common import LatenessTimer, result
 
 TICK_MS = 10
 SAMPLE_S = 10.0
+
+
+def _timed(refresh, into: list[float]):  # type: ignore[no-untyped-def]
+    def timed() -> None:
+        t = time.perf_counter()
+        refresh()
+        into.append(time.perf_counter() - t)
+
+    return timed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     ns = p.parse_args(argv)
 
     import psutil
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.main_window import MainWindow
@@ -53,36 +61,22 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(0.005)
     w.project.edit_config("soak", epochs=0)
 
+    # Each plot is redrawn on its own turn: time every plot's redraw.
     redraw_s: list[float] = []
-    refresh = w.plots.refresh
-
-    def timed_refresh() -> None:
-        t = time.perf_counter()
-        refresh()
-        redraw_s.append(time.perf_counter() - t)
-
-    w.plots.refresh = timed_refresh  # type: ignore[method-assign]
+    for plot in w.plots.plots:
+        plot.refresh = _timed(plot.refresh, redraw_s)  # type: ignore[method-assign]
     step = [0]
     w.worker.epochs_ended.connect(lambda events: step.__setitem__(0, events[-1].step))
-    late: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        late.append(max(0.0, now - last[0] - TICK_MS / 1000))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
+    lateness = LatenessTimer(TICK_MS)
+    late = lateness.late
     w.controls.train_button.click()
     while w.session.state != "running":
         app.processEvents()
         time.sleep(0.001)
     gui = psutil.Process()
     samples: list[dict[str, float]] = []
-    t0 = last[0] = time.perf_counter()
-    timer.start()
+    t0 = time.perf_counter()
+    lateness.start()
     next_sample = t0 + SAMPLE_S
     while w.session.state == "running":
         app.processEvents()
@@ -111,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             next_sample = now + SAMPLE_S
             if now - t0 >= ns.minutes * 60 and step[0] >= ns.min_steps:
                 break
-    timer.stop()
+    lateness.stop()
     w.session.stop()
     for _ in range(100):
         app.processEvents()

@@ -19,3 +19,13 @@ class ModelFileError(NNPlayError, ValueError):
 
 class TrainingError(NNPlayError, RuntimeError):
     """Training could not go on (divergence, device failure)."""
+
+
+def describe_error(exc: BaseException, out_of_memory: str = "out of memory") -> str:
+    """A sentence for the user: our own errors as they are, others with their type."""
+    if isinstance(exc, NNPlayError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return out_of_memory
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -32,7 +32,7 @@ import numpy as np
 
 from core.control import LIVE_SETTINGS, TrainingControl
 from core.data_spec import CsvSource, DataSpec, ToySource
-from core.errors import NNPlayError, SpecError
+from core.errors import SpecError, describe_error
 from core.events import (
     HOOKS,
     BatchesEnded,
@@ -1144,12 +1144,7 @@ def _history_events(tm: TrainedModel) -> tuple[Event, ...]:
 
 def _describe(exc: BaseException) -> str:
     """A user-facing sentence for an exception: ours as they are, others with their type."""
-    if isinstance(exc, NNPlayError):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return "out of memory; try a smaller dataset, batch or network"
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return describe_error(exc, "out of memory; try a smaller dataset, batch or network")
 
 
 # --- snapshots ----------------------------------------------------------------------------------
