@@ -9,15 +9,18 @@ cancelled import leaves everything as it was.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 
 from app.csv_loading import BackgroundJobs
-from app.dialogs.csv_import_dialog import CsvImportDialog
 from app.state import Project
 from core.data_spec import CsvSource, DataSpec
+
+if TYPE_CHECKING:  # the dialog (and pandas with it) loads when a file is first opened
+    from app.dialogs.csv_import_dialog import CsvImportDialog
 
 MAX_RECENT = 8
 RECENT_KEY = "recent_csv_files"
@@ -90,6 +93,8 @@ class CsvImport(QObject):
         if self.dialog is not None:
             self.dialog.raise_()
             return self.dialog
+        from app.dialogs.csv_import_dialog import CsvImportDialog
+
         dialog = CsvImportDialog(path, self.jobs, current, self.window)
         dialog.setModal(True)
         dialog.finished.connect(self._on_dialog_finished)
@@ -162,7 +167,7 @@ class CsvImport(QObject):
         if dialog is None:
             return
         dialog.deleteLater()
-        if result != CsvImportDialog.DialogCode.Accepted or dialog.spec is None:
+        if result != QDialog.DialogCode.Accepted or dialog.spec is None:
             return
         spec, shape = dialog.spec, dialog.shape
         assert shape is not None and isinstance(spec.source, CsvSource)

@@ -16,17 +16,20 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.state import DataShape
-from core.columns import ColumnProfile
-from core.csv_io import CsvFormat
 from core.data_spec import CsvSource, DataSpec
 from core.errors import describe_error as core_describe_error
+
+if TYPE_CHECKING:  # pandas and the CSV modules load with the first file, not with the window
+    import pandas as pd
+
+    from core.columns import ColumnProfile
+    from core.csv_io import CsvFormat
 
 PREVIEW_ROWS = 100
 HISTOGRAM_BINS = 20
@@ -136,6 +139,8 @@ def choose_target(
 
 def summarise_target(frame: pd.DataFrame, target: str, task: str) -> TargetSummary:
     """Class counts in class order, or a histogram of a numeric target."""
+    import pandas as pd
+
     from core.labels import as_labels, sort_labels
 
     series = frame[target].dropna()

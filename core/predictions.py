@@ -6,9 +6,12 @@ The window receives these from the training process; `core.predict` makes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 # eq=False: numpy fields have no single truth value under ==.

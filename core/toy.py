@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from core.data_spec import ToySource
 from core.errors import SpecError
@@ -219,28 +221,34 @@ def toy_problems(source: ToySource) -> list[str]:
     return out
 
 
+def toy_points(source: ToySource) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `make_toy` as arrays: points (n, 2) and targets (n,), bool for
+    classification (True = "blue") and float for regression. Needs no pandas, so the window
+    draws its thumbnails before pandas has loaded."""
+    problems = toy_problems(source)
+    if problems:
+        raise SpecError("invalid toy dataset settings: " + "; ".join(problems))
+    dataset = TOY_DATASETS[source.name]
+    rng = np.random.default_rng(int(source.seed))
+    points, target = dataset.generate(int(source.samples), float(source.noise), rng)
+    order = rng.permutation(len(points))
+    return points[order], target[order]
+
+
 def make_toy(source: ToySource) -> pd.DataFrame:
     """Draw a toy dataset as a table with columns x1, x2 and its target (see `toy_target`).
 
     Rows are shuffled, so any contiguous split holds both classes. The same source (name,
     samples, noise, seed) always gives the same table. Bad settings raise SpecError.
     """
-    problems = toy_problems(source)
-    if problems:
-        raise SpecError("invalid toy dataset settings: " + "; ".join(problems))
-    dataset = TOY_DATASETS[source.name]
-    samples, noise, seed = source.samples, source.noise, source.seed
+    import pandas as pd  # not at import time: the window's first paint needs no pandas
 
-    rng = np.random.default_rng(int(seed))
-    points, target = dataset.generate(int(samples), float(noise), rng)
-    order = rng.permutation(len(points))
-    points, target = points[order], target[order]
-
+    points, target = toy_points(source)
     columns: dict[str, np.ndarray] = {
         FEATURES[0]: points[:, 0],
         FEATURES[1]: points[:, 1],
     }
-    if dataset.task == "classification":
+    if TOY_DATASETS[source.name].task == "classification":
         # Built from Python str so pandas gives it the dtype it gives a text column read from CSV.
         names = np.array(CLASS_NAMES, dtype=object)
         columns["label"] = names[np.where(target, 0, 1)]

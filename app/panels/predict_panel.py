@@ -18,8 +18,8 @@ from __future__ import annotations
 import threading
 from itertools import count
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,12 @@ from app.panels.row_form import RowForm
 from app.training_worker import TrainingWorker
 from app.widgets.prediction_table import PredictionTableModel
 from core.errors import NNPlayError
-from core.predictions import Predictions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from core.predictions import Predictions
+
 
 CSV_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
 

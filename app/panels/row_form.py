@@ -9,9 +9,9 @@ the answer shows as the predicted class with a bar per class, or the predicted v
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,8 +27,13 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots.probability_bars import ProbabilityBars
-from core.predictions import Predictions
-from core.preprocess import CategoricalFeature, FittedPreprocessor, NumericFeature
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from core.predictions import Predictions
+    from core.preprocess import FittedPreprocessor
+
 
 DEBOUNCE_MS = 150
 
@@ -123,6 +128,8 @@ class RowForm(QWidget):
 
     def row(self) -> pd.DataFrame | None:
         """The row as a one-row table, or None (with the problem shown) when a field is bad."""
+        import pandas as pd
+
         if self.preprocessor is None:
             return None
         values: dict[str, object] = {}
@@ -169,6 +176,8 @@ class RowForm(QWidget):
     # --- internals ----------------------------------------------------------------------------
 
     def _build_fields(self) -> None:
+        from core.preprocess import CategoricalFeature, NumericFeature
+
         while self._form.rowCount():
             self._form.removeRow(0)
         self.fields = {}

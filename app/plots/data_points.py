@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from core.data_spec import DataSpec
-from core.dataset import load_frame, split_rows
 from core.errors import DataError, SpecError
-from core.labels import label_codes, sort_labels
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from app.state import Project
 
 
@@ -53,6 +52,10 @@ def points_from_spec(
 ) -> DataPoints | None:
     """The points of `spec`'s data over two numeric features (`features`, default the two of
     a 2-D spec), or None when there are no such two or the data cannot be prepared."""
+    # Imported here: pandas loads after the window's first paint.
+    from core.dataset import load_frame, split_rows
+    from core.labels import label_codes, sort_labels
+
     names = features or axis_names(spec)
     if names is None or not set(names) <= set(numeric_features(spec)):
         return None

@@ -21,11 +21,11 @@ regression the predicted value in target units.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -56,12 +56,16 @@ from app.plots.data_points import (
 )
 from app.state import Project
 from core.data_spec import CsvSource, DataSpec, ToySource
-from core.dataset import load_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 __all__ = ["DataPoints", "OutputView", "grid_points", "points_from_project", "points_from_spec"]
 
 SPLITS = ("train", "val", "test")
 SURFACE_MARGIN = 0.1  # the surface reaches this fraction of the shown box beyond each side
+FIRST_POINTS_LATEST_MS = 400  # a view never painted (hidden, or in tests) draws its points by then
 
 
 def _table_key(source: CsvSource | ToySource) -> tuple[object, ...] | None:
@@ -280,7 +284,12 @@ class OutputView(QWidget):
 
         self._apply_palette()
         project.changed.connect(self._on_project_changed)
-        self._on_project_changed("data")
+        # The points come right after the view's first paint: drawing them loads pandas
+        # (about 0.3 s), which the window's first paint does not wait for. A view that is never
+        # shown gets them a moment later anyway.
+        self._first_points_due = True
+        self.installEventFilter(self)
+        QTimer.singleShot(FIRST_POINTS_LATEST_MS, self, self._show_first_points)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -470,9 +479,21 @@ class OutputView(QWidget):
             self._apply_palette()
         super().changeEvent(event)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint and self._first_points_due:
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._show_first_points)
+        return False
+
+    @Slot()
+    def _show_first_points(self) -> None:
+        if self._first_points_due:
+            self._on_project_changed("data")
+
     def _on_project_changed(self, field: str) -> None:
         if field != "data":
             return
+        self._first_points_due = False
         spec = self.project.data
         numeric = numeric_features(spec)
         choosing = len(spec.features) > 2 and len(numeric) >= 2
@@ -569,6 +590,8 @@ class OutputView(QWidget):
         if key is None:
             return None
         if key != self._table_key:
+            from core.dataset import load_frame
+
             try:
                 self._table = load_frame(source)
             except Exception:  # the data panel says what is wrong with the file

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 
 from app.plots import colors
 from core.data_spec import ToySource
-from core.toy import TOY_DATASETS, make_toy
+from core.toy import TOY_DATASETS, toy_points
 
 EXTENT = 6.0  # the toy sets lie in about [-6, 6]^2
 SAMPLES = 240
@@ -31,13 +31,12 @@ def _render(name: str, size: int, dpr: float) -> QPixmap:
     # A value pattern needs dense, small dots to show its shape; middling values fade into
     # the background as they do on the output plot.
     samples = SAMPLES if classification else 4 * SAMPLES
-    frame = make_toy(ToySource(name=name, samples=samples, noise=0.0, seed=0))
-    xy = frame[["x1", "x2"]].to_numpy(dtype=np.float64)
+    xy, target = toy_points(ToySource(name=name, samples=samples, noise=0.0, seed=0))
     if classification:
-        index = (frame["label"].to_numpy() == "orange").astype(np.intp)
+        index = (~target).astype(np.intp)  # True is "blue", the first class
         rgb = colors.class_colors(2)[index]
     else:
-        y = frame["y"].to_numpy(dtype=np.float64)
+        y = target.astype(np.float64)
         m = max(float(np.abs(y).max()), 1e-9)
         rgb = colors.lookup(colors.regression_lut(), y, -m, m)
 

@@ -9,13 +9,19 @@ this takes milliseconds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app import theme
-from core.predictions import Predictions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from core.predictions import Predictions
+
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -45,6 +51,8 @@ class PredictionTableModel(QAbstractTableModel):
 
     def set_table(self, frame: pd.DataFrame, predictions: Predictions) -> None:
         """Show `frame`'s rows with `predictions` in front of them."""
+        import pandas as pd
+
         self.beginResetModel()
         headers: list[str] = ["prediction"]
         columns: list[np.ndarray] = [np.asarray(predictions.values)]
@@ -150,8 +158,10 @@ class PredictionTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
+        if not 0 <= column < len(self.columns):  # also an empty table, sorted when first shown
             return
+        import pandas as pd
+
         values = pd.Series(self.columns[column])
         ascending = order == Qt.SortOrder.AscendingOrder
         try:

@@ -29,6 +29,8 @@ def view(qtbot, project) -> OutputView:
     widget.resize(420, 460)
     widget.show()
     qtbot.waitExposed(widget)
+    # The points come just after the first paint (so that the window's first paint needs no pandas).
+    qtbot.waitUntil(lambda: len(widget.scatter["train"].data) > 0)
     return widget
 
 
