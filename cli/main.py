@@ -106,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="loss and metrics on a labelled CSV file")
     ev.add_argument("model", metavar="MODEL.nnp")
     ev.add_argument("--data", required=True, metavar="FILE.csv")
+    ev.add_argument(
+        "--split",
+        choices=["all", "train", "val", "test"],
+        default="all",
+        help="on the file the model was trained on: score only its training, validation or "
+        "test rows, split as in training (default: every row)",
+    )
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(run=_evaluate)
 
@@ -200,21 +207,52 @@ def _train(ns: argparse.Namespace) -> int:
     ).validate()
     if ns.epochs == 0:
         raise SpecError("--epochs must be at least 1 on the command line")
-    out = Path(ns.out)
-    if out.parent and not out.parent.exists():
-        raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    _check_early_stopping(config.early_stopping, spec.val_fraction, "--val-fraction")
+    out = _model_out(ns.out, (".nnp",))
     from core.workflow import dense_network
 
     network = dense_network(hidden, ns.activation, ns.dropout)
     data = prepare_data(spec, frame)
-    return _fit_and_save(network, data, config, out, ns.json)
+    return _fit_and_save(network, data, config, out, ns.json, frame=frame)
+
+
+def _model_out(path: str, suffixes: tuple[str, ...]) -> Path:
+    """--out of `train`, checked before any training time is spent."""
+    from core.errors import SpecError
+
+    out = Path(path)
+    if out.suffix.lower() not in suffixes:
+        raise SpecError(
+            f"--out {path}: the trained model is written as a {' or '.join(suffixes)} file; "
+            f"name it like {out.with_suffix(suffixes[0]).name}"
+        )
+    if out.parent and not out.parent.exists():
+        raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    return out
+
+
+def _check_early_stopping(patience: int, val_fraction: float, where: str) -> None:
+    from core.errors import SpecError
+
+    if patience and val_fraction == 0:
+        raise SpecError(
+            f"early stopping watches the validation loss, but {where} is 0 so there are no "
+            "validation rows; give validation a share of the data or turn early stopping off"
+        )
 
 
 def _fit_and_save(
-    network: Any, data: Any, config: Any, out: Path, as_json: bool, project: Any = None
+    network: Any,
+    data: Any,
+    config: Any,
+    out: Path,
+    as_json: bool,
+    project: Any = None,
+    frame: Any = None,
 ) -> int:
     """Train, save the model (or, given a project and a .nnproj path, the trained project) and
-    print the summary."""
+    print the summary, with the test rows' scores when the data has a test share (`frame` is
+    the table `data` was prepared from)."""
     from core.control import TrainingControl
     from core.modelfile import save_model
     from core.workflow import train
@@ -238,6 +276,12 @@ def _fit_and_save(
     else:
         save_model(outcome.model, out)
     summary = outcome.summary
+    if len(data.test.rows) and frame is not None:
+        from core.predict import evaluate_frame
+
+        # The rows training never saw: the honest estimate of how the model does on new data.
+        test = evaluate_frame(outcome.model, frame.iloc[data.test.rows])
+        summary = {**summary, **{f"test_{k}": test[k] for k in _TEST_FIGURES if k in test}}
     if outcome.result.outcome == "failed":
         print(f"warning: {outcome.result.reason}", file=sys.stderr)
     if as_json:
@@ -246,6 +290,8 @@ def _fit_and_save(
         print(_summary_text(summary, out))
     return 0
 
+
+_TEST_FIGURES = ("loss", "accuracy", "macro_f1", "r2", "rmse", "mae")
 
 # Options that describe data, network or training: a project brings its own.
 _PROJECT_SETTINGS = (
@@ -269,7 +315,7 @@ def _train_project(ns: argparse.Namespace) -> int:
             f"{flags}: with --project the settings come from the project; change them in the "
             "window, or train from --data"
         )
-    from core.dataset import prepare_data
+    from core.dataset import load_frame, prepare_data
     from core.project import load_project
 
     project = load_project(ns.project)
@@ -289,11 +335,11 @@ def _train_project(ns: argparse.Namespace) -> int:
             f"{Path(ns.project).name} trains until stopped (epochs 0); set a number of epochs "
             "in the window to train it from the command line"
         )
-    data = prepare_data(project.data)
-    out = Path(ns.out)
-    if out.parent and not out.parent.exists():
-        raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
-    return _fit_and_save(project.network, data, config, out, ns.json, project)
+    _check_early_stopping(config.early_stopping, project.data.val_fraction, "its validation share")
+    out = _model_out(ns.out, (".nnp", ".nnproj"))
+    frame = load_frame(project.data.source)
+    data = prepare_data(project.data, frame)
+    return _fit_and_save(project.network, data, config, out, ns.json, project, frame)
 
 
 def _load_training_frame(
@@ -321,12 +367,19 @@ def _load_training_frame(
 def _summary_text(s: dict[str, Any], out: Path) -> str:
     metric = "accuracy" if s["task"] == "classification" else "r2"
     val = s.get(f"val_{metric}")
+    reason = s.get("reason") or f"trained {s['epochs']} epochs"
+    said = "" if reason.startswith("trained") else f"{s['epochs']} epochs, "
     parts = [
-        f"{s.get('reason', 'trained')}: {s['epochs']} epochs in {s.get('seconds', 0):.1f} s on {s['device']}",
+        f"{reason} ({said}{s.get('seconds', 0):.1f} s on {s['device']})",
         f"train loss {_num(s['train_loss'])}, validation loss {_num(s['val_loss'])}",
     ]
     if val is not None:
         parts.append(f"validation {metric} {_num(val)}")
+    if s.get(f"test_{metric}") is not None:
+        parts.append(
+            f"test {metric} {_num(s[f'test_{metric}'])} on the {s['n_test']:,} rows held out "
+            "from training"
+        )
     parts.append(f"saved {out} ({s['parameters']:,} parameters)")
     return "\n".join(parts)
 
@@ -373,6 +426,7 @@ def _evaluate(ns: argparse.Namespace) -> int:
     from core.predict import evaluate_frame
 
     tm = load_model(ns.model)
+    frame = _rows_to_score(tm, frame, ns.data, ns.split)
     report = evaluate_frame(tm, frame)
     if ns.json:
         print(json.dumps(report))
@@ -391,6 +445,45 @@ def _evaluate(ns: argparse.Namespace) -> int:
     else:
         print(f"R² {report['r2']:.4f}, RMSE {report['rmse']:.4g}, MAE {report['mae']:.4g}")
     return 0
+
+
+def _rows_to_score(tm: Any, frame: Any, path: str, split: str) -> Any:
+    """The rows `evaluate` scores: all of them, or one part of the training split (which only
+    the file the model was trained on has). Scoring a model's own training rows flatters it,
+    so that case is pointed out."""
+    from core.data_spec import CsvSource
+    from core.dataset import split_rows
+    from core.errors import SpecError
+
+    source = tm.data.source
+    same_file = isinstance(source, CsvSource) and _same_path(source.path, path)
+    if split == "all":
+        if same_file:
+            print(
+                f"warning: {Path(path).name} is the file this model was trained on, so these "
+                "figures include its training rows and flatter the model; --split test (or val) "
+                "scores only the rows it never trained on",
+                file=sys.stderr,
+            )
+        return frame
+    if not same_file:
+        raise SpecError(
+            f"--split {split} picks rows of the file the model was trained on "
+            f"({Path(str(getattr(source, 'path', '?'))).name}), not of {Path(path).name}; "
+            "use --split all for other files"
+        )
+    rows = split_rows(tm.data, frame)
+    part = dict(zip(("train", "val", "test"), rows.parts, strict=True))[split]
+    if len(part) == 0:
+        raise SpecError(f"the model was trained with no {split} rows; choose another --split")
+    return frame.iloc[rows.kept[part]]
+
+
+def _same_path(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def _export(ns: argparse.Namespace) -> int:
