@@ -41,8 +41,8 @@ class History:
         """Keep the steps of a report that fall on the stride."""
         steps = first_step + np.arange(len(losses))
         keep = steps % self.step_stride == 0
-        for step, loss, row in zip(steps[keep], losses[keep], norms[keep], strict=True):
-            self.step_rows.append((float(step), float(loss), *map(float, row)))
+        rows = np.column_stack((steps[keep], losses[keep], norms[keep])).astype(np.float64)
+        self.step_rows.extend(map(tuple, rows.tolist()))
         if len(self.step_rows) > MAX_STEP_ROWS:
             self.step_stride *= 2
             self.step_rows = [r for r in self.step_rows if int(r[0]) % self.step_stride == 0]

@@ -91,6 +91,90 @@ def make_optimizer(
         return OPTIMIZERS[config.optimizer].make(optim, params, config, False)
 
 
+class DirectAdamStep:
+    """Adam's or AdamW's fused kernel called directly on the optimizer's own state.
+
+    `torch.optim.Adam(fused=True).step()` spends about 30 us per call in Python (profiler record,
+    hooks, gathering grads and state) around a kernel of about 8 us: over a tenth of a step on a
+    playground-size network. This runs the same kernel on the same state tensors with the
+    optimizer's current settings, so the optimizer object stays the one source of truth (a plain
+    `step()` can take over at any time). The first call, and any call with a missing gradient,
+    goes through `step()`, which also creates the state.
+    """
+
+    def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+        self.optimizer = optimizer
+        self.group = optimizer.param_groups[0]
+        self.params: list[torch.Tensor] = list(self.group["params"])
+        self._state: tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]] | None = None
+
+    @staticmethod
+    def applies(optimizer: torch.optim.Optimizer) -> bool:
+        """True for a single-group, fused, plain (no amsgrad/maximize) Adam or AdamW."""
+        import torch
+
+        if not isinstance(optimizer, torch.optim.Adam) or len(optimizer.param_groups) != 1:
+            return False
+        group = optimizer.param_groups[0]
+        params = group["params"]
+        return (
+            bool(group.get("fused"))
+            and not group.get("amsgrad")
+            and not group.get("maximize")
+            and not group.get("differentiable")
+            and len({(p.device, p.dtype) for p in params}) == 1
+        )
+
+    def __call__(self, grads: list[torch.Tensor | None]) -> None:
+        """One update from `grads` (the gradients of `params`, in order)."""
+        import torch
+
+        if self._state is None or any(g is None for g in grads):
+            self.optimizer.step()
+            self._bind()
+            return
+        group = self.group
+        steps, exp_avgs, exp_avg_sqs = self._state
+        beta1, beta2 = group["betas"]
+        kernel = torch._fused_adamw_ if group.get("decoupled_weight_decay") else torch._fused_adam_
+        with torch.no_grad():
+            torch._foreach_add_(steps, 1)
+            kernel(
+                self.params,
+                grads,  # type: ignore[arg-type]  # no None: checked above
+                exp_avgs,
+                exp_avg_sqs,
+                [],
+                steps,
+                amsgrad=False,
+                lr=group["lr"],
+                beta1=beta1,
+                beta2=beta2,
+                weight_decay=group["weight_decay"],
+                eps=group["eps"],
+                maximize=False,
+            )
+
+    def _bind(self) -> None:
+        state = self.optimizer.state
+        if all(p in state for p in self.params):
+            self._state = (
+                [state[p]["step"] for p in self.params],
+                [state[p]["exp_avg"] for p in self.params],
+                [state[p]["exp_avg_sq"] for p in self.params],
+            )
+
+
+def optimizer_step(
+    optimizer: torch.optim.Optimizer,
+) -> Callable[[list[torch.Tensor | None]], None]:
+    """A function taking the step's gradients that updates the weights as `optimizer.step()`
+    would: the fused kernel directly where `DirectAdamStep` applies, else `step()` itself."""
+    if DirectAdamStep.applies(optimizer):
+        return DirectAdamStep(optimizer)
+    return lambda grads: optimizer.step()
+
+
 class Schedule:
     """Multiplies the user's learning rate by a factor per epoch.
 

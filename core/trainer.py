@@ -31,9 +31,13 @@ from core.history import History
 from core.loss_functions import LOSS_FUNCTIONS, predicted_class
 from core.losses import Head, make_head, resolve_loss
 from core.model import build_model, trainable_layers
-from core.optimizers import Schedule, make_optimizer
+from core.optimizers import Schedule, make_optimizer, optimizer_step
 from core.spec import NetworkSpec, TrainConfig
+from core.step_record import StepRecord
 from core.threads import training_threads
+
+# The autograd engine's entry point, as torch.autograd.backward calls it.
+_run_backward = torch.autograd.Variable._execution_engine.run_backward
 
 # Reports go out at most this often (seconds) and hold at most this many steps.
 REPORT_INTERVAL = 1 / 30
@@ -89,12 +93,9 @@ class Trainer:
         self.model = model.to(self.device)
         self.layers = trainable_layers(self.model)
         self.params = [p for ps in self.layers.values() for p in ps]
-        # Parameter i belongs to layer owner[i]: per-layer gradient norms are combined on the host.
-        owners = [li for li, ps in enumerate(self.layers.values()) for _ in ps]
-        self._owner_matrix = np.zeros((len(self.params), len(self.layers)))
-        self._owner_matrix[np.arange(len(owners)), owners] = 1.0
         self._penalised = [m.weight for m in self.model.modules() if isinstance(m, nn.Linear)]
         self.optimizer = make_optimizer(self.params, config, self.device)
+        self._optimizer_step = optimizer_step(self.optimizer)
         self.schedule = Schedule(config)
         self.history = History(metric=self.metric, step_layers=tuple(self.layers))
         self.epoch = 0
@@ -110,6 +111,8 @@ class Trainer:
         n_metric = min(TRAIN_METRIC_ROWS, len(data.train.x))
         sample = torch.randperm(len(data.train.x), generator=g)[:n_metric].to(self.device)
         self._mx, self._my = self._x[sample], torch.as_tensor(data.train.y).to(self.device)[sample]
+        # The epoch-end evaluation runs once over the metric rows and the validation rows together.
+        self._eval_x = torch.cat([self._mx, self._vx]) if len(self._vx) else self._mx
         self._shuffle = torch.Generator().manual_seed(config.seed)
         self._safe = [p.detach().clone() for p in self.params]
         self.threads = training_threads(
@@ -189,10 +192,12 @@ class Trainer:
         cfg = self.config
         n, bs = len(self._x), self.batch_size
         drop_single = self._drops_single_row_batch()
-        buf: list[torch.Tensor] = []
-        self._report_max = REPORT_MAX_STEPS * (1 + len(self.params))
+        record = StepRecord(list(self.layers.values()), REPORT_MAX_STEPS)
         compute, head, params = self._loss.compute, self.head, self.params
-        model, optimizer, control = self.model, self.optimizer, self.control
+        model, control, optimizer_step = self.model, self.control, self._optimizer_step
+        clock = time.perf_counter
+        one = torch.ones((), device=self.device)
+        penalised, clip = bool(cfg.l1 or cfg.l2), cfg.grad_clip
         self._apply_lr()
         while cfg.epochs == 0 or self.epoch < cfg.epochs:
             epoch = self.epoch + 1
@@ -207,40 +212,35 @@ class Trainer:
                 if drop_single and n - start == 1:
                     break  # batch norm cannot train on a single row
                 if control.attention:
-                    ended = self._handle_control(buf, epoch)
+                    ended = self._handle_control(record, epoch)
                     if ended:
                         return ended
-                xb, tb = xs[start : start + bs], ts[start : start + bs]
-                loss = compute(model(xb), tb, head)
-                total = self._with_penalties(loss) if (cfg.l1 or cfg.l2) else loss
+                    penalised = bool(self.config.l1 or self.config.l2)
+                loss = compute(model(xs[start : start + bs]), ts[start : start + bs], head)
                 # Cheaper than optimizer.zero_grad(), which wraps the same in profiler hooks.
                 for p in params:
                     p.grad = None
-                total.backward()
-                grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
-                if cfg.grad_clip:
-                    torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip, foreach=True)
-                # Device scalars, stacked and read back once per report: no host sync per step.
-                buf.append(loss.detach())
-                buf.extend(torch._foreach_norm(grads))
-                optimizer.step()
+                _backward(self._with_penalties(loss) if penalised else loss, one)
+                grads = [p.grad for p in params]
+                if clip:
+                    torch.nn.utils.clip_grad_norm_(params, clip, foreach=True)
+                # Device scalars (or the gradients themselves), read back once per report.
+                record.add(loss, _no_none(grads, params))
+                optimizer_step(grads)
                 self.step += 1
                 if control.steps_allowed:
                     with control._cond:
                         control.steps_allowed -= 1
                         control.attention = True
-                    failure = self._report(buf, epoch)  # a stepped batch shows at once
+                    failure = self._report(record, epoch)  # a stepped batch shows at once
                     if failure:
                         return "failed", failure
-                elif (
-                    len(buf) >= self._report_max
-                    or time.perf_counter() - last_report > REPORT_INTERVAL
-                ):
-                    failure = self._report(buf, epoch)
+                elif record.full or clock() - last_report > REPORT_INTERVAL:
+                    failure = self._report(record, epoch)
                     if failure:
                         return "failed", failure
-                    last_report = time.perf_counter()
-            failure = self._report(buf, epoch)
+                    last_report = clock()
+            failure = self._report(record, epoch)
             if failure:
                 return "failed", failure
             self.epoch = epoch
@@ -258,19 +258,12 @@ class Trainer:
             total = total + cfg.l2 * sum(w.square().sum() for w in self._penalised)
         return total
 
-    def _report(self, buf: list[torch.Tensor], epoch: int) -> str | None:
-        """Read the buffered steps back (one host sync), check them, emit them.
-
-        `buf` holds, per step since the last report, the loss then each parameter's gradient norm.
-        """
-        if not buf:
+    def _report(self, record: StepRecord, epoch: int) -> str | None:
+        """Read the recorded steps back (one host sync), check them, emit them."""
+        if not len(record):
             return None
-        rows = len(buf) // (1 + len(self.params))
-        first_step = self.step - rows + 1
-        values = torch.stack(buf).cpu().numpy().astype(np.float64).reshape(rows, -1)
-        buf.clear()
-        losses = values[:, 0]
-        norms = np.sqrt(np.square(values[:, 1:]) @ self._owner_matrix)
+        first_step = self.step - len(record) + 1
+        losses, norms = record.read()
         bad = ~(np.isfinite(losses) & np.isfinite(norms).all(axis=1))
         if bad.any():
             k = int(np.argmax(bad))
@@ -291,7 +284,7 @@ class Trainer:
         self._emit(BatchesEnded(first_step, epoch, losses, norms))
         return None
 
-    def _handle_control(self, buf: list[torch.Tensor], epoch: int) -> tuple[str, str] | None:
+    def _handle_control(self, record: StepRecord, epoch: int) -> tuple[str, str] | None:
         """Apply pending requests; block while paused. Returns (outcome, reason) to end the run."""
         control = self.control
         paused_emitted = False
@@ -302,7 +295,7 @@ class Trainer:
                     self._apply_lr()
                 self._emit(HyperparameterChanged(self.step, epoch, name, value))
             if control.stop_requested or (control.paused and not paused_emitted):
-                failure = self._report(buf, epoch)
+                failure = self._report(record, epoch)
                 if failure:
                     return "failed", failure
             if control.stop_requested:
@@ -332,9 +325,11 @@ class Trainer:
         train_loss = float(np.average(losses, weights=sizes)) if losses else math.nan
         # inference_mode, not no_grad: the outputs skip autograd's version and view tracking.
         with torch.inference_mode():
-            parts = [self._metric_from(_forward_chunks(self.model, self._mx), self._my)]
+            out_all = _forward_chunks(self.model, self._eval_x)
+            n_metric = len(self._mx)
+            parts = [self._metric_from(out_all[:n_metric], self._my)]
             if len(self._vx):
-                out = _forward_chunks(self.model, self._vx)
+                out = out_all[n_metric:]
                 parts += [
                     self._loss.compute(out, self._vt, self.head),
                     self._metric_from(out, self._vy),
@@ -440,6 +435,18 @@ class Trainer:
         hook = HOOKS[type(event)]
         for cb in self.callbacks:
             getattr(cb, hook)(event)
+
+
+def _backward(loss: torch.Tensor, one: torch.Tensor) -> None:
+    """`loss.backward()` for a scalar loss, without the argument handling around the engine call
+    (about 10 us a step); `one` is a 1 of the loss's dtype on its device."""
+    _run_backward((loss,), (one,), False, False, (), True, True)
+
+
+def _no_none(grads: list[torch.Tensor | None], params: list[nn.Parameter]) -> list[torch.Tensor]:
+    if all(g is not None for g in grads):
+        return grads  # type: ignore[return-value]
+    return [torch.zeros_like(p) if g is None else g for g, p in zip(grads, params, strict=True)]
 
 
 def _forward_eval(model: nn.Module, x: torch.Tensor) -> torch.Tensor:

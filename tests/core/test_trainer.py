@@ -159,6 +159,22 @@ def test_learning_rate_changes_while_running_and_is_reported():
     assert trainer.optimizer.param_groups[0]["lr"] == 0.123
 
 
+def test_an_l2_penalty_switched_on_while_running_takes_effect():
+    data = toy("gaussian", samples=400)
+    control = TrainingControl()
+
+    def on_epoch(event):
+        if isinstance(event, EpochEnded) and event.epoch == 1:
+            control.set("l2", 0.5)
+
+    config = TrainConfig(epochs=15, learning_rate=0.03)
+    live = Trainer(NetworkSpec(), data, config, [EventForwarder(on_epoch)], control)
+    live.fit()
+    plain, _, _ = run(data, config, NetworkSpec())
+    size = lambda t: t.model.dense1.weight.norm().item()  # noqa: E731
+    assert size(live) < 0.7 * size(plain)
+
+
 def test_divergence_stops_with_a_clear_reason_and_finite_weights():
     source = ToySource("plane", 300, 0.0, 0)
     frame = make_toy(source)
