@@ -26,6 +26,13 @@ MAX_RECENT = 8
 RECENT_KEY = "recent_csv_files"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 FILE_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
+EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "data"
+# The example tables that come with the app: (file, what it holds, in one sentence).
+EXAMPLE_FILES = (
+    ("iris.csv", "150 flowers, 4 measurements: classify the species (3 classes)."),
+    ("breast_cancer.csv", "569 tumours, 30 measurements: benign or malignant (2 classes)."),
+    ("diabetes.csv", "442 patients, 10 measurements: predict disease progression (regression)."),
+)
 
 
 def settings() -> QSettings:
@@ -70,6 +77,12 @@ class CsvImport(QObject):
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
+        self.examples_menu = QMenu("Open E&xample CSV", window)
+        self.examples_menu.setToolTipsVisible(True)
+        for name, about in EXAMPLE_FILES:
+            action = self.examples_menu.addAction(name)
+            action.setToolTip(about)
+            action.triggered.connect(lambda _=False, p=str(EXAMPLES / name): self.open(p))
 
     # --- public -------------------------------------------------------------------------------
 
@@ -78,6 +91,7 @@ class CsvImport(QObject):
         self._training = running
         self.open_action.setEnabled(not running)
         self.recent_menu.setEnabled(not running)
+        self.examples_menu.setEnabled(not running)
 
     def choose_file(self) -> None:
         start = self._start_folder()

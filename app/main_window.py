@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.csv_import.open_action)
         file_menu.addMenu(self.csv_import.recent_menu)
+        file_menu.addMenu(self.csv_import.examples_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")

@@ -346,3 +346,18 @@ def test_open_csv_is_in_the_file_menu_with_ctrl_o_and_a_recent_list(qtbot, windo
     dialog.reject()
     importer.clear_recent()
     assert importer.recent_files() == []
+
+
+def test_the_example_tables_open_from_the_file_menu(qtbot, window):
+    importer = window.csv_import
+    file_menu = window.menuBar().actions()[0].menu()
+    assert importer.examples_menu.menuAction() in file_menu.actions()
+    actions = {a.text(): a for a in importer.examples_menu.actions()}
+    assert set(actions) == {"iris.csv", "breast_cancer.csv", "diabetes.csv"}
+    assert all(a.toolTip() for a in actions.values())  # each says what it holds
+    actions["diabetes.csv"].trigger()
+    dialog = importer.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: settled(dialog), timeout=WAIT_MS)
+    import_clicked(qtbot, dialog)
+    assert window.project.shape.task == "regression" and window.project.shape.n_inputs == 10
