@@ -65,7 +65,7 @@ __all__ = ["DataPoints", "OutputView", "grid_points", "points_from_project", "po
 
 SPLITS = ("train", "val", "test")
 SURFACE_MARGIN = 0.1  # the surface reaches this fraction of the shown box beyond each side
-FIRST_POINTS_LATEST_MS = 400  # a view never painted (hidden, or in tests) draws its points by then
+FIRST_POINTS_LATEST_MS = 400  # a view not shown (a hidden window, tests) draws its points by then
 
 
 def _table_key(source: CsvSource | ToySource) -> tuple[object, ...] | None:
@@ -289,7 +289,7 @@ class OutputView(QWidget):
         # shown gets them a moment later anyway.
         self._first_points_due = True
         self.installEventFilter(self)
-        QTimer.singleShot(FIRST_POINTS_LATEST_MS, self, self._show_first_points)
+        QTimer.singleShot(FIRST_POINTS_LATEST_MS, self, self._show_first_points_unless_painting)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -489,6 +489,12 @@ class OutputView(QWidget):
     def _show_first_points(self) -> None:
         if self._first_points_due:
             self._on_project_changed("data")
+
+    @Slot()
+    def _show_first_points_unless_painting(self) -> None:
+        # A view on screen gets its points after its first paint, however long that takes.
+        if not self.isVisible():
+            self._show_first_points()
 
     def _on_project_changed(self, field: str) -> None:
         if field != "data":
