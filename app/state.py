@@ -30,7 +30,15 @@ class DataShape:
     n_rows: int = 0  # rows in the table (a CSV's; 0 when not known)
 
 
-def toy_data_spec(source: ToySource, val_fraction: float = 0.2) -> DataSpec:
+# A new toy dataset keeps a fifth of its points back as a test set, as TensorFlow Playground
+# shows test points: the output view draws them on the decision boundary ("Show test data") and
+# the Evaluation tab scores them. A saved project without a test share keeps none, as before.
+TOY_TEST_FRACTION = 0.2
+
+
+def toy_data_spec(
+    source: ToySource, val_fraction: float = 0.2, test_fraction: float = TOY_TEST_FRACTION
+) -> DataSpec:
     """The DataSpec of a built-in 2-D dataset (x1, x2 and the label or y column)."""
     from core.toy import TOY_DATASETS, toy_target
 
@@ -45,7 +53,12 @@ def toy_data_spec(source: ToySource, val_fraction: float = 0.2) -> DataSpec:
         ),
     )
     return DataSpec(
-        source=source, columns=columns, task=task, val_fraction=val_fraction, seed=source.seed
+        source=source,
+        columns=columns,
+        task=task,
+        val_fraction=val_fraction,
+        test_fraction=test_fraction,
+        seed=source.seed,
     )
 
 
@@ -143,8 +156,10 @@ class Project(QObject):
         self.edit("config", replace(self.config, **changes), text, merge)
 
     def set_toy(self, source: ToySource, val_fraction: float | None = None) -> None:
+        """Use a built-in dataset, with the split the data has now (or this validation share)."""
         vf = self.data.val_fraction if val_fraction is None else val_fraction
-        self.edit("data", toy_data_spec(source, vf), f"Use the {source.name} dataset")
+        spec = toy_data_spec(source, vf, self.data.test_fraction)
+        self.edit("data", spec, f"Use the {source.name} dataset")
 
     def replace_design(
         self,

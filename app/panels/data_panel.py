@@ -39,10 +39,11 @@ THUMBNAIL_SIZE = 60
 COLUMNS = 2  # two per row: the names fit a narrow panel, and the regression pair gets its own row
 MAX_NOISE = 0.5  # TensorFlow Playground's slider range; core.toy accepts up to 1
 MAX_SAMPLES = 20_000  # more points than this make the live plot slow and teach nothing new
-TRAIN_PERCENT = (10, 95)
+TRAIN_PERCENT = (10, 95)  # of all points; validation gets what training and test leave
+TEST_PERCENT = (0, 40)
 
 _THUMBNAIL_STYLE = """
-QToolButton { border: 2px solid transparent; border-radius: 6px; padding: 3px; }
+QToolButton { border: 2px solid transparent; border-radius: 6px; padding: 2px; }
 QToolButton:hover { border-color: palette(mid); }
 QToolButton:checked { border-color: palette(highlight); background: palette(alternate-base); }
 QToolButton:disabled { color: palette(mid); }
@@ -90,6 +91,11 @@ class DataPanel(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setStyleSheet(_THUMBNAIL_STYLE)
+            # Captions a little smaller than the text around them: two pictures a row then fit
+            # the panel's narrowest width ("Multi Gaussian" is the longest name).
+            caption = button.font()
+            caption.setPointSizeF(caption.pointSizeF() * 0.9)
+            button.setFont(caption)
             button.setToolTip(f"{toy.label} ({toy.task}): {toy.description}")
             button.setAccessibleName(f"{toy.label} dataset")
             button.clicked.connect(lambda _=False, n=name: self._on_dataset_clicked(n))
@@ -144,6 +150,22 @@ class DataPanel(QWidget):
         self.ratio_value.setMinimumWidth(self.fontMetrics().horizontalAdvance("95 / 5") + 4)
         self.ratio_value.setToolTip("Percent of points for training / for validation.")
 
+        self.test_share = QSlider(Qt.Orientation.Horizontal)
+        self.test_share.setRange(*TEST_PERCENT)
+        self.test_share.setSingleStep(5)
+        self.test_share.setPageStep(10)
+        self.test_share.setTracking(False)
+        self.test_share.setToolTip(
+            "How many points are kept back as a test set: never trained or validated on, drawn "
+            'as crosses with "Show test data" and scored in the Evaluation tab.'
+        )
+        self.test_share.sliderMoved.connect(self._on_test_share_moved)
+        self.test_share.valueChanged.connect(self._on_test_share_changed)
+        self.test_value = QLabel()
+        self.test_value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.test_value.setMinimumWidth(self.ratio_value.minimumWidth())
+        self.test_value.setToolTip("Percent of points kept back for testing.")
+
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip(
             "Draw a fresh random sample of the same dataset (the next seed)."
@@ -165,6 +187,7 @@ class DataPanel(QWidget):
         form.addRow("Noise", _row(self.noise, self.noise_value))
         form.addRow("Samples", self.samples)
         form.addRow("Train / val", _row(self.train_share, self.ratio_value))
+        form.addRow("Test", _row(self.test_share, self.test_value))
         regenerate_row = QHBoxLayout()
         regenerate_row.addWidget(self.regenerate)
         regenerate_row.addWidget(self.seed_label)
@@ -247,14 +270,21 @@ class DataPanel(QWidget):
         with QSignalBlocker(self.samples):
             self.samples.setMaximum(max(MAX_SAMPLES, shown.samples))
             self.samples.setValue(shown.samples)
-        train_percent = round(100 * (1 - spec.val_fraction))
+        test_percent = round(100 * spec.test_fraction)
+        train_percent = round(100 * (1 - spec.val_fraction - spec.test_fraction))
         with QSignalBlocker(self.train_share):
+            self.train_share.setMaximum(max(TRAIN_PERCENT[0], TRAIN_PERCENT[1] - test_percent))
             self.train_share.setValue(train_percent)
+        with QSignalBlocker(self.test_share):
+            self.test_share.setMaximum(max(TEST_PERCENT[1], test_percent))
+            self.test_share.setValue(test_percent)
         self._show_ratio(train_percent)
+        self._show_test(test_percent)
         self.seed_label.setText(f"seed {shown.seed}")
         for widget in (self.noise, self.samples, self.regenerate):
             widget.setEnabled(toy and not self._running)
         self.train_share.setEnabled(not self._running)
+        self.test_share.setEnabled(not self._running)
         self.open_csv.setEnabled(not self._running)
         self.csv_settings.setVisible(isinstance(source, CsvSource))
         self.csv_settings.setEnabled(not self._running)
@@ -298,14 +328,27 @@ class DataPanel(QWidget):
         return text
 
     def _show_ratio(self, train_percent: int) -> None:
-        self.ratio_value.setText(f"{train_percent} / {100 - train_percent}")
+        test_percent = round(100 * self.project.data.test_fraction)
+        self.ratio_value.setText(f"{train_percent} / {100 - train_percent - test_percent}")
+
+    def _show_test(self, test_percent: int) -> None:
+        self.test_value.setText(f"{test_percent} %")
 
     # --- editing ------------------------------------------------------------------------------
 
-    def _edit_toy(self, source: ToySource, text: str, val_fraction: float | None = None) -> None:
+    def _edit_toy(self, source: ToySource, text: str) -> None:
         spec = self.project.data
-        vf = spec.val_fraction if val_fraction is None else val_fraction
-        new = replace(toy_data_spec(source, vf), test_fraction=spec.test_fraction)
+        self.project.edit(
+            "data", toy_data_spec(source, spec.val_fraction, spec.test_fraction), text
+        )
+
+    def _edit_split(self, val_fraction: float, test_fraction: float, text: str) -> None:
+        """The same points shared out anew, for a toy dataset or a CSV alike."""
+        spec = self.project.data
+        if isinstance(spec.source, ToySource):
+            new = toy_data_spec(spec.source, val_fraction, test_fraction)
+        else:
+            new = replace(spec, val_fraction=val_fraction, test_fraction=test_fraction)
         self.project.edit("data", new, text)
 
     def _current_toy(self) -> ToySource:
@@ -330,13 +373,19 @@ class DataPanel(QWidget):
         self._show_ratio(value)
 
     def _on_train_share_changed(self, value: int) -> None:
-        vf = round(1 - value / 100, 2)
-        text = f"Train on {value}%, validate on {100 - value}%"
-        spec = self.project.data
-        if isinstance(spec.source, ToySource):
-            self._edit_toy(spec.source, text, vf)
-        else:
-            self.project.edit("data", replace(spec, val_fraction=vf), text)
+        tf = self.project.data.test_fraction
+        vf = round(1 - value / 100 - tf, 2)
+        text = f"Train on {value}%, validate on {round(vf * 100)}%"
+        self._edit_split(vf, tf, text)
+
+    def _on_test_share_moved(self, value: int) -> None:
+        self._show_test(value)
+
+    def _on_test_share_changed(self, value: int) -> None:
+        tf = value / 100
+        # Training keeps at least its smallest share: validation gives way when it must.
+        vf = min(self.project.data.val_fraction, round(1 - TRAIN_PERCENT[0] / 100 - tf, 2))
+        self._edit_split(vf, tf, f"Keep {value}% of the points for testing")
 
     def _on_regenerate_clicked(self) -> None:
         source = self._current_toy()

@@ -34,7 +34,8 @@ def test_opens_on_the_projects_dataset_with_its_picture_selected(panel, project)
     assert "Spiral" in panel.description.text()
     assert panel.noise_value.text() == "0.10"
     assert panel.samples.value() == 500
-    assert panel.summary.text() == "400 training points, 100 validation."
+    assert panel.summary.text() == "300 training points, 100 validation, 100 test."
+    assert (panel.ratio_value.text(), panel.test_value.text()) == ("60 / 20", "20 %")
 
 
 def test_clicking_a_thumbnail_switches_the_dataset_and_undo_switches_back(qtbot, panel, project):
@@ -83,21 +84,47 @@ def test_sample_count_is_undoable_and_updates_the_summary(qtbot, panel, project)
     qtbot.keyClicks(panel.samples.lineEdit(), "800")
     qtbot.keyClick(panel.samples.lineEdit(), Qt.Key.Key_Return)
     assert project.data.source.samples == 800
-    assert panel.summary.text() == "640 training points, 160 validation."
+    assert panel.summary.text() == "480 training points, 160 validation, 160 test."
     project.undo_stack.undo()
     assert project.data.source.samples == 500
     assert panel.samples.value() == 500
-    assert panel.summary.text() == "400 training points, 100 validation."
+    assert panel.summary.text() == "300 training points, 100 validation, 100 test."
 
 
 def test_train_validation_share_is_undoable(qtbot, panel, project):
     qtbot.keyClick(panel.train_share, Qt.Key.Key_Right)
     assert project.data.val_fraction == pytest.approx(0.15)
-    assert panel.ratio_value.text() == "85 / 15"
-    assert panel.summary.text() == "425 training points, 75 validation."
+    assert project.data.test_fraction == pytest.approx(0.2)  # the test share stays
+    assert panel.ratio_value.text() == "65 / 15"
+    assert panel.summary.text() == "325 training points, 75 validation, 100 test."
     project.undo_stack.undo()
     assert project.data.val_fraction == pytest.approx(0.2)
+    assert panel.ratio_value.text() == "60 / 20"
+
+
+def test_test_share_is_undoable_and_keeps_the_validation_share(qtbot, panel, project):
+    qtbot.keyClick(panel.test_share, Qt.Key.Key_Home)
+    assert project.data.test_fraction == 0
+    assert project.data.val_fraction == pytest.approx(0.2)
+    assert panel.test_value.text() == "0 %"
     assert panel.ratio_value.text() == "80 / 20"
+    assert panel.summary.text() == "400 training points, 100 validation."
+    qtbot.keyClick(panel.test_share, Qt.Key.Key_End)  # the most it keeps back
+    assert project.data.test_fraction == pytest.approx(0.4)
+    assert panel.summary.text() == "200 training points, 100 validation, 200 test."
+    project.undo_stack.undo()
+    project.undo_stack.undo()
+    assert project.data.test_fraction == pytest.approx(0.2)
+    assert panel.test_value.text() == "20 %"
+
+
+def test_a_test_share_leaves_training_its_least_share(qtbot, panel, project):
+    qtbot.keyClick(panel.train_share, Qt.Key.Key_Home)  # 10 % training, 70 % validation
+    assert project.data.val_fraction == pytest.approx(0.7)
+    qtbot.keyClick(panel.test_share, Qt.Key.Key_End)  # 40 % test: validation gives way
+    assert project.data.test_fraction == pytest.approx(0.4)
+    assert project.data.val_fraction == pytest.approx(0.5)
+    assert project.data.problems() == []
 
 
 def test_regenerate_draws_new_points_and_undo_brings_the_old_ones_back(qtbot, panel, project):
@@ -115,7 +142,13 @@ def test_regenerate_draws_new_points_and_undo_brings_the_old_ones_back(qtbot, pa
 def test_while_training_the_data_cannot_change(qtbot, panel, project):
     panel.set_training(True)
     assert panel.training_note.isVisible()
-    controls = [*panel.thumbnails.values(), panel.noise, panel.samples, panel.train_share]
+    controls = [
+        *panel.thumbnails.values(),
+        panel.noise,
+        panel.samples,
+        panel.train_share,
+        panel.test_share,
+    ]
     assert not any(w.isEnabled() for w in [*controls, panel.regenerate, panel.open_csv])
     qtbot.mouseClick(panel.thumbnails["circle"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
@@ -148,6 +181,8 @@ def test_with_a_csv_no_picture_is_selected_and_one_click_goes_back(qtbot, panel,
     assert "iris.csv" in panel.csv_label.text()
     qtbot.keyClick(panel.train_share, Qt.Key.Key_Left)  # the split applies to a CSV too
     assert project.data.val_fraction == pytest.approx(0.25)
+    qtbot.keyClick(panel.test_share, Qt.Key.Key_Right)
+    assert project.data.test_fraction == pytest.approx(0.05)
     assert isinstance(project.data.source, CsvSource)
 
     qtbot.mouseClick(panel.thumbnails["xor"], Qt.MouseButton.LeftButton)
@@ -162,6 +197,7 @@ def test_every_control_explains_itself(panel):
         panel.noise,
         panel.samples,
         panel.train_share,
+        panel.test_share,
         panel.regenerate,
         panel.open_csv,
     ]

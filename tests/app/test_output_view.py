@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -60,8 +62,10 @@ def few_points(view: OutputView, split=("train", "train", "test")) -> None:
 
 def test_opens_with_the_projects_points_and_no_surface(view, project):
     prepared = prepare_data(project.data)
-    assert len(view.scatter["train"].data) == len(prepared.train) == 400
+    assert len(view.scatter["train"].data) == len(prepared.train) == 300
     assert len(view.scatter["val"].data) == len(prepared.val) == 100
+    assert len(view.scatter["test"].data) == len(prepared.test) == 100
+    assert not view.scatter["test"].isVisible()  # until "Show test data" is ticked
     assert not view.has_surface
     text = view.legend.text()
     assert "blue" in text and "orange" in text
@@ -87,15 +91,23 @@ def test_test_points_appear_only_when_asked(qtbot, view):
     assert is_pale(pixel(view, 5, -5))
 
 
-def test_the_toggle_is_off_when_the_data_has_no_test_set(view):
-    assert not view.show_test.isEnabled()  # the toy data's test share is 0
+def test_a_toy_datasets_test_points_show_on_request(qtbot, view, project):
+    assert view.show_test.isEnabled()  # a toy dataset keeps a test share
+    qtbot.mouseClick(view.show_test, Qt.MouseButton.LeftButton)
+    assert view.scatter["test"].isVisible()
+    assert "test" in view.marks.text()
+
+
+def test_the_toggle_is_off_when_the_data_has_no_test_set(view, project):
+    project.edit("data", replace(project.data, test_fraction=0.0), "No test set")
+    assert not view.show_test.isEnabled()
 
 
 def test_points_follow_the_project(view, project):
     project.set_toy(ToySource("circle", 300, 0.0, 4))
-    assert len(view.scatter["train"].data) + len(view.scatter["val"].data) == 300
+    assert sum(len(view.scatter[s].data) for s in ("train", "val", "test")) == 300
     project.undo_stack.undo()
-    assert len(view.scatter["train"].data) + len(view.scatter["val"].data) == 500
+    assert sum(len(view.scatter[s].data) for s in ("train", "val", "test")) == 500
 
 
 def test_points_come_from_the_same_split_as_training(project):
