@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -98,6 +105,7 @@ class MainWindow(QMainWindow):
         settings.setWidgetResizable(True)
         settings.setFrameShape(QFrame.Shape.NoFrame)
         settings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        _fit_width(settings)
         self.right_split = QSplitter(Qt.Orientation.Vertical)
         self.right_split.addWidget(_titled("Output", self.output_view))
         self.right_split.addWidget(_titled("Training", settings))
@@ -109,7 +117,7 @@ class MainWindow(QMainWindow):
         data.setWidgetResizable(True)
         data.setFrameShape(QFrame.Shape.NoFrame)
         data.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        data.setMinimumWidth(self.data_panel.minimumSizeHint().width() + 12)
+        _fit_width(data)
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(data)
@@ -122,13 +130,9 @@ class MainWindow(QMainWindow):
             split.setChildrenCollapsible(False)
             split.setHandleWidth(6)
 
-        width, height = DEFAULT_SIZE
-        data_w = max(230, data.minimumWidth())
-        right_w = 330
-        self.main_split.setSizes([data_w, width - data_w - right_w, right_w])
-        self.centre_split.setSizes([height * 44 // 100, height * 56 // 100])
-        self.right_split.setSizes([380, height - 380])
-        self.network_split.setSizes([self.network_panel.minimumWidth() + 20, 600])
+        self._data_area = data
+        self._share_space(*DEFAULT_SIZE)
+        self._shared_on_show = False
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -142,6 +146,29 @@ class MainWindow(QMainWindow):
         layout.addWidget(line)
         layout.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
+
+    def _share_space(self, width: int, height: int) -> None:
+        """Split the window between the areas for its size: the side panels at their width (a
+        little more when there is room), the centre the rest; the network builder as tall as its
+        cards need, up to what leaves the plots about 380 pixels."""
+        data_w = self._data_area.minimumWidth()
+        right_w = max(self.right_split.minimumSizeHint().width(), min(330, width * 24 // 100))
+        self.main_split.setSizes([data_w, max(0, width - data_w - right_w), right_w])
+        needed = self.network_panel.height_for_all_cards()
+        top = min(needed, max(height * 40 // 100, height - 380))
+        self.centre_split.setSizes([top, height - top])
+        output = min(380, height * 45 // 100)
+        self.right_split.setSizes([output, height - output])
+        self.network_split.setSizes([self.network_panel.minimumWidth() + 20, 600])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shared_on_show:  # once: later the user's splitter positions stand
+            self._shared_on_show = True
+            handle = self.main_split.handleWidth()
+            self._share_space(
+                self.main_split.width() - 2 * handle, self.centre_split.height() - handle
+            )
 
     def _build_menus(self) -> None:
         stack = self.project.undo_stack
@@ -308,6 +335,13 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     layout.addWidget(label)
     layout.addWidget(widget, 1)
     return box
+
+
+def _fit_width(scroll: QScrollArea) -> None:
+    """A vertical-only scroll area never narrower than its content and a scroll bar: the content
+    is never cut at the right edge."""
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width() + bar)
 
 
 def _padded(widget: QWidget) -> QWidget:

@@ -63,17 +63,22 @@ class EvaluationPanel(QWidget):
         self.summary.setToolTip("Figures as `nnplay evaluate` gives them for these rows.")
         self.detail = QLabel()
         self.detail.setProperty("role", "muted")
-        # Ignored: a long detail line is cut at the panel's edge instead of widening the window.
-        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.detail.setMinimumWidth(0)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The figures, then the rows and loss, on lines of their own that wrap at the panel's
+        # edge: a narrow window loses none of them, and a long line never widens it.
+        figures = QVBoxLayout()
+        figures.setSpacing(1)
+        for label in (self.summary, self.detail):
+            label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            figures.addWidget(label)
         header = QHBoxLayout()
         header.setContentsMargins(4, 0, 4, 0)
         header.setSpacing(8)
-        header.addWidget(QLabel("Rows:"))
-        header.addWidget(self.split)
+        header.addWidget(QLabel("Rows:"), 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.split, 0, Qt.AlignmentFlag.AlignTop)
         header.addSpacing(8)
-        header.addWidget(self.summary)
-        header.addWidget(self.detail, 1)
+        header.addLayout(figures, 1)
 
         self.message = QLabel("The model is evaluated once the engine has prepared the data.")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)

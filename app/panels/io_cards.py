@@ -29,16 +29,15 @@ class InputCard(Card):
         self.title = _title("Input")
         self.summary = QLabel()
         self.names = muted_label()
-        self.names.setWordWrap(True)
-        header = QHBoxLayout()
-        header.addWidget(self.title)
-        header.addStretch(1)
-        header.addWidget(self.summary)
-        body = QVBoxLayout(self)
-        body.setContentsMargins(10, 7, 10, 8)
-        body.setSpacing(3)
-        body.addLayout(header)
-        body.addWidget(self.names)
+        self.names.setWordWrap(True)  # many names take a second line rather than widening
+        # One row: the names between the title and the count, so the column keeps its height
+        # for the hidden layers.
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 5, 10, 5)
+        row.setSpacing(8)
+        row.addWidget(self.title, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.names, 1)
+        row.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignTop)
         self.setToolTip(
             "Set by the data: one input per feature column (categories count once each)."
         )
@@ -76,23 +75,19 @@ class OutputCard(Card):
         )
         self.binary_combo.setToolTip("How the network answers a question with two classes")
         self.binary_combo.currentIndexChanged.connect(self._on_binary_output_changed)
-        self.binary_row = QWidget()
-        row = QHBoxLayout(self.binary_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Two classes as"))
-        row.addWidget(self.binary_combo)
-        row.addStretch(1)
+        # With two classes, the choice sits on the title row: one row less in the column.
         self.shape_label = muted_label()
         header = QHBoxLayout()
+        header.setSpacing(8)
         header.addWidget(self.title)
+        header.addWidget(self.binary_combo)
         header.addStretch(1)
         header.addWidget(self.summary)
         body = QVBoxLayout(self)
-        body.setContentsMargins(10, 7, 10, 8)
-        body.setSpacing(4)
+        body.setContentsMargins(10, 3, 10, 4)
+        body.setSpacing(2)
         body.addLayout(header)
         body.addWidget(self.description)
-        body.addWidget(self.binary_row)
         body.addWidget(self.shape_label)
         self.setToolTip("Set by the data and the task; not removable.")
 
@@ -101,7 +96,7 @@ class OutputCard(Card):
     ) -> None:
         self.summary.setText(f"{head.units} value{'s' if head.units != 1 else ''}")
         self.description.setText(head.describe())
-        self.binary_row.setVisible(n_classes == 2)
+        self.binary_combo.setVisible(n_classes == 2)
         i = self.binary_combo.findData(binary_output)
         if i >= 0 and i != self.binary_combo.currentIndex():
             blocked = self.binary_combo.blockSignals(True)

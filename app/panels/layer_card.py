@@ -170,7 +170,7 @@ class LayerCard(Card):
         self.kind_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.kind_combo.setMinimumContentsLength(7)
+        self.kind_combo.setMinimumContentsLength(5)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
 
         self.up_button = self._tool_button("up", "Move this layer towards the input")
@@ -183,6 +183,7 @@ class LayerCard(Card):
         self.remove_button.clicked.connect(self.remove_clicked)
 
         header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(6)
         header.addWidget(self.grip)
         header.addWidget(self.number)
@@ -197,7 +198,7 @@ class LayerCard(Card):
         self.units_spin.setRange(0, MAX_UNITS_TYPED)
         self.units_spin.setGroupSeparatorShown(False)
         # Sized for the usual widths, not for the largest number it accepts, so cards stay narrow.
-        self.units_spin.setFixedWidth(self.fontMetrics().horizontalAdvance("000000") + 28)
+        self.units_spin.setFixedWidth(self.fontMetrics().horizontalAdvance("0000") + 26)
         self.units_spin.setToolTip("How many units (neurons) this layer has: its output width")
         self.units_spin.installEventFilter(guard)
         self.units_spin.valueChanged.connect(self._on_units_changed)
@@ -213,14 +214,15 @@ class LayerCard(Card):
         self.activation_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.activation_combo.setMinimumContentsLength(5)
+        self.activation_combo.setMinimumContentsLength(4)
         self.activation_combo.currentIndexChanged.connect(self._on_activation_changed)
         self.dense_row = QWidget()
         dense = QHBoxLayout(self.dense_row)
         dense.setContentsMargins(0, 0, 0, 0)
+        dense.setSpacing(4)
         dense.addWidget(QLabel("Units"))
         dense.addWidget(self.units_spin)
-        dense.addSpacing(4)
+        dense.addSpacing(2)
         dense.addWidget(QLabel("Activation"))
         dense.addWidget(self.activation_combo, 1)
 
@@ -247,8 +249,8 @@ class LayerCard(Card):
         self.problem_label = error_label()
 
         body = QVBoxLayout(self)
-        body.setContentsMargins(8, 6, 6, 8)
-        body.setSpacing(5)
+        body.setContentsMargins(8, 3, 4, 4)
+        body.setSpacing(2)
         body.addLayout(header)
         body.addWidget(self.dense_row)
         body.addWidget(self.dropout_row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDrag,
@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QDropEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPen,
 )
 from PySide6.QtWidgets import (
@@ -36,12 +35,13 @@ from PySide6.QtWidgets import (
 from app.network_shapes import layer_shapes
 from app.panels.card_icons import card_icon
 from app.panels.io_cards import InputCard, OutputCard
-from app.panels.layer_card import LayerCard, error_label, muted_label
+from app.panels.layer_card import LayerCard, error_label
 from app.state import Project
 from core.layers import LAYER_KINDS
 from core.spec import LayerShape, LayerSpec
 
 LAYER_MIME = "application/x-nnplay-layer"
+INSERT_ROW_HEIGHT = 18
 
 
 class _InsertRow(QWidget):
@@ -66,12 +66,15 @@ class _InsertRow(QWidget):
             action.triggered.connect(lambda _=False, k=key: self.add_clicked.emit(k))
         self.button.setMenu(menu)
         self.button.clicked.connect(lambda: self.add_clicked.emit("dense"))
+        # Small, so that a default network's cards all fit in the column without scrolling.
+        self.button.setIconSize(QSize(12, 12))
+        self.button.setFixedHeight(INSERT_ROW_HEIGHT - 2)
         row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        row.setContentsMargins(0, 1, 0, 1)
         row.addStretch(1)
         row.addWidget(self.button)
         row.addStretch(1)
-        self.setFixedHeight(26)
+        self.setFixedHeight(INSERT_ROW_HEIGHT)
 
     def set_drop_target(self, on: bool) -> None:
         if on != self._drop_target:
@@ -156,7 +159,7 @@ class NetworkPanel(QWidget):
         self._list = _CardList()
         self._list.layer_dropped.connect(self._on_layer_dropped)
         self._column = QVBoxLayout(self._list)
-        self._column.setContentsMargins(8, 8, 8, 8)
+        self._column.setContentsMargins(6, 2, 6, 2)
         self._column.setSpacing(0)
         self._column.addWidget(self.input_card)
         self._column.addWidget(self._new_insert_row())
@@ -170,22 +173,17 @@ class NetworkPanel(QWidget):
         scroll.setWidget(self._list)
         self.scroll_area = scroll
 
+        # The total sits on the title row (each card shows its own width, and the diagram all of
+        # them), so that the column keeps its height for the cards.
         self.total_label = QLabel()
         bold = self.total_label.font()
         bold.setBold(True)
         self.total_label.setFont(bold)
-        self.widths_label = muted_label()
-        self.widths_label.setWordWrap(True)
+        self.total_label.setWordWrap(True)
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.problem_label = error_label()
-        rule = QFrame()
-        rule.setFrameShape(QFrame.Shape.HLine)
-        rule.setFrameShadow(QFrame.Shadow.Plain)
-        rule.setForegroundRole(QPalette.ColorRole.Mid)
         footer = QVBoxLayout()
-        footer.setContentsMargins(10, 6, 10, 8)
-        footer.setSpacing(2)
-        footer.addWidget(self.total_label)
-        footer.addWidget(self.widths_label)
+        footer.setContentsMargins(10, 2, 10, 4)
         footer.addWidget(self.problem_label)
 
         title = QLabel("Network")
@@ -193,9 +191,13 @@ class NetworkPanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         title.setFont(font)
+        title_row = QHBoxLayout()
+        title_row.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
+        title_row.addWidget(self.total_label, 1)
         head = QVBoxLayout()
-        head.setContentsMargins(10, 8, 10, 0)
-        head.addWidget(title)
+        head.setContentsMargins(10, 4, 10, 0)
+        head.setSpacing(2)
+        head.addLayout(title_row)
         head.addWidget(self.training_note)
 
         layout = QVBoxLayout(self)
@@ -203,7 +205,6 @@ class NetworkPanel(QWidget):
         layout.setSpacing(0)
         layout.addLayout(head)
         layout.addWidget(scroll, 1)
-        layout.addWidget(rule)
         layout.addLayout(footer)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
@@ -232,6 +233,11 @@ class NetworkPanel(QWidget):
         for row in self.insert_rows:
             row.setEnabled(not running)
         self.output_card.set_editable(not running)
+
+    def height_for_all_cards(self) -> int:
+        """The height at which every card shows without scrolling (once laid out)."""
+        around = self.height() - self.scroll_area.viewport().height()  # title and footer
+        return around + self._list.sizeHint().height()
 
     @property
     def total_parameters(self) -> int | None:
@@ -262,12 +268,15 @@ class NetworkPanel(QWidget):
         self.output_card.show_head(head, len(shape.class_names), network.binary_output, shapes[-1])
         total = self.total_parameters
         if total is None:
-            self.total_label.setText("Total: unknown until the layers in red are fixed")
-            self.widths_label.setText("")
+            self.total_label.setText("Total unknown: fix the layers in red")
+            self.total_label.setToolTip("")
         else:
-            self.total_label.setText(f"Total: {total:,} parameter{'s' if total != 1 else ''}")
+            self.total_label.setText(f"{total:,} parameter{'s' if total != 1 else ''} in all")
             widths = [shape.n_inputs] + [s.out_features for s in shapes if s is not None]
-            self.widths_label.setText("Widths " + " → ".join(f"{w:,}" for w in widths))
+            self.total_label.setToolTip(
+                "The weights and biases the whole network learns. Widths, input to output: "
+                + " → ".join(f"{w:,}" for w in widths)
+            )
         problems = [p for p in network.problems() if not p.startswith("layer ")]
         self.problem_label.setText("\n".join(problems))
         self.problem_label.setVisible(bool(problems))

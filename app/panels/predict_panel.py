@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.panels.row_form import RowForm
 from app.training_worker import TrainingWorker
+from app.widgets.flow_layout import FlowLayout
 from app.widgets.prediction_table import PredictionTableModel
 from core.errors import NNPlayError
 
@@ -110,12 +111,11 @@ class PredictPanel(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setVisible(False)
 
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.setSpacing(6)
+        # The buttons wrap onto a second row in a narrow window instead of widening it.
+        buttons = QWidget()
+        flow = FlowLayout(buttons)
         for b in (self.open_button, self.again_button, self.unsure_button, self.save_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+            flow.addWidget(b)
         about = QHBoxLayout()
         about.setContentsMargins(0, 0, 0, 0)
         about.setSpacing(8)
@@ -151,13 +151,13 @@ class PredictPanel(QWidget):
         file_layout = QVBoxLayout(file_box)
         file_layout.setContentsMargins(0, 0, 0, 0)
         file_layout.setSpacing(6)
-        file_layout.addLayout(buttons)
+        file_layout.addWidget(buttons)
         file_layout.addLayout(about)
         file_layout.addWidget(self.pages, 1)
 
         self.form = RowForm()
         self.form.row_changed.connect(self._on_row_changed)
-        self.form.setMinimumWidth(230)
+        self.form.setMinimumWidth(200)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(file_box)
         split.addWidget(self.form)

@@ -150,7 +150,7 @@ class NetworkDiagram(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-        self.setMinimumSize(260, 180)
+        self.setMinimumSize(180, 180)
         self.columns: list[_Column] = []
         self.bars: list[_Bar] = []
         self.gaps: list[_Gap] = []

@@ -193,13 +193,13 @@ def test_data_change_updates_input_and_output_cards(panel, project):
     assert "4 values" in panel.input_card.summary.text()
     assert "a, b, c, d" in panel.input_card.names.text()
     assert "3 units, softmax" in panel.output_card.description.text()
-    assert panel.output_card.binary_row.isHidden()
+    assert panel.output_card.binary_combo.isHidden()
     assert panel.total_parameters == project.network.parameter_count(4, 3)
 
 
 def test_two_classes_can_be_answered_with_softmax(panel, project):
     combo = panel.output_card.binary_combo
-    assert not panel.output_card.binary_row.isHidden()
+    assert not panel.output_card.binary_combo.isHidden()
     combo.setCurrentIndex(combo.findData("softmax"))
     assert project.network.binary_output == "softmax"
     assert "2 units, softmax" in panel.output_card.description.text()
