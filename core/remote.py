@@ -1156,7 +1156,7 @@ def _make_plane(
     trainer: Trainer,
     choice: tuple[str, str] | None = None,
 ) -> _Plane | None:
-    """The plane over two numeric features (`choice`, else the first two), or None when the
+    """The plane over two numeric features (`choice`, else `default_plane`'s), or None when the
     data has fewer than two. Other features are held at their median over the training rows
     (categories at the most frequent one), so the plane is a slice through typical rows.
     """
@@ -1173,7 +1173,9 @@ def _make_plane(
     if choice is not None and choice[0] != choice[1] and set(choice) <= set(numeric):
         names = choice
     else:
-        names = (numeric[0], numeric[1])
+        from core.plane import default_plane
+
+        names = default_plane(frame, data.spec) or (numeric[0], numeric[1])
     bounds: list[float] = []
     for name in names:
         values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64)

@@ -65,6 +65,7 @@ from core.data_spec import ColumnSpec, CsvSource, DataSpec
 __all__ = ["IMPUTE", "KIND", "PREP", "ROLE", "CsvImportDialog"]
 
 CHECK_DELAY_MS = 200  # a burst of edits is checked once
+DEFAULT_SIZE = (1260, 680)  # at most 680 high: it fits a 768-pixel screen
 
 
 class CsvImportDialog(QDialog):
@@ -100,7 +101,9 @@ class CsvImportDialog(QDialog):
         name = Path(self.path).name
         self.setWindowTitle(f"Import {name}")
         self.setAcceptDrops(False)
-        self.resize(1260, 780)
+        # Fits a 1024 x 768 screen's height with room for the title bar and a panel; the
+        # tables scroll, and the splitter between them gives either more room.
+        self.resize(DEFAULT_SIZE[0], DEFAULT_SIZE[1])
         self._build(name)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -161,7 +164,7 @@ class CsvImportDialog(QDialog):
         tables.addWidget(preview_box)
         tables.addWidget(columns_box)
         tables.setChildrenCollapsible(False)
-        tables.setSizes([230, 330])
+        tables.setSizes([190, 300])
 
         self.target_box = TargetBox()
         self.target_box.target_chosen.connect(self._on_target_chosen)

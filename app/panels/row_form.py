@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots.probability_bars import ProbabilityBars
+from app.widgets.number_text import number_text, plain_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
 
 
 DEBOUNCE_MS = 150
-
-
-def _number_text(value: float) -> str:
-    return f"{value:.4g}"
 
 
 class RowForm(QWidget):
@@ -167,7 +164,8 @@ class RowForm(QWidget):
             self.bars.set_probabilities(probs)
         else:
             target = self.preprocessor.target.name if self.preprocessor is not None else ""
-            self.result.setText(f"{target} ≈ {float(value):.4g}" if target else f"{value:.4g}")
+            shown = number_text(float(value))
+            self.result.setText(f"{target} ≈ {shown}" if target else shown)
 
     def show_problem(self, message: str) -> None:
         self.problem.setText(message)
@@ -193,11 +191,11 @@ class RowForm(QWidget):
                 field.currentIndexChanged.connect(self._on_field_changed)
             else:
                 assert isinstance(f, NumericFeature)
-                field = QLineEdit(_number_text(f.fill))
-                field.setPlaceholderText(f"missing: {_number_text(f.fill)}")
+                field = QLineEdit(plain_number(f.fill))
+                field.setPlaceholderText(f"missing: {number_text(f.fill)}")
                 field.setToolTip(
                     f"{f.name}: a number. Left empty, it is missing and taken as "
-                    f"{_number_text(f.fill)}, as in training."
+                    f"{number_text(f.fill)}, as in training."
                 )
                 field.textChanged.connect(self._on_field_changed)
             field.setMinimumWidth(90)

@@ -56,6 +56,7 @@ from app.plots.data_points import (
 )
 from app.state import Project
 from core.data_spec import CsvSource, DataSpec, ToySource
+from core.plane import default_plane
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -231,6 +232,7 @@ class OutputView(QWidget):
         self.scale_low, self.scale_high = QLabel(), QLabel()
         self.marks = QLabel()
         self.marks.setTextFormat(Qt.TextFormat.RichText)
+        self.marks.setWordWrap(True)  # "✕ test" wraps instead of widening the window
         self.marks.setToolTip("Filled points train the network; rings only check it.")
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -245,8 +247,7 @@ class OutputView(QWidget):
         colours.addStretch(0)  # takes the room only when the legend is hidden (regression)
         marks = QHBoxLayout()
         marks.setContentsMargins(4, 0, 4, 0)
-        marks.addWidget(self.marks)
-        marks.addStretch(1)
+        marks.addWidget(self.marks, 1)
         marks.addWidget(self.show_test)
         self.plane_x, self.plane_y = QComboBox(), QComboBox()
         self.plane_x.setToolTip("The feature across the plot.")
@@ -506,7 +507,9 @@ class OutputView(QWidget):
         if not choosing:
             self._plane = None
         elif self._plane is None or not set(self._plane) <= set(numeric):
-            self._plane = (numeric[0], numeric[1])
+            table = self._table_of(spec)
+            chosen = default_plane(table, spec) if table is not None else None
+            self._plane = chosen or (numeric[0], numeric[1])  # as the engine chooses it
         self._fill_plane_choices(numeric if choosing else ())
         self.plane_row.setVisible(choosing)
         self._show_points()

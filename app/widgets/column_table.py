@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.widgets.combo_choices import fill_choices, select_choice
+from app.widgets.number_text import number_text
 from core.columns import ColumnProfile
 from core.data_spec import ColumnSpec
 
@@ -143,6 +144,10 @@ class ColumnTable(QTableWidget):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 cell.setToolTip(HEADER_TIPS[what])
                 self.setItem(row, what, cell)
+        # Wide enough for every figure (a large one would otherwise be cut to "17123…").
+        for column in (MIN, MAX, MEAN):
+            self.resizeColumnToContents(column)
+            self.setColumnWidth(column, max(WIDTHS[column], self.columnWidth(column)))
         self.refresh(columns, regression)
         self.setUpdatesEnabled(True)
 
@@ -196,10 +201,6 @@ class ColumnTable(QTableWidget):
             + self.rowCount() * self.verticalHeader().defaultSectionSize()
             + 60
         )
-
-
-def number_text(value: float | None) -> str:
-    return "" if value is None else f"{value:.4g}"
 
 
 def _profile_tip(p: ColumnProfile) -> str:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLa
 
 from app.csv_loading import TargetSummary
 from app.plots.class_balance import ClassBalance
-from app.widgets.column_table import number_text
 from app.widgets.combo_choices import fill_choices, select_choice
+from app.widgets.number_text import number_text
 from core.columns import ColumnProfile
 
 TASKS = (("Detect", "auto"), ("Classification", "classification"), ("Regression", "regression"))

@@ -361,3 +361,27 @@ def test_the_example_tables_open_from_the_file_menu(qtbot, window):
     qtbot.waitUntil(lambda: settled(dialog), timeout=WAIT_MS)
     import_clicked(qtbot, dialog)
     assert window.project.shape.task == "regression" and window.project.shape.n_inputs == 10
+
+
+# --- fitting small screens and large numbers ---------------------------------------------------
+
+
+def test_the_dialog_fits_a_768_pixel_high_screen(qtbot, window):
+    dialog = open_dialog(qtbot, window, DATA / "iris.csv")
+    assert dialog.height() <= 700
+    assert dialog.minimumSizeHint().height() <= 700
+    assert dialog.minimumSizeHint().width() <= 1024
+
+
+def test_large_numbers_read_in_full_in_the_columns_table(qtbot, window, tmp_path):
+    from app.widgets.column_table import MAX, MEAN, MIN
+
+    rows = "\n".join(f"{150_000 + 4_400 * i},{i % 3}" for i in range(10))
+    dialog = open_dialog(qtbot, window, write(tmp_path, "prices.csv", "price,kind\n" + rows))
+    row = dialog.column_names().index("price")
+    table = dialog.columns
+    assert [table.item(row, c).text() for c in (MIN, MAX)] == ["150,000", "189,600"]
+    assert table.item(row, MEAN).text() == "169,800"
+    for column in (MIN, MAX, MEAN):
+        shown = table.fontMetrics().horizontalAdvance(table.item(row, column).text())
+        assert shown < table.columnWidth(column), column

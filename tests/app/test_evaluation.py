@@ -106,7 +106,8 @@ def test_evaluation_follows_training_and_the_plane_follows_the_picker(window, qt
     assert panel.evaluation.epoch == 0  # the untrained model
     view = window.output_view
     assert view.plane_row.isVisible() and view.plane_x.count() == 30
-    assert view.plane_features == ("mean radius", "mean texture")
+    # The two features most related to the diagnosis, as the engine draws its surface.
+    assert view.plane_features == ("worst perimeter", "worst concave points")
     qtbot.waitUntil(lambda: view.has_surface, timeout=10_000)
 
     window.controls.train_button.click()  # until stopped: evaluated every few seconds

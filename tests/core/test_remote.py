@@ -479,7 +479,7 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
     spec = csv_spec("iris.csv", "species")
     model = load_model(train_and_save(inbox, tmp_path, spec, epochs=3))
     configured = inbox.of(Configured)[-1]
-    assert configured.plane_features == ("sepal_length", "sepal_width")
+    assert configured.plane_features == ("petal_length", "petal_width")  # core.plane's default
     assert configured.preprocessor is not None
     assert configured.preprocessor.feature_names == (
         "sepal_length",
@@ -488,11 +488,11 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
         "petal_width",
     )
     inbox.clear()
-    inbox.remote.set_plane("petal_length", "petal_width")
+    inbox.remote.set_plane("sepal_length", "sepal_width")
     snap = answer(inbox, Snapshot)
-    assert snap.features == ("petal_length", "petal_width") and snap.extent is not None
+    assert snap.features == ("sepal_length", "sepal_width") and snap.extent is not None
     xmin, xmax, ymin, ymax = snap.extent
-    assert xmin < 1.0 and xmax > 6.9 and ymin < 0.1 and ymax > 2.5  # the features' own units
+    assert xmin < 4.3 and xmax > 7.9 and ymin < 2.0 and ymax > 4.4  # the features' own units
 
     frame = load_frame(spec.source)
     train = frame.iloc[configured.train_rows]
@@ -501,10 +501,10 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
     gx, gy = np.meshgrid(xs, ys)
     grid = pd.DataFrame(
         {
-            "sepal_length": np.median(train["sepal_length"]),
-            "sepal_width": np.median(train["sepal_width"]),
-            "petal_length": gx.ravel(),
-            "petal_width": gy.ravel(),
+            "sepal_length": gx.ravel(),
+            "sepal_width": gy.ravel(),
+            "petal_length": np.median(train["petal_length"]),
+            "petal_width": np.median(train["petal_width"]),
         }
     )
     probs = predict_frame(model, grid).probabilities
@@ -512,9 +512,9 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
     np.testing.assert_allclose(snap.confidence.ravel(), probs.max(axis=1), atol=1e-5)
 
     inbox.clear()
-    inbox.remote.set_plane("petal_length", "species")
+    inbox.remote.set_plane("sepal_length", "species")
     error = answer(inbox, Error)
     assert error.command == "set_plane" and "'species' is not a numeric feature" in error.message
     # The choice is kept when the data is configured again.
     configured = configure(inbox, spec, dense_network([8]), epochs=1)
-    assert configured.plane_features == ("petal_length", "petal_width")
+    assert configured.plane_features == ("sepal_length", "sepal_width")
