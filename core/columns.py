@@ -77,13 +77,15 @@ def column_kind(series: pd.Series) -> ColumnKindFound:
     as many values as there are rows (then they are counted). Text: constant when every value
     equals the first, and an identifier only when the first rows hold no repeat (then counted).
     """
-    present = series.dropna()
-    n = len(present)
-    if n == 0:
-        return "constant"
     if _is_numeric(series):
-        values = present.to_numpy(dtype=np.float64)
-        low, high = values.min(), values.max()
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        low, high = (values.min(), values.max()) if len(values) else (np.nan, np.nan)
+        if np.isnan(low) or np.isnan(high):  # NaN wins min and max: there are gaps
+            values = values[~np.isnan(values)]
+            if len(values) == 0:
+                return "constant"
+            low, high = values.min(), values.max()
+        n = len(values)
         if low == high:
             return "constant"
         if (
@@ -94,6 +96,10 @@ def column_kind(series: pd.Series) -> ColumnKindFound:
         ):
             return "identifier"
         return "numeric"
+    present = series.dropna()
+    n = len(present)
+    if n == 0:
+        return "constant"
     first_rows = present.iloc[:IDENTIFIER_PROBE]
     if n >= MIN_ROWS_FOR_IDENTIFIER and first_rows.is_unique:
         n_distinct = present.nunique()

@@ -11,7 +11,7 @@ from core.columns import source_label
 from core.csv_io import read_csv
 from core.data_spec import CsvSource, DataSpec, ToySource
 from core.errors import DataError
-from core.labels import label_codes
+from core.labels import LabelCodes, label_codes
 from core.preprocess import FittedPreprocessor, fit_preprocessor
 from core.spec import Task
 from core.split import split_indices
@@ -82,8 +82,8 @@ def prepare_data(
     table, kept, parts = rows.table, rows.kept, rows.parts
     target = spec.target.name
     if preprocessor is None:
-        preprocessor = fit_preprocessor(table, spec, rows=parts[0])
-    y = preprocessor.encode_target(table[target])
+        preprocessor = fit_preprocessor(table, spec, rows=parts[0], target_labels=rows.labels)
+    y = preprocessor.encode_target(table[target], rows.labels)
 
     def make(idx: np.ndarray) -> Split:
         return Split(
@@ -103,6 +103,7 @@ class SplitRows:
     table: pd.DataFrame  # the model's columns of the rows that have a target
     kept: np.ndarray  # int64: positions in the loaded table of `table`'s rows
     parts: tuple[np.ndarray, np.ndarray, np.ndarray]  # train, val, test positions in `table`
+    labels: LabelCodes | None = None  # classification: label_codes of the target column
 
 
 def split_rows(spec: DataSpec, frame: pd.DataFrame) -> SplitRows:
@@ -124,20 +125,21 @@ def split_rows(spec: DataSpec, frame: pd.DataFrame) -> SplitRows:
     needed = [c.name for c in (*spec.features, spec.target)]
     table = frame[needed] if len(kept) == len(frame) else frame[needed].iloc[kept]
     classification = spec.task == "classification"
-    groups = _label_order(table[target]) if classification else None
+    labels = label_codes(table[target]) if classification else None
+    groups = _label_order(labels) if labels is not None else None
     parts = split_indices(
         len(table), groups, spec.val_fraction, spec.test_fraction, spec.seed, classification
     )
-    return SplitRows(table, kept, parts)
+    return SplitRows(table, kept, parts, labels)
 
 
-def _label_order(series: pd.Series) -> np.ndarray:
+def _label_order(label_codes: LabelCodes) -> np.ndarray:
     """Per row, the rank of its label among the distinct labels in text order.
 
     split_indices groups rows exactly as it would by the label texts themselves (numpy sorts
     text by code point, as Python does), without a million-row text array.
     """
-    codes, labels = label_codes(series)
+    codes, labels = label_codes
     rank = np.empty(len(labels), dtype=np.int64)
     rank[np.argsort(np.asarray(labels, dtype=str), kind="stable")] = np.arange(len(labels))
     return rank[codes]

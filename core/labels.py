@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+# label_codes' answer: int64 codes per row (-1 where missing) into the distinct labels.
+LabelCodes = tuple[np.ndarray, tuple[str, ...]]
+
 
 def as_labels(series: pd.Series) -> pd.Series:
     """Each value as a stripped string, missing values kept missing (NaN).
@@ -40,7 +43,7 @@ def sort_labels(labels: list[str] | set[str]) -> tuple[str, ...]:
         return tuple(sorted(items))
 
 
-def label_codes(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+def label_codes(series: pd.Series) -> LabelCodes:
     """`as_labels(series)` as int64 codes into its distinct labels (-1 where missing).
 
     Each distinct value is written once, so a million rows holding a few labels cost little.

@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.data_spec import ColumnSpec, DataSpec
 from core.errors import DataError, ModelFileError, SpecError
-from core.labels import as_labels, label_codes, sort_labels
+from core.labels import LabelCodes, label_codes, sort_labels
 from core.spec import Task, from_json, to_json
 
 PREPROCESSOR_FORMAT = 1
@@ -110,47 +110,53 @@ class FittedPreprocessor:
                 + ", ".join(repr(a) for a in absent)
                 + " that the model was trained with"
             )
+        if rows is not None:
+            rows = _positions(rows, len(df))
         n = len(df) if rows is None else len(rows)
         out = np.zeros((n, self.n_inputs), dtype=np.float32)
-        columns = df[list(dict.fromkeys(self.feature_names))]
+        inputs = self._input_positions
+        numeric = [i for i, f in enumerate(self.features) if isinstance(f, NumericFeature)]
+        # Each numeric column as float64: the column's own array (read at `rows` block by block,
+        # never copied whole) or, for text that holds numbers, the requested rows converted.
+        columns = [_column_numbers(df[self.features[i].name], rows) for i in numeric]
+        stats = np.array(
+            [[f.fill, f.shift, f.scale] for f in (self.features[i] for i in numeric)],  # type: ignore[union-attr]
+            dtype=np.float64,
+        ).reshape(-1, 3, 1)
+        categorical = [
+            (int(inputs[i]), _category_of_row(df[f.name], f, rows))
+            for i, f in enumerate(self.features)
+            if isinstance(f, CategoricalFeature)
+        ]
+        at = inputs[numeric] if numeric else np.empty(0, np.int64)
+        side_by_side = len(at) > 0 and at[-1] - at[0] == len(at) - 1
+        # Row blocks: the numbers of a block are gathered column by column into rows of `buffer`
+        # (contiguous writes), scaled there, and written into `out` while both are in the cache.
+        buffer = np.empty((len(numeric), min(n, ROW_BLOCK)), dtype=np.float64)
         for start in range(0, n, ROW_BLOCK):
             stop = min(start + ROW_BLOCK, n)
-            block = columns.iloc[start:stop] if rows is None else columns.take(rows[start:stop])
-            self._transform_block(block, out[start:stop])
-        return out
-
-    def _transform_block(self, df: pd.DataFrame, out: np.ndarray) -> None:
-        at, numeric = 0, self._numeric_block(df)
-        if numeric is not None:
-            # All numeric columns hold numbers: fill and scale them together.
-            positions, fill, shift, scale = numeric
-            values = df[[self.features[i].name for i in positions]].to_numpy(
-                dtype=np.float64, na_value=np.nan
-            )
-            if not values.flags.writeable:  # a view of a single column's own array
-                values = values.copy()
-            np.copyto(values, np.broadcast_to(fill, values.shape), where=np.isnan(values))
-            values -= shift
-            values /= scale
-            inputs = self._input_positions[positions]
-            if inputs[-1] - inputs[0] == len(inputs) - 1:  # side by side: a plain slice
-                out[:, inputs[0] : inputs[-1] + 1] = values
-            else:
-                out[:, inputs] = values
-        for f in self.features:
-            if isinstance(f, NumericFeature) and numeric is not None:
-                at += 1
-            elif isinstance(f, NumericFeature):
-                values = _numbers(df[f.name])
-                values[np.isnan(values)] = f.fill
-                out[:, at] = (values - f.shift) / f.scale
-                at += 1
-            else:
-                labels = as_labels(df[f.name]).fillna(f.fill)
-                codes = pd.Index(f.categories).get_indexer(pd.Index(labels))
+            if numeric:
+                block = buffer[:, : stop - start]
+                picked = None if rows is None else rows[start:stop]
+                for j, (values, by_row) in enumerate(columns):
+                    if by_row and picked is not None:
+                        np.take(values, picked, out=block[j], mode="clip")  # checked above
+                    else:
+                        block[j] = values[start:stop]
+                missing = np.isnan(block)
+                if missing.any():
+                    np.copyto(block, np.broadcast_to(stats[:, 0], block.shape), where=missing)
+                block -= stats[:, 1]
+                block /= stats[:, 2]
+                if side_by_side:  # a plain slice
+                    out[start:stop, at[0] : at[-1] + 1] = block.T
+                else:
+                    out[start:stop, at] = block.T
+            for first, category in categorical:
+                codes = category[start:stop]
                 known = codes >= 0  # -1: a category never seen in training stays all zeros
-                out[np.flatnonzero(known), at + codes[known]] = 1.0
-                at += len(f.categories)
+                out[start + np.flatnonzero(known), first + codes[known]] = 1.0
+        return out
 
     @property
     def _input_positions(self) -> np.ndarray:
@@ -158,28 +164,18 @@ class FittedPreprocessor:
         widths = [1 if isinstance(f, NumericFeature) else len(f.categories) for f in self.features]
         return np.cumsum([0, *widths[:-1]]).astype(np.int64)
 
-    def _numeric_block(
-        self, df: pd.DataFrame
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-        """(features, fills, shifts, scales) of the numeric features, when all hold numbers."""
-        numeric = [i for i, f in enumerate(self.features) if isinstance(f, NumericFeature)]
-        if not numeric or not all(_holds_numbers(df[self.features[i].name]) for i in numeric):
-            return None
-        stats = np.array(
-            [[f.fill, f.shift, f.scale] for f in (self.features[i] for i in numeric)],  # type: ignore[union-attr]
-            dtype=np.float64,
-        )
-        return np.asarray(numeric, dtype=np.int64), stats[:, 0], stats[:, 1], stats[:, 2]
+    def encode_target(self, series: pd.Series, known: LabelCodes | None = None) -> np.ndarray:
+        """Classification: int64 [n] class indices. Regression: float32 [n, 1] standardised.
 
-    def encode_target(self, series: pd.Series) -> np.ndarray:
-        """Classification: int64 [n] class indices. Regression: float32 [n, 1] standardised."""
+        `known` is `label_codes(series)` when already computed.
+        """
         t = self.target
         if t.task == "regression":
             values = _numbers(series)
             _no_missing(series, values)
             return ((values - t.mean) / t.std).astype(np.float32).reshape(-1, 1)
         # Each distinct label is looked up once, not once per row.
-        label_of_row, labels = label_codes(series)
+        label_of_row, labels = known if known is not None else label_codes(series)
         _no_missing(series, label_of_row < 0)
         class_of_label = pd.Index(t.classes).get_indexer(pd.Index(labels, dtype=object))
         codes = class_of_label.astype(np.int64)[label_of_row]
@@ -221,41 +217,56 @@ class FittedPreprocessor:
 
 
 def fit_preprocessor(
-    train_df: pd.DataFrame, spec: DataSpec, rows: np.ndarray | None = None
+    train_df: pd.DataFrame,
+    spec: DataSpec,
+    rows: np.ndarray | None = None,
+    target_labels: LabelCodes | None = None,
 ) -> FittedPreprocessor:
     """Learn every statistic from `train_df` (the training rows only).
 
     Rows whose target is missing are left out of every statistic. With `rows` (positions), only
     those rows count: as `fit_preprocessor(train_df.take(rows), spec)` without copying the table.
+    `target_labels` are `label_codes` of the whole target column when already computed.
     """
     target = spec.target
     absent = [c.name for c in (*spec.features, target) if c.name not in train_df.columns]
     if absent:
         raise DataError("no column(s) " + ", ".join(repr(a) for a in absent) + " in the data")
     positions = np.arange(len(train_df)) if rows is None else np.asarray(rows, dtype=np.int64)
-    has_target = train_df[target.name].take(positions).notna().to_numpy()
+    has_target = train_df[target.name].notna().to_numpy()[positions]
     if not has_target.all():
         positions = positions[has_target]
     if len(positions) == 0:
         raise DataError(f"no training rows have a value for the target {target.name!r}")
-    everything = rows is None and len(positions) == len(train_df)
+    picked = None if rows is None and len(positions) == len(train_df) else positions
 
-    def column(name: str) -> pd.Series:
-        # One column at a time: the copies are one column long, not the whole table.
-        return train_df[name] if everything else train_df[name].take(positions)
+    features = tuple(_fit_feature(train_df[c.name], c, picked) for c in spec.features)
+    if spec.task == "classification" and target_labels is not None:
+        codes, labels = target_labels
+        seen = np.bincount(codes[positions], minlength=len(labels)) > 0
+        classes = sort_labels({labels[i] for i in np.flatnonzero(seen)})
+        return FittedPreprocessor(features, _target_classes(target.name, classes))
+    series = train_df[target.name]
+    return FittedPreprocessor(
+        features, _fit_target(series if picked is None else series.take(picked), spec.task)
+    )
 
-    features = tuple(_fit_feature(column(c.name), c) for c in spec.features)
-    return FittedPreprocessor(features, _fit_target(column(target.name), spec.task))
 
-
-def _fit_feature(series: pd.Series, column: ColumnSpec) -> Feature:
+def _fit_feature(series: pd.Series, column: ColumnSpec, rows: np.ndarray | None) -> Feature:
+    """One feature's statistics from the rows at `rows` (every row when None)."""
     if column.kind == "numeric":
-        values = _numbers(series)
-        present = values[~np.isnan(values)]
+        values, by_row = _column_numbers(series, rows)
+        if by_row and rows is not None:
+            values = values[rows]  # one column's training rows, a copy of their own
+        missing = np.isnan(values)
+        has_missing = bool(missing.any())
+        present = values[~missing] if has_missing else values
         if len(present) == 0:
             raise DataError(f"feature {column.name!r} has no values in the training rows")
         fill = float(np.median(present) if column.impute == "median" else np.mean(present))
-        values[np.isnan(values)] = fill
+        if has_missing:
+            values = values.copy() if not values.flags.writeable else values
+            values[missing] = fill
         # Scaling statistics come from the imputed column: the one the network will see.
         if column.scaling == "minmax":
             shift, spread = float(values.min()), float(values.max() - values.min())
@@ -267,16 +278,16 @@ def _fit_feature(series: pd.Series, column: ColumnSpec) -> Feature:
         # A constant column would divide by zero; scale 1 maps it to 0 (minmax) or 0 (standard).
         return NumericFeature(column.name, fill, shift, spread if spread > 0 else 1.0)
 
-    labels = as_labels(series)
+    codes, labels = label_codes(series if rows is None else series.take(rows))
     if column.impute == "missing_category":
         label = MISSING_CATEGORY
     else:
-        counts = labels.value_counts()
-        if len(counts) == 0:
+        counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+        if len(labels) == 0:
             raise DataError(f"feature {column.name!r} has no values in the training rows")
         # Ties go to the first label in sorted order, so the choice does not depend on row order.
-        label = sort_labels(set(counts.index[counts == counts.max()]))[0]
-    categories = sort_labels(set(labels.fillna(label)))
+        label = sort_labels({labels[i] for i in np.flatnonzero(counts == counts.max())})[0]
+    categories = sort_labels({*labels, label} if (codes < 0).any() else set(labels))
     if len(categories) > MAX_CATEGORIES:
         raise DataError(
             f"feature {column.name!r} has {len(categories):,} distinct values, more than the "
@@ -291,17 +302,50 @@ def _fit_target(series: pd.Series, task: Task) -> TargetEncoding:
         values = _numbers(series)
         std = float(values.std())  # population std, like the features
         return TargetEncoding(name, task, (), float(values.mean()), std if std > 0 else 1.0)
-    classes = sort_labels(set(label_codes(series)[1]))
+    return _target_classes(name, sort_labels(set(label_codes(series)[1])))
+
+
+def _target_classes(name: str, classes: tuple[str, ...]) -> TargetEncoding:
     if len(classes) < 2:
         raise DataError(
             f"the training rows of target {name!r} hold a single class "
             f"({classes[0] if classes else 'none'}); classification needs at least two"
         )
-    return TargetEncoding(name, task, classes)
+    return TargetEncoding(name, "classification", classes)
 
 
 def _holds_numbers(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)
+
+
+def _positions(rows: np.ndarray, n: int) -> np.ndarray:
+    """`rows` as int64 positions into n rows (negative ones count from the end, as in take)."""
+    positions = np.asarray(rows, dtype=np.int64)
+    if len(positions) and (positions.min() < -n or positions.max() >= n):
+        raise IndexError(f"row positions must be within {n} rows")
+    return np.where(positions < 0, positions + n, positions) if (positions < 0).any() else positions
+
+
+def _column_numbers(series: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, bool]:
+    """(float64 values, whether they are indexed by `rows`): a column holding numbers as its own
+    array (read-only, not copied) for the caller to index at `rows`; text holding numbers
+    converted at `rows` only (a DataError names its first row that is not a number)."""
+    if _holds_numbers(series):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan), True
+    return _numbers(series if rows is None else series.take(rows)), False
+
+
+def _category_of_row(
+    series: pd.Series, feature: CategoricalFeature, rows: np.ndarray | None
+) -> np.ndarray:
+    """Per row (at `rows`), the index of its category in `feature.categories`, -1 if unseen;
+    a missing value takes the fill's category."""
+    codes, labels = label_codes(series if rows is None else series.take(rows))
+    categories = pd.Index(feature.categories, dtype=object)
+    lookup = categories.get_indexer(pd.Index(labels, dtype=object))
+    # Code -1 (missing) reads the last entry: the fill's category.
+    lookup = np.append(lookup, categories.get_indexer(pd.Index([feature.fill], dtype=object)))
+    return lookup[codes]
 
 
 def _numbers(series: pd.Series) -> np.ndarray:

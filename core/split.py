@@ -34,11 +34,7 @@ def split_indices(
         raise SpecError(f"{len(y)} labels for {n} rows")
 
     rng = np.random.default_rng(seed)
-    if stratify and y is not None and n > 0:
-        _, groups = np.unique(np.asarray(y), return_inverse=True)
-        members = [np.flatnonzero(groups == g) for g in range(int(groups.max()) + 1)]
-    else:
-        members = [np.arange(n)]
+    members = _groups(np.asarray(y)) if stratify and y is not None and n > 0 else [np.arange(n)]
     sizes = [len(m) for m in members]
     n_test = _shares(sizes, _round(n * test_fraction))
     n_val = _shares(sizes, _round(n * val_fraction))
@@ -55,7 +51,26 @@ def split_indices(
         test.append(rows[:k_test])
         val.append(rows[k_test : k_test + k_val])
         train.append(rows[k_test + k_val :])
-    return _join(train), _join(val), _join(test)
+    return _join(train, n), _join(val, n), _join(test, n)
+
+
+def _groups(y: np.ndarray) -> list[np.ndarray]:
+    """The rows of each distinct value of `y`, values in sorted order, rows ascending."""
+    if y.dtype.kind in "iu" and y.min() >= 0 and y.max() < 2**16:
+        # Small whole numbers (class ranks): counted, not sorted as np.unique would.
+        present = np.flatnonzero(np.bincount(y.astype(np.int64, copy=False)))
+        lookup = np.zeros(int(present[-1]) + 1, dtype=np.uint16)
+        lookup[present] = np.arange(len(present))
+        groups = lookup[y]
+    else:
+        _, inverse = np.unique(y, return_inverse=True)
+        groups = inverse.reshape(-1)
+    n_groups = int(groups.max()) + 1
+    if n_groups <= 8:
+        return [np.flatnonzero(groups == g) for g in range(n_groups)]
+    # A stable sort keeps each group's rows ascending, as flatnonzero gives them.
+    order = np.argsort(groups, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(groups, minlength=n_groups))[:-1])
 
 
 def _round(x: float) -> int:
@@ -77,5 +92,9 @@ def _shares(sizes: list[int], total: int) -> list[int]:
     return shares
 
 
-def _join(parts: list[np.ndarray]) -> np.ndarray:
-    return np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.empty(0, np.int64)
+def _join(parts: list[np.ndarray], n: int) -> np.ndarray:
+    """The rows of `parts` (distinct positions in range(n)) in ascending order."""
+    chosen = np.zeros(n, dtype=bool)
+    for rows in parts:
+        chosen[rows] = True
+    return np.flatnonzero(chosen).astype(np.int64)

@@ -144,6 +144,9 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
         "a,b\n" + "".join(f"{i},{'n/a' if i == 140 else i}\n" for i in range(150)),  # text late
         "a,b\n" + "".join(f'{i},"q {i}, quoted"\n' for i in range(150)),  # quotes: serial
         "a,b\n" + "".join(f"{i},{i}\n" for i in range(150)) + "1,2",  # no final newline
+        # whole numbers with one gap late (float64 in one range, int64 in the others), and
+        # true/false (bool)
+        "a,b,c\n" + "".join(f"{i},{'' if i == 140 else i},{i % 2 == 0}\n" for i in range(150)),
     ],
 )
 def test_reading_in_ranges_gives_the_table_one_read_gives(
@@ -166,7 +169,9 @@ def test_reading_in_ranges_gives_the_table_one_read_gives(
             df.iloc[:, i].astype(str).tolist() == whole.iloc[:, i].astype(str).tolist()
         )
     if content.startswith("a,b,c"):  # a plain file really was read in ranges
-        assert core.csv_io._read_parallel(Path(source.path), fmt) is not None
+        ranged = core.csv_io._read_parallel(Path(source.path), fmt)
+        assert ranged is not None
+        pd.testing.assert_frame_equal(ranged, whole, check_exact=True)
 
 
 def test_a_ragged_row_read_in_ranges_names_its_line(tmp_path: Path, parallel: None) -> None:
