@@ -1,6 +1,7 @@
 """Training speed with every plot live vs the engine alone, and how late the GUI's timer runs.
 
     python bench/bench_window_training.py [--seconds 40] [--long] [--scenarios spiral,table]
+                                          [--profile] [--cprofile FILE]
 
 Both runs use the same training process (core.remote): "engine alone" drains its messages in a
 plain loop; "window" is the real MainWindow (offscreen) with all plots, the output view and the
@@ -10,6 +11,11 @@ training. Scenarios: the default spiral and network, and a generated table of 10
 inputs, 4 classes) with a [64, 64] network. The default run trains each for SECONDS; --long
 trains long enough for 1e5+ points per curve (minutes).
 Targets (issue 6): window >= 0.9x the engine alone; p99 lateness < 50 ms, max < 100 ms.
+
+--profile also prints where the GUI thread's time went, in ms per second of training: each view's
+painting, the plots' setData, the event and snapshot slots, and the GUI thread's whole CPU time.
+That is far less sensitive to a busy machine than the lateness percentiles. --cprofile FILE
+writes a cProfile of the GUI thread during the window run (e.g. `python -m pstats FILE`).
 """
 
 from __future__ import annotations
@@ -89,7 +95,45 @@ def engine_alone(scenario: str, seconds: float) -> float:
         remote.close()
 
 
-def window(scenario: str, seconds: float) -> dict[str, float]:
+def _profiled(app):  # type: ignore[no-untyped-def]
+    """A GuiProfile timing the window's GUI-thread work (patches classes: call before building)."""
+    import pyqtgraph as pg
+    from _gui_profile import GuiProfile
+
+    from app.main_window import MainWindow
+    from app.panels.controls_panel import ControlsPanel
+    from app.plots.network_diagram import NetworkDiagram
+    from app.plots.output_view import OutputView
+    from app.plots.training_plots import TrainingPlots
+    from app.training_worker import TrainingWorker
+
+    profile = GuiProfile()
+    for cls, name, label in (
+        (TrainingWorker, "_dispatch", "messages in (all slots)"),
+        (TrainingPlots, "add_batches", "  plots: append steps"),
+        (TrainingPlots, "add_epochs", "  plots: append epochs"),
+        (ControlsPanel, "add_batches", "  controls: steps"),
+        (ControlsPanel, "add_epochs", "  controls: epochs"),
+        (MainWindow, "_on_snapshot_received", "  snapshot slot"),
+        (NetworkDiagram, "set_weights", "    diagram: set_weights"),
+        (NetworkDiagram, "set_node_maps", "    diagram: set_node_maps"),
+        (OutputView, "set_surface", "    output: set_surface"),
+        (TrainingPlots, "_on_redraw_due", "plots: redraw tick (setData)"),
+    ):
+        profile.time_method(cls, name, label)
+    from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
+
+    # Each class whose own paintEvent the window's widgets use (a patched base class would
+    # call the base's painting for a subclass that has its own).
+    for cls in (pg.GraphicsView, NetworkDiagram, QWidget, QLabel, QProgressBar, QMainWindow):
+        profile.time_paint(cls)
+    profile.count_paints(app)
+    return profile
+
+
+def window(
+    scenario: str, seconds: float, profile: bool = False, cprofile: str | None = None
+) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from app.main_window import MainWindow
@@ -97,7 +141,13 @@ def window(scenario: str, seconds: float) -> dict[str, float]:
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app, "light")
+    gui = _profiled(app) if profile else None
     w = MainWindow()
+    if gui is not None:
+        for plot in w.plots.plots:
+            gui.view_names[id(plot.plot)] = f"plot {plot.title.text()}"
+        gui.view_names[id(w.diagram)] = "diagram"
+        gui.view_names[id(w.output_view.plot)] = "output view"
     w.resize(1400, 900)
     w.show()
     w.start_engine()
@@ -121,11 +171,26 @@ def window(scenario: str, seconds: float) -> dict[str, float]:
         app.processEvents()
         time.sleep(0.001)
     lateness.start()
+    profiler = None
+    if cprofile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    if gui is not None:
+        gui.start()
     end = time.perf_counter() + seconds
     while time.perf_counter() < end and w.session.state == "running":
         app.processEvents()
         time.sleep(0.001)
     lateness.stop()
+    if gui is not None:
+        gui.stop()
+        gui.report()
+        gui.undo()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(cprofile)
     redraws = w.plots.redraws
     w.session.stop()
     for _ in range(200):
@@ -152,11 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=40.0, help="training time per run")
     p.add_argument("--long", action="store_true", help="train 6 minutes per run")
     p.add_argument("--scenarios", default="spiral,table")
+    p.add_argument("--profile", action="store_true", help="print the GUI thread's work per item")
+    p.add_argument("--cprofile", metavar="FILE", help="write a cProfile of the GUI thread")
+    p.add_argument("--window-only", action="store_true", help="skip the engine-alone run")
     ns = p.parse_args(argv)
     seconds = 360.0 if ns.long else ns.seconds
     for scenario in ns.scenarios.split(","):
-        alone = engine_alone(scenario, seconds / 2)
-        live = window(scenario, seconds)
+        alone = float("nan") if ns.window_only else engine_alone(scenario, seconds / 2)
+        cprofile = f"{ns.cprofile}.{scenario}" if ns.cprofile else None
+        live = window(scenario, seconds, ns.profile, cprofile)
         ratio = live["speed"] / alone
         print(
             f"{scenario}: engine alone {alone:,.0f} samples/s; window with all plots live "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtWidgets import QWidget
 
 from app import theme
@@ -29,15 +28,13 @@ class LearningRatePlot(LivePlot):
         self._factor = 1.0  # the schedule's factor, learned from what the engine reports
         self._base = 0.0
 
-    def refresh(self) -> None:
-        super().refresh()
+    def data_y_range(self) -> tuple[float, float] | None:
+        data = super().data_y_range()
+        if data is None or self.log_y:
+            return data
         # From zero up: a constant rate reads as a flat line at its value, not as noise
         # magnified around it.
-        if not self.is_empty and not (self.log_box and self.log_box.isChecked()):
-            top = float(np.nanmax(self.values.y())) if len(self.values) else 1.0
-            vb = self.plot.getPlotItem().getViewBox()
-            vb.enableAutoRange(y=False)
-            vb.setYRange(0, top * 1.15 if top > 0 else 1.0, padding=0)
+        return 0.0, data[1] if data[1] > 0 else 1.0
 
     def begin(self, base: float, step: int) -> None:
         self._base = base

@@ -2,6 +2,11 @@
 
 Curves are created once and redrawn with `setData` on views of `SeriesBuffer`s, clipped to the
 view and peak-downsampled, and only when their buffer changed since the last redraw.
+
+The view does not auto-range: `view_range` moves it in coarse steps only when the data needs it,
+and the axes keep their drawing in a pixmap. Each move of the view redraws the tick labels and the
+grid of the plot and of the plots linked to it; with pyqtgraph's auto-range that was every redraw,
+and most of the window's drawing time (bench/bench_window_training.py --profile).
 """
 
 from __future__ import annotations
@@ -12,12 +17,24 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import theme
+from app.plots import view_range
 from app.plots.series_buffer import SeriesBuffer
 
 MAX_MARKERS = 60  # oldest setting-change marks are removed beyond this
+# Peak downsampling keeps the lowest and highest point of each bin: about one bin per pixel draws
+# the same envelope as pyqtgraph's default of five, with a fifth of the line segments.
+DOWNSAMPLE_FACTOR = 1.0
 
 
 @dataclass
@@ -73,6 +90,8 @@ class LivePlot(QWidget):
         self._empty_range = empty_range
         self._auto_y = True  # subclasses with a fixed scale turn this off
         self._x_leader = True  # False once `follow_x` links this plot's steps to another's
+        self._following = True  # the view follows the data; False once the user pans or zooms
+        self._empty_shown: bool | None = None
 
         self.title = QLabel(title)
         self.title.setProperty("role", "value")
@@ -113,6 +132,13 @@ class LivePlot(QWidget):
         for axis in ("left", "bottom"):
             item.getAxis(axis).enableAutoSIPrefix(False)
         item.setLogMode(y=log_y)
+        vb = item.getViewBox()
+        vb.disableAutoRange()
+        vb.sigRangeChangedManually.connect(self._on_range_changed_by_user)
+        for axis in ("left", "bottom"):
+            # Redrawn from the pixmap unless its range or size changed: the curves' redraws
+            # repaint the area under the grid lines, and would replay every tick label.
+            item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
         self._cursor = pg.InfiniteLine(
             angle=90, movable=False, pen=pg.mkPen(theme.current().muted, width=1)
@@ -121,6 +147,7 @@ class LivePlot(QWidget):
         self._cursor.hide()
         item.addItem(self._cursor, ignoreBounds=True)
         item.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        item.scene().sigMouseClicked.connect(self._on_clicked)
         self.plot.viewport().installEventFilter(self)
 
         # Shown over the empty plot, saying what will appear there.
@@ -165,10 +192,12 @@ class LivePlot(QWidget):
             symbolSize=5,
             symbolBrush=qcolor,
             symbolPen=None,
+            autoDownsampleFactor=DOWNSAMPLE_FACTOR,
         )
+        # After addItem, which applies the PlotItem's own (menu) settings: both off.
+        self.plot.getPlotItem().addItem(item)
         item.setClipToView(True)
         item.setDownsampling(auto=True, method="peak")
-        self.plot.getPlotItem().addItem(item)
         self._curves.append(_Curve(name, item, buffer, column, fmt=fmt, in_legend=legend))
         self._show_legend()
         return item
@@ -213,27 +242,85 @@ class LivePlot(QWidget):
 
     def _show_empty(self, empty: bool) -> None:
         """An empty plot gets a sensible scale and a line saying what will appear."""
-        self.empty_label.setVisible(empty and bool(self.empty_label.text()))
+        if empty != self._empty_shown:
+            self._empty_shown = empty
+            self.empty_label.setVisible(empty and bool(self.empty_label.text()))
+        if not empty:
+            self.fit_view()
+            return
         vb = self.plot.getPlotItem().getViewBox()
-        if empty:
-            vb.enableAutoRange(y=False)
-            if self._x_leader:
-                vb.enableAutoRange(x=False)
-                vb.setXRange(0, 100, padding=0.02)
-            low, high = self._empty_range
-            if self.plot.getPlotItem().ctrl.logYCheck.isChecked():
-                low, high = np.log10(max(low, 1e-12)), np.log10(max(high, 1e-12))
-            vb.setYRange(low, high, padding=0.02)
+        if self._x_leader:
+            vb.setXRange(0, 100, padding=0.02)
+        low, high = self._empty_range
+        if self.log_y:
+            low, high = np.log10(max(low, 1e-12)), np.log10(max(high, 1e-12))
+        vb.setYRange(low, high, padding=0.02)
+
+    @property
+    def log_y(self) -> bool:
+        return bool(self.plot.getPlotItem().ctrl.logYCheck.isChecked())
+
+    def fit_view(self, force: bool = False) -> None:
+        """Move the view (in coarse steps) so that all the data shows, unless the user moved it."""
+        if not self._following or self.is_empty:
+            return
+        vb = self.plot.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        if self._x_leader:
+            first = min(c.buffer.x[0] for c in self._curves if len(c.buffer))
+            last = max(c.buffer.x[-1] for c in self._curves if len(c.buffer))
+            xs = view_range.x_range(float(first), float(last), None if force else (x0, x1))
+            if xs != (x0, x1):
+                vb.setXRange(*xs, padding=0)
+        if self._auto_y:
+            data = self.data_y_range()
+            if data is not None:
+                ys = view_range.y_range(
+                    *data, None if force else (y0, y1), from_zero=not self.log_y
+                )
+                if ys != (y0, y1):
+                    vb.setYRange(*ys, padding=0)
+
+    def data_y_range(self) -> tuple[float, float] | None:
+        """Lowest and highest value of the curves as the view sees them (log10 on a log scale)."""
+        low, high = np.inf, -np.inf
+        log = self.log_y
+        for curve in self._curves:
+            y = curve.buffer.y(curve.column)
+            if log:
+                y = y[y > 0]
+            y = y[np.isfinite(y)] if len(y) else y
+            if len(y):
+                low, high = min(low, float(y.min())), max(high, float(y.max()))
+        if not np.isfinite(low):
+            return None
+        if log:
+            return float(np.log10(low)), float(np.log10(high))
+        return low, high
+
+    @Slot(object)
+    def _on_range_changed_by_user(self, *_args: object) -> None:
+        self._following = False
+
+    @Slot(object)
+    def _on_clicked(self, event: object) -> None:
+        if event.double():  # type: ignore[attr-defined]
+            self.follow_data()
+
+    def follow_data(self) -> None:
+        """Show all the data again and follow it (after the user panned or zoomed)."""
+        self._following = True
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self.is_empty:
+            self._show_empty(True)
         else:
-            vb.enableAutoRange(y=self._auto_y)
-            if self._x_leader:
-                vb.enableAutoRange(x=True)
+            self.fit_view(force=True)
 
     def follow_x(self, leader: LivePlot) -> None:
         """Show the same steps as `leader`, which alone decides the range."""
         self._x_leader = False
-        vb = self.plot.getPlotItem().getViewBox()
-        vb.enableAutoRange(x=False)
         self.plot.setXLink(leader.plot)
 
     def clear(self) -> None:
@@ -242,6 +329,7 @@ class LivePlot(QWidget):
         for marker in self._markers:
             self.plot.getPlotItem().removeItem(marker)
         self._markers.clear()
+        self._following = True
         self.refresh()
         self._hide_hover()
 
@@ -272,7 +360,7 @@ class LivePlot(QWidget):
     @Slot(bool)
     def _on_log_scale_changed(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
-        self._show_empty(self.is_empty)
+        self._rescale()
         self.log_scale_changed.emit(on)
 
     def set_log_scale(self, on: bool) -> None:
@@ -280,6 +368,7 @@ class LivePlot(QWidget):
             self.log_box.setChecked(on)
         else:
             self.plot.getPlotItem().setLogMode(y=on)
+            self._rescale()
 
     # --- hover --------------------------------------------------------------------------------
 

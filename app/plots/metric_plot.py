@@ -38,12 +38,10 @@ class MetricPlot(LivePlot):
         # Accuracy on a fixed 0..1 scale: the curve's climb is the story, not the axis rescaling.
         self._auto_y = metric != "accuracy"
         self._empty_range = (0.0, 1.0)
-        vb = self.plot.getPlotItem().getViewBox()
         if metric == "accuracy":
-            vb.enableAutoRange(y=False)
-            vb.setYRange(0, 1, padding=0.02)
-        elif not self.is_empty:
-            vb.enableAutoRange(y=True)
+            self.plot.getPlotItem().getViewBox().setYRange(0, 1, padding=0.02)
+        else:
+            self.fit_view(force=True)
 
     def add_epochs(self, events: list[EpochEnded]) -> None:
         if events and events[-1].metric != self.metric_name:

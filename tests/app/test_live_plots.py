@@ -1,0 +1,154 @@
+"""The live plots over a long run: every point in view, drawn thinned, and a view that holds still."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from app.plots import view_range
+from app.plots.gradient_plot import GradientPlot
+from app.plots.loss_plot import LossPlot
+from app.plots.metric_plot import MetricPlot
+from core.events import BatchesEnded
+
+STEPS_PER_BATCH = 500
+
+
+def _batches(first_step: int, n: int, seed: int = 0) -> BatchesEnded:
+    rng = np.random.default_rng(seed + first_step)
+    steps = first_step + np.arange(n)
+    loss = np.exp(-steps / 20_000) * (1 + 0.5 * rng.random(n))
+    return BatchesEnded(
+        first_step=first_step,
+        epoch=1,
+        loss=loss,
+        grad_norms=np.exp(rng.normal(size=(n, 2))),
+    )
+
+
+def _train(plot: LossPlot, steps: int, start: int = 1) -> list[tuple[tuple[float, float], ...]]:
+    """Feed `steps` steps in bursts, redrawing after each; the view after each redraw."""
+    views = []
+    for first in range(start, start + steps, STEPS_PER_BATCH):
+        plot.add_batches([_batches(first, STEPS_PER_BATCH)])
+        plot.refresh()
+        vb = plot.plot.getPlotItem().getViewBox()
+        views.append(tuple(tuple(r) for r in vb.viewRange()))
+    return views
+
+
+@pytest.fixture
+def loss_plot(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(420, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    return plot
+
+
+def test_a_long_run_is_drawn_thinned_to_the_plots_width(loss_plot, qtbot):
+    _train(loss_plot, 100_000)
+    qtbot.wait(10)
+    curve = loss_plot._curves[0].item
+    shown = curve._getDisplayDataset()
+    width = loss_plot.plot.getPlotItem().getViewBox().width()
+    assert len(loss_plot.steps) == 100_000
+    # Peak downsampling: a lowest and a highest point per pixel or so, not 100,000 points.
+    assert len(shown.x) <= 4 * width
+    # ... and the envelope is kept: the thinned curve spans the values (pyqtgraph drops the
+    # last, partial bin of points).
+    logs = np.log10(loss_plot.steps.y())
+    assert np.ptp(shown.y) >= 0.99 * np.ptp(logs)
+
+
+def test_the_view_shows_all_the_data_and_moves_rarely(loss_plot):
+    views = _train(loss_plot, 100_000)
+    (x0, x1), (y0, y1) = views[-1]
+    logs = np.log10(loss_plot.steps.y())
+    assert x0 <= loss_plot.steps.x[0] and loss_plot.steps.x[-1] <= x1
+    assert y0 <= logs.min() and logs.max() <= y1
+    assert loss_plot.steps.x[-1] >= x0 + 0.5 * (x1 - x0), "the data fills the width"
+    # 200 redraws; the x range moved in a handful of coarse steps, not with every redraw.
+    moves = sum(a != b for a, b in pairwise(views))
+    assert moves <= 30
+
+
+def test_linked_plots_follow_the_loss_plots_steps(qtbot):
+    loss, metric = LossPlot(), MetricPlot()
+    for plot in (loss, metric):
+        qtbot.addWidget(plot)
+        plot.resize(420, 300)
+        plot.show()
+    metric.follow_x(loss)
+    _train(loss, 20_000)
+    qtbot.wait(10)
+    x_metric = metric.plot.getPlotItem().getViewBox().viewRange()[0]
+    x_loss = loss.plot.getPlotItem().getViewBox().viewRange()[0]
+    assert x_metric == pytest.approx(x_loss)
+
+
+def test_a_view_the_user_moved_stays_until_a_double_click(loss_plot):
+    _train(loss_plot, 5_000)
+    vb = loss_plot.plot.getPlotItem().getViewBox()
+    vb.setXRange(100, 200, padding=0)
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])  # what a drag or wheel emits
+    _train(loss_plot, 20_000, start=5_001)
+    assert vb.viewRange()[0] == pytest.approx([100, 200])
+    loss_plot.follow_data()
+    x0, x1 = vb.viewRange()[0]
+    assert x0 <= 1 and x1 >= loss_plot.steps.x[-1]
+
+
+def test_log_scale_toggle_refits_the_values(loss_plot):
+    _train(loss_plot, 5_000)
+    loss_plot.log_box.setChecked(False)
+    y0, y1 = loss_plot.plot.getPlotItem().getViewBox().viewRange()[1]
+    values = loss_plot.steps.y()
+    assert 0.0 <= y0 <= values.min() and values.max() <= y1 <= 2 * values.max()  # linear
+
+
+def test_gradient_lines_share_one_view(qtbot):
+    plot = GradientPlot()
+    qtbot.addWidget(plot)
+    plot.resize(420, 300)
+    plot.show()
+    plot.set_layers(("dense1", "out"), ("dense1: Dense 8, tanh", "out: Dense 2"))
+    plot.add_batches([_batches(1, 5_000)])
+    plot.refresh()
+    y0, y1 = plot.plot.getPlotItem().getViewBox().viewRange()[1]
+    logs = np.log10(plot.norms._y[: plot.norms.n])
+    assert y0 <= logs.min() and logs.max() <= y1
+
+
+# --- the arithmetic of the ranges -------------------------------------------------------------
+
+
+def test_nice_limits_step_by_at_most_half_again():
+    limits = sorted({view_range.nice_limit(v) for v in np.geomspace(0.7, 3e6, 400)})
+    assert all(b / a <= 1.5 + 1e-9 for a, b in pairwise(limits))
+    assert view_range.nice_limit(1000) == 1000 and view_range.nice_limit(1001) == 1500
+
+
+def test_x_range_grows_only_when_the_data_reaches_its_end():
+    current = None
+    changes = 0
+    for last in range(10, 1_000_000, 997):
+        new = view_range.x_range(1, last, current)
+        assert new[0] <= 1 and last <= new[1]
+        changes += new != current
+        current = new
+    assert changes <= 40  # about eight per decade
+
+
+def test_y_range_holds_while_the_data_fits_and_tightens_when_it_fills_little():
+    held = view_range.y_range(0.2, 0.9, (0.0, 1.0))
+    assert held == (0.0, 1.0)
+    moved = view_range.y_range(0.2, 1.3, (0.0, 1.0))
+    assert moved[0] <= 0.2 and moved[1] >= 1.3
+    tightened = view_range.y_range(0.50, 0.52, (0.0, 1.0))
+    assert 0.0 < tightened[0] <= 0.50 and 0.52 <= tightened[1] < 1.0
+    assert view_range.y_range(0.1, 3.0, None, from_zero=True)[0] == 0.0
+    assert view_range.y_range(-3.0, -1.0, None, from_zero=True)[0] < -3.0  # log10 values
