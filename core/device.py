@@ -66,14 +66,16 @@ def resolve_device(name: str) -> torch.device:
     raise SpecError(f"unknown device {name!r}; choose auto, cpu, cuda or mps")
 
 
-def describe(device: torch.device) -> str:
+def describe(device: torch.device, threads: int | None = None) -> str:
+    """'CPU (1 thread)', or the GPU's name; `threads`: those training will use (default: torch's)."""
     import torch
 
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} ({device})"
     if device.type == "mps":
         return "Apple GPU (mps)"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    n = torch.get_num_threads() if threads is None else threads
+    return f"CPU ({n} thread{'s' if n != 1 else ''})"
 
 
 def _mps_available() -> bool:

@@ -920,7 +920,7 @@ class _Service:
             batch_size=trainer.batch_size,
             steps_per_epoch=trainer.steps_per_epoch,
             device=str(trainer.device),
-            device_name=describe(trainer.device),
+            device_name=describe(trainer.device, trainer.threads),  # what training will use
             plane_features=plane.features if plane else None,
             extent=plane.extent if plane else None,
             train_rows=data.train.rows,

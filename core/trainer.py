@@ -143,7 +143,7 @@ class Trainer:
         self._emit(
             TrainStarted(
                 device=str(self.device),
-                device_name=describe(self.device),
+                device_name=describe(self.device, self.threads),
                 layer_names=tuple(self.layers),
                 layer_labels=tuple(self.layer_labels()),
                 parameters=sum(p.numel() for p in self.params),

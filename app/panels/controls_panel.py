@@ -56,7 +56,11 @@ class ControlsPanel(QWidget):
             self.reset_clicked,
         )
 
-        self.epoch_label = self._counter("Epoch", "Completed passes over the training rows.")
+        self.epoch_label = self._counter(
+            "Epoch",
+            "The pass over the training rows that is running, of how many; once training "
+            "stops, the passes completed (the status bar and the trainer count the same way).",
+        )
         self.step_label = self._counter("Step", "Optimizer steps (batches) so far.")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -198,6 +202,9 @@ class ControlsPanel(QWidget):
     def add_batches(self, events: list[BatchesEnded]) -> None:
         last = events[-1]
         self._step = last.first_step + len(last.loss) - 1
+        # The epoch these steps belong to: "3 / 200" while the third runs, as "Paused at
+        # epoch 3" says; an epoch's end (reported after its steps) never moves it back.
+        self._epoch = max(self._epoch, last.epoch)
         now = time.monotonic()
         self._rates.append((now, self._step))
         while len(self._rates) > 2 and now - self._rates[0][0] > RATE_WINDOW_S:
@@ -206,7 +213,7 @@ class ControlsPanel(QWidget):
 
     def add_epochs(self, events: list[EpochEnded]) -> None:
         last = events[-1]
-        self._epoch, self._step = last.epoch, last.step
+        self._epoch, self._step = max(self._epoch, last.epoch), max(self._step, last.step)
         if last.samples_per_second == last.samples_per_second:  # not NaN
             self._samples_per_second = last.samples_per_second
         self._schedule_display()

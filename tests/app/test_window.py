@@ -203,3 +203,19 @@ def test_gui_process_starts_without_importing_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr
+
+
+def test_the_epoch_counter_names_the_running_epoch_as_the_status_bar_does(window, qtbot):
+    from core.events import TrainEnded, TrainPaused
+
+    controls = window.controls
+    controls.on_started(started())  # 10 epochs of 25 steps
+    # Steps 51-52 belong to the third epoch; the second's end is reported after them.
+    controls.add_batches([BatchesEnded(51, 3, np.full(2, 0.5), np.full((2, 2), 0.1))])
+    controls.add_epochs([epoch(2, 50, 0.4)])
+    qtbot.waitUntil(lambda: controls.epoch_label[1].text() == "3 / 10", timeout=2000)
+    window.session._on_paused(TrainPaused(52, 3))
+    assert "epoch 3," in window.message_label.text()
+    # Stopped during the third: two full epochs were done, as the stop message says.
+    controls.on_finished(TrainEnded("stopped", "stopped after 2 full epochs", 2, 52, 2))
+    assert controls.epoch_label[1].text() == "2 / 10"
