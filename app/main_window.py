@@ -153,13 +153,19 @@ class MainWindow(QMainWindow):
         cards need, up to what leaves the plots about 380 pixels."""
         data_w = self._data_area.minimumWidth()
         right_w = max(self.right_split.minimumSizeHint().width(), min(330, width * 24 // 100))
-        self.main_split.setSizes([data_w, max(0, width - data_w - right_w), right_w])
-        needed = self.network_panel.height_for_all_cards()
+        centre_w = max(0, width - data_w - right_w)
+        self.main_split.setSizes([data_w, centre_w, right_w])
+        # The cards a little wider than they must be: their texts wrap less, the column is shorter.
+        cards = max(
+            self.network_panel.minimumWidth(),
+            min(self.network_panel.minimumWidth() + 50, centre_w // 2),
+        )
+        self.network_split.setSizes([cards, max(0, centre_w - cards)])
+        needed = self.network_panel.height_for_all_cards(cards)
         top = min(needed, max(height * 40 // 100, height - 380))
         self.centre_split.setSizes([top, height - top])
         output = min(380, height * 45 // 100)
         self.right_split.setSizes([output, height - output])
-        self.network_split.setSizes([self.network_panel.minimumWidth() + 20, 600])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

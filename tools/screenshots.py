@@ -2,13 +2,15 @@
 
     python tools/screenshots.py OUTDIR
 
-Writes 1-opened.png (just opened), 2-training.png (mid-way on the spiral), 3-finished.png,
+Writes 1-opened.png (just opened), 2-training.png (mid-way on the spiral), 3-finished.png
+(with the test points shown),
 4-deep-network.png (a network too wide to draw unit by unit: its layers become blocks) and
 5-dark.png (the dark palette, mid-way), 9-import-iris.png and 10-import-bad-file.png (the CSV
 import dialog on iris and on a file with a ragged row); then, on the example CSVs, 6-evaluation-classification.png
 (iris), 7-evaluation-regression.png (diabetes) and 8-predict.png (the Predict tab with a file of
 new rows and the one-row form), 11-recovery.png (the offer to recover work a crash left
-behind) and 12-export.png (File > Export model). Trains for real in the training process, so it takes about a
+behind), 12-export.png (File > Export model) and 13-small-screen.png (the window on a
+1024 x 768 screen, training). Trains for real in the training process, so it takes about a
 minute.
 """
 
@@ -70,8 +72,10 @@ def save(app: QApplication, window: MainWindow, path: Path) -> None:
     print(f"wrote {path}", flush=True)
 
 
-def open_window(app: QApplication) -> MainWindow:
+def open_window(app: QApplication, size: tuple[int, int] | None = None) -> MainWindow:
     window = MainWindow()
+    if size is not None:
+        window.resize(*size)
     window.show()
     settle(app, 0.1)
     window.start_engine()
@@ -202,7 +206,9 @@ def main(argv: list[str]) -> int:
     wait_until(app, lambda: epoch(window) >= 25, 120, "epoch 25")
     save(app, window, out / "2-training.png")
     wait_until(app, lambda: window.session.state == "finished", 300, "the run to finish")
+    window.output_view.show_test.setChecked(True)  # the test points (crosses) on the boundary
     save(app, window, out / "3-finished.png")
+    window.output_view.show_test.setChecked(False)
     window.files.export()
     dialog = window.files.export_dialog
     settle(app, 0.3)
@@ -229,6 +235,16 @@ def main(argv: list[str]) -> int:
     window.project.edit_config("Change the learning rate", learning_rate=0.01)
     wait_until(app, lambda: epoch(window) >= 40, 120, "epoch 40")
     save(app, window, out / "5-dark.png")
+    window.close()
+    window.deleteLater()
+    settle(app, 0.2)
+
+    # A 1024 x 768 screen, the smallest the window is made for.
+    apply_theme(app, "light")
+    window = open_window(app, (1024, 768))
+    window.controls.train_button.click()
+    wait_until(app, lambda: epoch(window) >= 20, 120, "epoch 20")
+    save(app, window, out / "13-small-screen.png")
     window.close()
     return 0
 

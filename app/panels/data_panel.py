@@ -110,21 +110,17 @@ class DataPanel(QWidget):
         )
 
         # --- its settings ---
-        self.noise = QSlider(Qt.Orientation.Horizontal)
-        self.noise.setRange(0, round(MAX_NOISE * 100))
-        self.noise.setSingleStep(1)
-        self.noise.setPageStep(5)
-        # Regenerate on release, not on every pixel of a drag; the number follows the drag.
-        self.noise.setTracking(False)
-        self.noise.setToolTip(
+        # Sliders edit on release, not on every pixel of a drag; the number beside follows the drag.
+        self.noise, self.noise_value = _slider(
+            (0, round(MAX_NOISE * 100)),
+            (1, 5),
             "How much randomness blurs the pattern, from 0 (clean) to 0.5 (as noisy as "
-            "TensorFlow Playground goes)."
+            "TensorFlow Playground goes).",
+            "0.00",
+            "",
         )
         self.noise.sliderMoved.connect(self._on_noise_moved)
         self.noise.valueChanged.connect(self._on_noise_changed)
-        self.noise_value = QLabel()
-        self.noise_value.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.00") + 4)
-        self.noise_value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.samples = QSpinBox()
         self.samples.setRange(MIN_SAMPLES, MAX_SAMPLES)
@@ -134,37 +130,27 @@ class DataPanel(QWidget):
         self.samples.setToolTip("How many points to draw in all, before they are split.")
         self.samples.valueChanged.connect(self._on_samples_changed)
 
-        self.train_share = QSlider(Qt.Orientation.Horizontal)
-        self.train_share.setRange(*TRAIN_PERCENT)
-        self.train_share.setSingleStep(5)
-        self.train_share.setPageStep(10)
-        self.train_share.setTracking(False)
-        self.train_share.setToolTip(
+        self.train_share, self.ratio_value = _slider(
+            TRAIN_PERCENT,
+            (5, 10),
             "How the points are shared between training (filled dots, the network learns from "
-            "them) and validation (rings, used only to check it)."
+            "them) and validation (rings, used only to check it).",
+            "95 / 5",
+            "Percent of points for training / for validation.",
         )
         self.train_share.sliderMoved.connect(self._on_train_share_moved)
         self.train_share.valueChanged.connect(self._on_train_share_changed)
-        self.ratio_value = QLabel()
-        self.ratio_value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.ratio_value.setMinimumWidth(self.fontMetrics().horizontalAdvance("95 / 5") + 4)
-        self.ratio_value.setToolTip("Percent of points for training / for validation.")
 
-        self.test_share = QSlider(Qt.Orientation.Horizontal)
-        self.test_share.setRange(*TEST_PERCENT)
-        self.test_share.setSingleStep(5)
-        self.test_share.setPageStep(10)
-        self.test_share.setTracking(False)
-        self.test_share.setToolTip(
+        self.test_share, self.test_value = _slider(
+            TEST_PERCENT,
+            (5, 10),
             "How many points are kept back as a test set: never trained or validated on, drawn "
-            'as crosses with "Show test data" and scored in the Evaluation tab.'
+            'as crosses with "Show test data" and scored in the Evaluation tab.',
+            "95 / 5",
+            "Percent of points kept back for testing.",
         )
         self.test_share.sliderMoved.connect(self._on_test_share_moved)
         self.test_share.valueChanged.connect(self._on_test_share_changed)
-        self.test_value = QLabel()
-        self.test_value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.test_value.setMinimumWidth(self.ratio_value.minimumWidth())
-        self.test_value.setToolTip("Percent of points kept back for testing.")
 
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip(
@@ -390,6 +376,23 @@ class DataPanel(QWidget):
     def _on_regenerate_clicked(self) -> None:
         source = self._current_toy()
         self._edit_toy(replace(source, seed=source.seed + 1), "Regenerate the data")
+
+
+def _slider(
+    bounds: tuple[int, int], steps: tuple[int, int], tip: str, widest: str, value_tip: str
+) -> tuple[QSlider, QLabel]:
+    """A slider that edits on release, and the label beside it that shows its value."""
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setRange(*bounds)
+    slider.setSingleStep(steps[0])
+    slider.setPageStep(steps[1])
+    slider.setTracking(False)
+    slider.setToolTip(tip)
+    value = QLabel()
+    value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    value.setMinimumWidth(value.fontMetrics().horizontalAdvance(widest) + 4)
+    value.setToolTip(value_tip)
+    return slider, value
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:

@@ -146,8 +146,12 @@ class NetworkPanel(QWidget):
         self.project = project
         self._training = False
 
-        self.training_note = QLabel("Training is running: stop it to change the network.")
-        self.training_note.setWordWrap(True)
+        # In the total's place while training runs (the status bar names the total then), so
+        # the note takes no row from the cards.
+        self.training_note = QLabel("Stop training to edit.")
+        self.training_note.setToolTip("Training is running: stop it to change the network.")
+        self.training_note.setProperty("role", "muted")
+        self.training_note.setStyleSheet("font-style: italic;")
         self.training_note.setVisible(False)
 
         self.input_card = InputCard()
@@ -194,11 +198,12 @@ class NetworkPanel(QWidget):
         title_row = QHBoxLayout()
         title_row.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addWidget(self.total_label, 1)
+        title_row.addStretch(0)
+        title_row.addWidget(self.training_note)
         head = QVBoxLayout()
         head.setContentsMargins(10, 4, 10, 0)
         head.setSpacing(2)
         head.addLayout(title_row)
-        head.addWidget(self.training_note)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -228,16 +233,22 @@ class NetworkPanel(QWidget):
         """Forbid structure edits while training runs (the running model could not follow them)."""
         self._training = running
         self.training_note.setVisible(running)
+        self.total_label.setVisible(not running)
         for card in self.cards:
             card.set_editable(not running)
         for row in self.insert_rows:
             row.setEnabled(not running)
         self.output_card.set_editable(not running)
 
-    def height_for_all_cards(self) -> int:
-        """The height at which every card shows without scrolling (once laid out)."""
-        around = self.height() - self.scroll_area.viewport().height()  # title and footer
-        return around + self._list.sizeHint().height()
+    def height_for_all_cards(self, width: int) -> int:
+        """The height at which every card shows without scrolling when the panel is `width`
+        wide (measured from the panel as laid out now)."""
+        viewport = self.scroll_area.viewport()
+        around = self.height() - viewport.height()  # the title and the footer
+        # At the column's width: wrapped texts take more lines than at their preferred width.
+        column = width - (self.width() - viewport.width())
+        cards = self._list.heightForWidth(column) if self._list.hasHeightForWidth() else -1
+        return around + max(cards, self._list.sizeHint().height())
 
     @property
     def total_parameters(self) -> int | None:
@@ -302,6 +313,7 @@ class NetworkPanel(QWidget):
             row = self.insert_rows.pop()
             for widget in (card, row):
                 self._column.removeWidget(widget)
+                widget.hide()  # gone at once, not when the event loop gets to deleting it
                 widget.deleteLater()
         for i, row in enumerate(self.insert_rows):
             row.slot = i

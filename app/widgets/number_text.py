@@ -10,7 +10,7 @@ def number_text(value: float | None, digits: int = 4) -> str:
     return _text(value, digits, grouped=True)
 
 
-def plain_number(value: float | None, digits: int = 6) -> str:
+def plain_number(value: float | None, digits: int = 4) -> str:
     """`value` to put in a field the user edits: no thousands separators, so it reads back."""
     return _text(value, digits, grouped=False)
 

@@ -208,8 +208,12 @@ def test_two_classes_can_be_answered_with_softmax(panel, project):
 
 
 def test_training_disables_structure_edits(panel):
+    height = panel.scroll_area.viewport().height()
     panel.set_training(True)
     assert not panel.training_note.isHidden()
+    assert panel.total_label.isHidden()  # the note takes the total's place, not a row
+    panel.layout().activate()
+    assert panel.scroll_area.viewport().height() == height
     assert not any(row.isEnabled() for row in panel.insert_rows)
     for card in panel.cards:
         assert not card.remove_button.isEnabled()
@@ -241,3 +245,11 @@ def test_dragging_a_card_moves_its_layer(qtbot, panel, project):
     assert [c.units_spin.value() for c in panel.cards] == [2, 3, 1]
     project.undo_stack.undo()
     assert units(project) == [1, 2, 3]
+
+
+def test_removed_cards_vanish_at_once_not_when_deleted_later(qtbot, panel, project):
+    stale = panel.cards[1:]
+    project.edit_network(NetworkSpec(layers=project.network.layers[:1]), "Keep one layer")
+    # No event loop has run: the cards are not deleted yet, but nothing of them shows.
+    assert len(panel.cards) == 1
+    assert not any(card.isVisible() for card in stale)
