@@ -11,8 +11,9 @@ import pandas as pd
 
 from core.data_spec import ColumnRole, ColumnSpec, CsvSource, DataSpec, Scaling, ToySource
 from core.errors import DataError
-from core.labels import as_labels, label_codes
+from core.labels import as_labels, distinct_labels
 from core.spec import TASKS, Task
+from core.table_threads import map_work
 
 ColumnKindFound = Literal["numeric", "categorical", "constant", "identifier"]
 
@@ -196,6 +197,10 @@ def auto_data_spec(
     chosen = _check_target(df[target], where, task)
     # Only the kinds are needed here; column_kind finds them without profiling every value.
     kinds = {p.name: p.kind for p in profiles} if profiles is not None else {}
+    if profiles is None and features is None:
+        others = [name for name in columns if name != target]
+        found = map_work(column_kind, [df[name] for name in others], len(df) * len(others))
+        kinds = dict(zip(others, found, strict=True))
     specs = []
     for name in columns:
         numeric = _is_numeric(df[name])
@@ -240,7 +245,7 @@ def _check_target(series: pd.Series, where: str, task: str) -> Task:
                 f"{example!r}; choose classification"
             )
         return chosen
-    labels = label_codes(present)[1]
+    labels = distinct_labels(present)
     n_classes = len(labels)
     if n_classes < 2:
         raise DataError(

@@ -58,5 +58,15 @@ def label_codes(series: pd.Series) -> LabelCodes:
     texts = as_labels(pd.Series(uniques, dtype=series.dtype)).to_numpy(dtype=object)
     # Values that differ only in spaces, or 2 and 2.0, are one label: merge their codes.
     merged, labels = pd.factorize(texts)
-    codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1).astype(np.int64)
-    return codes, tuple(str(label) for label in labels)
+    if len(labels) < len(texts):
+        codes = np.where(codes >= 0, merged[np.maximum(codes, 0)], -1)
+    return codes.astype(np.int64, copy=False), tuple(str(label) for label in labels)
+
+
+def distinct_labels(series: pd.Series) -> tuple[str, ...]:
+    """`label_codes(series)[1]`, the distinct labels in order of appearance, without the codes."""
+    if series.dtype == object:
+        return label_codes(series)[1]
+    uniques = series.dropna().unique()
+    texts = as_labels(pd.Series(uniques, dtype=series.dtype)).to_numpy(dtype=object)
+    return tuple(str(label) for label in pd.unique(texts))

@@ -17,6 +17,7 @@ from core.data_spec import ColumnSpec, DataSpec
 from core.errors import DataError, ModelFileError, SpecError
 from core.labels import LabelCodes, label_codes, sort_labels
 from core.spec import Task, from_json, to_json
+from core.table_threads import cores, map_work
 
 PREPROCESSOR_FORMAT = 1
 MISSING_CATEGORY = "missing"
@@ -130,32 +131,39 @@ class FittedPreprocessor:
         ]
         at = inputs[numeric] if numeric else np.empty(0, np.int64)
         side_by_side = len(at) > 0 and at[-1] - at[0] == len(at) - 1
-        # Row blocks: the numbers of a block are gathered column by column into rows of `buffer`
-        # (contiguous writes), scaled there, and written into `out` while both are in the cache.
-        buffer = np.empty((len(numeric), min(n, ROW_BLOCK)), dtype=np.float64)
-        for start in range(0, n, ROW_BLOCK):
-            stop = min(start + ROW_BLOCK, n)
-            if numeric:
-                block = buffer[:, : stop - start]
-                picked = None if rows is None else rows[start:stop]
-                for j, (values, by_row) in enumerate(columns):
-                    if by_row and picked is not None:
-                        np.take(values, picked, out=block[j], mode="clip")  # checked above
+
+        def fill(span: tuple[int, int]) -> None:
+            # Row blocks: the numbers of a block are gathered column by column into rows of
+            # `buffer` (contiguous writes), scaled there, and written into `out` while both are
+            # in the cache.
+            buffer = np.empty((len(numeric), min(span[1] - span[0], ROW_BLOCK)), dtype=np.float64)
+            for start in range(*span, ROW_BLOCK):
+                stop = min(start + ROW_BLOCK, span[1])
+                if numeric:
+                    block = buffer[:, : stop - start]
+                    picked = None if rows is None else rows[start:stop]
+                    for j, (values, by_row) in enumerate(columns):
+                        if by_row and picked is not None:
+                            np.take(values, picked, out=block[j], mode="clip")  # checked above
+                        else:
+                            block[j] = values[start:stop]
+                    missing = np.isnan(block)
+                    if missing.any():
+                        np.copyto(block, np.broadcast_to(stats[:, 0], block.shape), where=missing)
+                    block -= stats[:, 1]
+                    block /= stats[:, 2]
+                    if side_by_side:  # a plain slice
+                        out[start:stop, at[0] : at[-1] + 1] = block.T
                     else:
-                        block[j] = values[start:stop]
-                missing = np.isnan(block)
-                if missing.any():
-                    np.copyto(block, np.broadcast_to(stats[:, 0], block.shape), where=missing)
-                block -= stats[:, 1]
-                block /= stats[:, 2]
-                if side_by_side:  # a plain slice
-                    out[start:stop, at[0] : at[-1] + 1] = block.T
-                else:
-                    out[start:stop, at] = block.T
-            for first, category in categorical:
-                codes = category[start:stop]
-                known = codes >= 0  # -1: a category never seen in training stays all zeros
-                out[start + np.flatnonzero(known), first + codes[known]] = 1.0
+                        out[start:stop, at] = block.T
+                for first, category in categorical:
+                    codes = category[start:stop]
+                    known = codes >= 0  # -1: a category never seen in training stays all zeros
+                    out[start + np.flatnonzero(known), first + codes[known]] = 1.0
+
+        # Whole blocks per thread, so that no two threads write the same rows.
+        span = -(-n // (cores() * ROW_BLOCK)) * ROW_BLOCK or ROW_BLOCK
+        map_work(fill, [(a, min(a + span, n)) for a in range(0, n, span)], n * self.n_inputs)
         return out
 
     @property
@@ -240,7 +248,9 @@ def fit_preprocessor(
         raise DataError(f"no training rows have a value for the target {target.name!r}")
     picked = None if rows is None and len(positions) == len(train_df) else positions
 
-    features = tuple(_fit_feature(train_df[c.name], c, picked) for c in spec.features)
+    columns = [(train_df[c.name], c) for c in spec.features]
+    n_values = len(positions) * len(columns)
+    features = tuple(map_work(lambda job: _fit_feature(*job, picked), columns, n_values))
     if spec.task == "classification" and target_labels is not None:
         codes, labels = target_labels
         seen = np.bincount(codes[positions], minlength=len(labels)) > 0

@@ -178,3 +178,20 @@ def test_column_kind_agrees_with_the_full_profile() -> None:
         expected = as_labels(series)
         got = [labels[c] if c >= 0 else None for c in codes]
         assert got == [None if pd.isna(v) else v for v in expected], name
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [np.nan, 2.0, np.nan, 2.0] * 5,  # one value and gaps: constant
+        [np.nan] * 12,
+        [*range(1, 15), np.nan],  # row numbers with a gap: identifier
+        [*range(1, 15), np.nan, 3],  # a repeat: numeric
+        [0.5, np.nan, 1.5, 2.5] * 4,
+    ],
+)
+def test_column_kind_matches_the_profile_with_gaps(values: list[float]) -> None:
+    from core.columns import column_kind, profile_column
+
+    series = pd.Series(values, name="v")
+    assert column_kind(series) == profile_column(series).kind

@@ -218,3 +218,32 @@ def test_fitting_and_transforming_chosen_rows_equals_taking_them_first() -> None
     assert p == fit_preprocessor(taken, s)
     np.testing.assert_array_equal(p.transform(frame, rows=rows[::-1]), p.transform(taken)[::-1])
     np.testing.assert_array_equal(p.encode_target(frame["y"])[rows], p.encode_target(taken["y"]))
+
+
+def test_work_spread_over_threads_gives_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.table_threads
+    from core.labels import label_codes
+
+    rng = np.random.default_rng(1)
+    n = 100_000  # several blocks of rows per thread
+    frame = pd.DataFrame(
+        {
+            "a": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n)),
+            "color": rng.choice(["red", "blue", None], n),
+            "b": rng.integers(0, 5, n),
+            "y": rng.choice(["no", "yes", "maybe"], n),
+        }
+    )
+    s = spec(num("a", "standard"), cat("color"), num("b", "minmax", "median"))
+    rows = np.sort(rng.permutation(n)[: n // 2])
+    alone = fit_preprocessor(frame, s, rows=rows)
+    x_alone = alone.transform(frame, rows=rows)
+    monkeypatch.setattr(core.table_threads, "MIN_PARALLEL_VALUES", 0)
+    monkeypatch.setattr(core.table_threads, "cores", lambda: 2)
+    known = label_codes(frame["y"])
+    threaded = fit_preprocessor(frame, s, rows=rows, target_labels=known)
+    assert threaded == alone
+    np.testing.assert_array_equal(threaded.transform(frame, rows=rows), x_alone)
+    np.testing.assert_array_equal(
+        threaded.encode_target(frame["y"], known), alone.encode_target(frame["y"])
+    )
