@@ -48,10 +48,13 @@ def test_initialisation_follows_the_activation():
         )
     )
     model = build_model(wide, 1000, make_head("regression", 0))
-    # He: std = sqrt(2 / fan_in); Glorot uniform: std = sqrt(2 / (fan_in + fan_out)).
-    assert model.dense1.weight.std().item() == pytest.approx(math.sqrt(2 / 1000), rel=0.02)
+    # ReLU family: nn.Linear's Kaiming-uniform, U(+-1/sqrt(fan_in)) for weights and biases, so
+    # std = 1/sqrt(3 fan_in). Glorot uniform for the rest: std = sqrt(2 / (fan_in + fan_out)).
+    assert model.dense1.weight.std().item() == pytest.approx(math.sqrt(1 / 3000), rel=0.02)
+    assert model.dense1.bias.abs().max().item() <= 1 / math.sqrt(1000)
+    assert model.dense1.bias.std().item() == pytest.approx(math.sqrt(1 / 3000), rel=0.1)
     assert model.dense2.weight.std().item() == pytest.approx(math.sqrt(2 / 4000), rel=0.02)
-    assert torch.all(model.dense1.bias == 0)
+    assert torch.all(model.dense2.bias == 0)
 
 
 def test_same_seed_builds_the_same_weights():
