@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
-import os
 import re
-from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import numpy as np
 import pandas as pd
 
+from core.csv_ranges import read_in_ranges
 from core.data_spec import CsvSource
 from core.errors import DataError, SpecError
 
@@ -40,13 +37,6 @@ _DOT_NUMBER = re.compile(r"^[+-]?\d*\.\d+(?:[eE][+-]?\d+)?$")
 # commas and quoted newlines, so one engine serves every file. pyarrow is multi-threaded and
 # may win on machines with many cores; remeasure there before switching.
 ENGINE: Literal["c", "pyarrow"] = "c"
-# A file at least this large is parsed in byte ranges on several threads (the C parser releases
-# the GIL while it tokenises and converts). Measured here (2 cores) on the file above: 0.75-1.2 s
-# and 450 MB peak against 1.0-1.45 s and 705 MB for one pandas.read_csv call; the serial read
-# holds the whole file's float64 chunks plus their concatenation at once.
-PARALLEL_BYTES = 32 * 1024 * 1024
-# Ranges per thread: smaller ranges lower the peak memory (fewer rows in flight at once).
-RANGES_PER_THREAD = 4
 
 
 @dataclass(frozen=True)
@@ -209,7 +199,8 @@ def _check_header_names(header: list[str], name: str) -> None:
 
 
 def _read(path: Path, fmt: CsvFormat, nrows: int | None = None) -> pd.DataFrame:
-    parts = _read_parallel(path, fmt) if nrows is None else None
+    # A large file is read in byte ranges on several threads (core.csv_ranges).
+    parts = read_in_ranges(path, fmt) if nrows is None else None
     if parts is not None:
         return parts
     return pd.read_csv(
@@ -222,155 +213,6 @@ def _read(path: Path, fmt: CsvFormat, nrows: int | None = None) -> pd.DataFrame:
         skip_blank_lines=True,
         nrows=nrows,
     )
-
-
-def _read_parallel(path: Path, fmt: CsvFormat) -> pd.DataFrame | None:
-    """The table read in byte ranges on several threads, or None to read it in one call.
-
-    Ranges are cut just after a newline, which is the end of a record only when no field is
-    quoted, so a range holding a double quote sends the whole file to the serial reader. So
-    does any range that reads differently from how the whole file would (an error, a ragged row
-    that pandas turns into an index, a column that is numbers in one range and text in
-    another): the serial read then gives the answer, or the error message, exactly as before.
-    """
-    threads = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
-    size = path.stat().st_size
-    if (
-        threads < 2
-        or size < PARALLEL_BYTES
-        or fmt.encoding not in ("utf-8", "utf-8-sig", "latin-1")
-    ):
-        return None
-    n_ranges = threads * RANGES_PER_THREAD
-    with path.open("rb") as f:
-        header_end = len(f.readline()) if fmt.header else 0
-        cuts = [0]
-        for i in range(1, n_ranges):
-            f.seek(header_end + (size - header_end) * i // n_ranges)
-            f.readline()
-            at = f.tell()
-            if cuts[-1] < at < size:
-                cuts.append(at)
-        cuts.append(size)
-    if len(cuts) < 3:
-        return None
-
-    def read_range(fd: int, i: int, names: list[object] | None) -> pd.DataFrame:
-        source = _FileRange(fd, cuts[i], cuts[i + 1])
-        part = pd.read_csv(source, names=names, **_options(fmt, i))
-        if source.quoted:
-            raise _Unsplittable
-        return part
-
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        # The column names as the whole read would make them, from the first two lines.
-        head = os.pread(fd, min(cuts[1], header_end + 65536), 0)
-        head = head[: head.find(b"\n", header_end) + 1] or head
-        names = list(pd.read_csv(io.BytesIO(head), **_options(fmt, 0)).columns)
-        if len(set(names)) != len(names):
-            return None
-        with ThreadPoolExecutor(threads) as pool:
-            parts = list(
-                pool.map(
-                    lambda i: read_range(fd, i, None if i == 0 and fmt.header else names),
-                    range(len(cuts) - 1),
-                )
-            )
-            for part in parts:
-                if not isinstance(part.index, pd.RangeIndex) or list(part.columns) != names:
-                    return None  # a ragged row became an index: let the serial read explain it
-            return _concat(parts, names, pool)
-    except Exception:
-        return None
-    finally:
-        os.close(fd)
-
-
-class _FileRange(io.RawIOBase):
-    """Bytes start..stop of an open file, read a piece at a time (pandas asks for 256 KiB):
-    only a few pieces are in memory at once, and no memory map's pages count as this process's
-    memory. `quoted` tells whether any piece held a double quote."""
-
-    def __init__(self, fd: int, start: int, stop: int) -> None:
-        super().__init__()
-        self._fd, self._at, self._stop = fd, start, stop
-        self.quoted = False
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        left = self._stop - self._at
-        size = left if size is None or size < 0 else min(size, left)
-        data = os.pread(self._fd, size, self._at) if size > 0 else b""
-        self._at += len(data)
-        self.quoted = self.quoted or b'"' in data
-        return data
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def _concat(parts: list[pd.DataFrame], names: list[object], pool: Executor) -> pd.DataFrame | None:
-    """The parts one under the other, as pd.concat would make them, or None where a column is
-    of different kinds in different parts (numbers in one, text in another).
-
-    Numeric columns are copied straight into one 2-D block per dtype on the pool's threads: a
-    copy pd.concat makes on one thread, and that pd.DataFrame(dict) would make twice.
-    """
-    filled = [part for part in parts if len(part)] or parts[:1]
-    numeric: dict[np.dtype, list[object]] = {}
-    other: list[object] = []
-    for column in names:
-        dtypes = [part[column].dtype for part in filled]
-        if len({_dtype_family(dtype) for dtype in dtypes}) > 1:
-            return None
-        plain = [dtype for dtype in dtypes if isinstance(dtype, np.dtype) and dtype.kind in "biuf"]
-        if len(plain) == len(dtypes):
-            numeric.setdefault(np.result_type(*plain), []).append(column)
-        else:
-            other.append(column)
-    n = sum(len(part) for part in filled)
-    pieces = []
-    for dtype, columns in numeric.items():
-        block = np.empty((len(columns), n), dtype=dtype)
-
-        def fill(j: int, block: np.ndarray = block, columns: list[object] = columns) -> None:
-            np.concatenate([part[columns[j]].to_numpy() for part in filled], out=block[j])
-
-        list(pool.map(fill, range(len(columns))))
-        pieces.append(pd.DataFrame(block.T, columns=columns, copy=False))
-    for column in other:
-        pieces.append(pd.concat([part[column] for part in filled], ignore_index=True).to_frame())
-    joined = pieces[0] if len(pieces) == 1 else pd.concat(pieces, axis=1)
-    return joined if list(joined.columns) == names else joined[names]
-
-
-def _options(fmt: CsvFormat, range_index: int) -> dict[str, Any]:
-    return {
-        "sep": fmt.delimiter,
-        "encoding": fmt.encoding,
-        "decimal": fmt.decimal,
-        "header": 0 if (fmt.header and range_index == 0) else None,
-        "engine": "c",
-        "skip_blank_lines": True,
-    }
-
-
-class _Unsplittable(Exception):
-    """A range holds a quote, so its cut may fall inside a quoted field."""
-
-
-def _dtype_family(dtype: Any) -> str:
-    """Dtypes that pd.concat joins into the same column a single read would give."""
-    if pd.api.types.is_bool_dtype(dtype):
-        return "bool"
-    if pd.api.types.is_numeric_dtype(dtype):
-        return "number"
-    return str(dtype)
 
 
 def _read_or_explain(

@@ -129,10 +129,10 @@ def test_unknown_encoding_is_a_setting_error(tmp_path: Path) -> None:
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read every file in byte ranges on two threads, however small."""
-    import core.csv_io
+    import core.csv_ranges
 
-    monkeypatch.setattr(core.csv_io, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(core.csv_io.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(core.csv_ranges, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(core.csv_ranges, "cores", lambda: 2)
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def test_reading_in_ranges_gives_the_table_one_read_gives(
 ) -> None:
     import pandas as pd
 
-    import core.csv_io
+    import core.csv_ranges
 
     header = not content.split("\n", 1)[0].replace(",", "").isdigit()
     source = CsvSource(write(tmp_path, "t.csv", content).path, header=header)
@@ -169,9 +169,26 @@ def test_reading_in_ranges_gives_the_table_one_read_gives(
             df.iloc[:, i].astype(str).tolist() == whole.iloc[:, i].astype(str).tolist()
         )
     if content.startswith("a,b,c"):  # a plain file really was read in ranges
-        ranged = core.csv_io._read_parallel(Path(source.path), fmt)
+        ranged = core.csv_ranges.read_in_ranges(Path(source.path), fmt)
         assert ranged is not None
         pd.testing.assert_frame_equal(ranged, whole, check_exact=True)
+
+
+def test_ranges_make_room_when_the_first_lines_give_too_few_rows(
+    tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    import core.csv_ranges
+
+    monkeypatch.setattr(core.csv_ranges, "ROWS_GUESS_MARGIN", 0.1)
+    monkeypatch.setattr(core.csv_ranges, "MIN_ROWS_GUESS", 1)
+    long_rows = "".join(f"{i}.{'0' * 60}1,{i}\n" for i in range(40))
+    short_rows = "".join(f"{i}.5,{i}\n" for i in range(400))
+    source = write(tmp_path, "t.csv", "a,b\n" + long_rows + short_rows)
+    ranged = core.csv_ranges.read_in_ranges(Path(source.path), read_csv(source)[1])
+    assert ranged is not None
+    pd.testing.assert_frame_equal(ranged, pd.read_csv(source.path), check_exact=True)
 
 
 def test_a_ragged_row_read_in_ranges_names_its_line(tmp_path: Path, parallel: None) -> None:
