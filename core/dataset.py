@@ -89,7 +89,8 @@ def prepare_data(
         return Split(
             x=preprocessor.transform(table, rows=idx),
             y=y[idx],
-            rows=kept[idx].astype(np.int64),
+            # Every row kept (the usual case): positions in the table are those in the file.
+            rows=idx if len(kept) == len(frame) else kept[idx].astype(np.int64),
         )
 
     train, val, test = (make(idx) for idx in parts)

@@ -275,7 +275,8 @@ def _fit_feature(series: pd.Series, column: ColumnSpec, rows: np.ndarray | None)
             raise DataError(f"feature {column.name!r} has no values in the training rows")
         fill = float(np.median(present) if column.impute == "median" else np.mean(present))
         if has_missing:
-            values = values.copy() if not values.flags.writeable else values
+            if by_row and rows is None:
+                values = values.copy()  # the column's own array is never written
             values[missing] = fill
         # Scaling statistics come from the imputed column: the one the network will see.
         if column.scaling == "minmax":
