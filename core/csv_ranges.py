@@ -23,8 +23,12 @@ if TYPE_CHECKING:
 
 # A file at least this large is parsed in byte ranges on several threads (the C parser releases
 # the GIL while it tokenises and converts). Below it, one pandas.read_csv call is as fast.
+# Measured here (2 cores, 1,000,000 rows x 21 columns, 380 MB, machine idle): 0.6-0.7 s and
+# +270 MB, against 0.5-0.6 s and +705 MB for pandas 3.1's own threaded read of a path, which
+# maps the whole file into memory (its pages count in the RSS).
 PARALLEL_BYTES = 32 * 1024 * 1024
-# Ranges per thread: smaller ranges lower the peak memory (fewer rows in flight at once).
+# Ranges per thread. Measured as above: 4 beat 2 (the last range leaves a core idle longer) and
+# 8 or 16 (each range pays for a parser of its own: 10 ms of CPU or more).
 RANGES_PER_THREAD = 4
 # Room for rows beyond the guess from the first lines' length; pages never written cost no memory.
 ROWS_GUESS_MARGIN = 1.25
