@@ -27,6 +27,7 @@ class GuiProfile:
         self._cpu0 = self._wall0 = 0.0
         self.cpu_s = self.wall_s = 0.0
         self._filter = None
+        self._gc0 = 0.0
 
     def time_method(self, cls: type, name: str, label: str) -> None:
         """Time every call of `cls.name` under `label` (patches the class)."""
@@ -81,15 +82,31 @@ class GuiProfile:
         app.installEventFilter(self._filter)  # type: ignore[attr-defined]
 
     def start(self) -> None:
-        self.seconds.clear()
-        self.calls.clear()
-        self.longest.clear()
-        self.paints.clear()
+        """Measure from now (again: the figures add up over start/stop pairs)."""
+        import gc
+
         self._cpu0, self._wall0 = time.thread_time(), time.perf_counter()
+        if self._on_gc not in gc.callbacks:
+            gc.callbacks.append(self._on_gc)
 
     def stop(self) -> None:
-        self.cpu_s = time.thread_time() - self._cpu0
-        self.wall_s = time.perf_counter() - self._wall0
+        import gc
+
+        self.cpu_s += time.thread_time() - self._cpu0
+        self.wall_s += time.perf_counter() - self._wall0
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        # Python's collector stops the thread that triggered it: a stall no paint timing shows.
+        if phase == "start":
+            self._gc0 = time.perf_counter()
+            return
+        took = time.perf_counter() - self._gc0
+        label = f"garbage collection (generation {info.get('generation')})"
+        self.seconds[label] += took
+        self.calls[label] += 1
+        self.longest[label] = max(self.longest[label], took)
 
     def undo(self) -> None:
         for cls, name, original in reversed(self._restore):

@@ -1,14 +1,16 @@
 """Training speed with every plot live vs the engine alone, and how late the GUI's timer runs.
 
     python bench/bench_window_training.py [--seconds 40] [--long] [--scenarios spiral,table]
-                                          [--profile] [--cprofile FILE]
+                                          [--rounds 3] [--profile] [--cprofile FILE]
 
-Both runs use the same training process (core.remote): "engine alone" drains its messages in a
+Both sides use the same training process (core.remote): "engine alone" drains its messages in a
 plain loop; "window" is the real MainWindow (offscreen) with all plots, the output view and the
-diagram updating. Speed is the engine's own samples/s (median over epochs), so the two compare
-the same work. Lateness: a 10 ms QTimer on the GUI thread records how late each tick fires while
-training. Scenarios: the default spiral and network, and a generated table of 100,000 rows (20
-inputs, 4 classes) with a [64, 64] network. The default run trains each for SECONDS; --long
+diagram updating. They take turns in interleaved rounds (engine alone SECONDS/ROUNDS/2, window
+SECONDS/ROUNDS, each continuing its model), so both see the same machine, which matters when
+others share it. Speed is the engine's own samples/s (median over epochs, each round's first
+left out), so the two compare the same work. Lateness: a 10 ms QTimer on the GUI thread records
+how late each tick fires while the window trains. Scenarios: the default spiral and network,
+and a generated table of 100,000 rows (20 inputs, 4 classes) with a [64, 64] network. --long
 trains long enough for 1e5+ points per curve (minutes).
 Targets (issue 6): window >= 0.9x the engine alone; p99 lateness < 50 ms, max < 100 ms.
 
@@ -71,28 +73,40 @@ def design(scenario: str):  # type: ignore[no-untyped-def]
     return spec, network, replace(config, batch_size=256)
 
 
-def engine_alone(scenario: str, seconds: float) -> float:
-    from core.events import EpochEnded
-    from core.remote import Events, Ready, RemoteTrainer
+class EngineAlone:
+    """The same engine in its own training process, its messages drained in a plain loop."""
 
-    remote = RemoteTrainer()
-    remote.start()
-    try:
-        while not any(isinstance(m, Ready) for m in remote.poll(0.1)):
+    def __init__(self, scenario: str) -> None:
+        from core.remote import Ready, RemoteTrainer
+
+        self.remote = RemoteTrainer()
+        self.remote.start()
+        while not any(isinstance(m, Ready) for m in self.remote.poll(0.1)):
             pass
-        remote.configure(*design(scenario))
-        remote.train()
+        self.remote.configure(*design(scenario))
+
+    def train(self, seconds: float) -> list[float]:
+        """Train (on from where it stopped) for `seconds`; samples/s of each epoch but the first."""
+        from core.events import EpochEnded, TrainEnded
+        from core.remote import Events
+
+        self.remote.train()
         speeds: list[float] = []
+        stopping = ended = False
         end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            for message in remote.poll(0.05):
+        while not ended:
+            if not stopping and time.perf_counter() >= end:
+                self.remote.stop()
+                stopping = True
+            for message in self.remote.poll(0.05):
                 for e in message.events if isinstance(message, Events) else ():
-                    if isinstance(e, EpochEnded):
+                    if isinstance(e, EpochEnded) and not stopping:
                         speeds.append(e.samples_per_second)
-        remote.stop()
-        return statistics.median(speeds[1:] or speeds)
-    finally:
-        remote.close()
+                    ended = ended or isinstance(e, TrainEnded)
+        return speeds[1:] or speeds
+
+    def close(self) -> None:
+        self.remote.close()
 
 
 def _profiled(app):  # type: ignore[no-untyped-def]
@@ -131,9 +145,37 @@ def _profiled(app):  # type: ignore[no-untyped-def]
     return profile
 
 
-def window(
-    scenario: str, seconds: float, profile: bool = False, cprofile: str | None = None
+def _wait(app, until, seconds: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.perf_counter() + seconds
+    while not until() and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def _run_event_loop(w, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """Run Qt's event loop, as the app does, for `seconds` or until training stops."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    w.session.state_changed.connect(loop.quit)  # stopped or failed: nothing left to measure
+    loop.exec()
+    w.session.state_changed.disconnect(loop.quit)
+
+
+def compare(
+    scenario: str,
+    seconds: float,
+    rounds: int = 3,
+    profile: bool = False,
+    cprofile: str | None = None,
+    window_only: bool = False,
 ) -> dict[str, float]:
+    """Rounds of the engine alone and the window, interleaved, so both see the same machine.
+
+    Each round trains the engine alone for seconds/rounds/2, then the window for seconds/rounds;
+    both continue their model from round to round, so the plots' history keeps growing.
+    """
     from PySide6.QtWidgets import QApplication
 
     from app.main_window import MainWindow
@@ -151,9 +193,7 @@ def window(
     w.resize(1400, 900)
     w.show()
     w.start_engine()
-    while w.session.info is None:
-        app.processEvents()
-        time.sleep(0.005)
+    _wait(app, lambda: w.session.info is not None)
     data, network, config = design(scenario)
     if data != w.project.data:
         w.project.edit("data", data, "bench")
@@ -163,52 +203,61 @@ def window(
     w.worker.epochs_ended.connect(
         lambda events: speeds.extend(e.samples_per_second for e in events)
     )
+    alone = None if window_only else EngineAlone(scenario)
     lateness = LatenessTimer(TICK_MS)
     late = lateness.late
-    w.controls.train_button.click()
-    deadline = time.perf_counter() + 120
-    while w.session.state != "running" and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.001)
-    lateness.start()
     profiler = None
     if cprofile:
         import cProfile
 
         profiler = cProfile.Profile()
-        profiler.enable()
+    window_speeds: list[float] = []
+    alone_speeds: list[float] = []
+    try:
+        for _ in range(rounds):
+            if alone is not None:
+                alone_speeds += alone.train(seconds / rounds / 2)
+            first = len(speeds)
+            w.session.train()
+            _wait(app, lambda: w.session.state == "running")
+            lateness.start()
+            if profiler is not None:
+                profiler.enable()
+            if gui is not None:
+                gui.start()
+            _run_event_loop(w, seconds / rounds)
+            lateness.stop()
+            if gui is not None:
+                gui.stop()
+            if profiler is not None:
+                profiler.disable()
+            w.session.stop()
+            _wait(app, lambda: w.session.state != "running", 30)
+            window_speeds += speeds[first + 1 :] or speeds[first:]
+    finally:
+        if alone is not None:
+            alone.close()
     if gui is not None:
-        gui.start()
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end and w.session.state == "running":
-        app.processEvents()
-        time.sleep(0.001)
-    lateness.stop()
-    if gui is not None:
-        gui.stop()
         gui.report()
-        gui.undo()
     if profiler is not None:
-        profiler.disable()
         profiler.dump_stats(cprofile)
     redraws = w.plots.redraws
-    w.session.stop()
-    for _ in range(200):
-        app.processEvents()
-        time.sleep(0.005)
     w.files.may_close = lambda: True  # the bench's edits are not the user's to save
     w.close()
     for _ in range(100):
         app.processEvents()
         time.sleep(0.01)
+    if gui is not None:
+        gui.undo()  # once the window is gone: its widgets call the patched methods until then
     late.sort()
     return {
-        "speed": statistics.median(speeds[1:] or speeds),
+        "alone": statistics.median(alone_speeds) if alone_speeds else float("nan"),
+        "speed": statistics.median(window_speeds),
         "p99_ms": late[int(0.99 * (len(late) - 1))] * 1000,
         "max_ms": late[-1] * 1000,
         "ticks": len(late),
         "redraws": redraws,
-        "epochs": len(speeds),
+        "epochs": len(window_speeds),
     }
 
 
@@ -219,13 +268,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scenarios", default="spiral,table")
     p.add_argument("--profile", action="store_true", help="print the GUI thread's work per item")
     p.add_argument("--cprofile", metavar="FILE", help="write a cProfile of the GUI thread")
-    p.add_argument("--window-only", action="store_true", help="skip the engine-alone run")
+    p.add_argument("--window-only", action="store_true", help="skip the engine-alone runs")
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of each")
     ns = p.parse_args(argv)
     seconds = 360.0 if ns.long else ns.seconds
     for scenario in ns.scenarios.split(","):
-        alone = float("nan") if ns.window_only else engine_alone(scenario, seconds / 2)
         cprofile = f"{ns.cprofile}.{scenario}" if ns.cprofile else None
-        live = window(scenario, seconds, ns.profile, cprofile)
+        live = compare(scenario, seconds, ns.rounds, ns.profile, cprofile, ns.window_only)
+        alone = live["alone"]
         ratio = live["speed"] / alone
         print(
             f"{scenario}: engine alone {alone:,.0f} samples/s; window with all plots live "

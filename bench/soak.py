@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     ns = p.parse_args(argv)
 
     import psutil
+    from PySide6.QtCore import QEventLoop, QTimer, Slot
     from PySide6.QtWidgets import QApplication
 
     from app.main_window import MainWindow
@@ -76,35 +77,41 @@ def main(argv: list[str] | None = None) -> int:
     gui = psutil.Process()
     samples: list[dict[str, float]] = []
     t0 = time.perf_counter()
-    lateness.start()
-    next_sample = t0 + SAMPLE_S
-    while w.session.state == "running":
-        app.processEvents()
-        time.sleep(0.001)
+    loop = QEventLoop()  # Qt's own event loop, as in the app, not a polling loop
+
+    @Slot()
+    def take_sample() -> None:
         now = time.perf_counter()
-        if now >= next_sample:
-            children = gui.children(recursive=True)
-            sample = {
-                "t": now - t0,
-                "steps": step[0],
-                "gui_mb": gui.memory_info().rss / 2**20,
-                "child_mb": max((c.memory_info().rss for c in children), default=0) / 2**20,
-                "redraw_ms": 1000 * statistics.mean(redraw_s) if redraw_s else 0.0,
-                "p99_ms": 1000 * sorted(late)[int(0.99 * (len(late) - 1))] if late else 0.0,
-                "max_ms": 1000 * max(late, default=0.0),
-            }
-            samples.append(sample)
-            print(
-                f"{sample['t']:6.0f} s {sample['steps']:>9,} steps  GUI {sample['gui_mb']:6.0f} MB"
-                f"  trainer {sample['child_mb']:6.0f} MB  redraw {sample['redraw_ms']:5.1f} ms"
-                f"  late p99 {sample['p99_ms']:5.1f} max {sample['max_ms']:5.1f} ms",
-                flush=True,
-            )
-            redraw_s.clear()
-            late.clear()
-            next_sample = now + SAMPLE_S
-            if now - t0 >= ns.minutes * 60 and step[0] >= ns.min_steps:
-                break
+        children = gui.children(recursive=True)
+        sample = {
+            "t": now - t0,
+            "steps": step[0],
+            "gui_mb": gui.memory_info().rss / 2**20,
+            "child_mb": max((c.memory_info().rss for c in children), default=0) / 2**20,
+            "redraw_ms": 1000 * statistics.mean(redraw_s) if redraw_s else 0.0,
+            "p99_ms": 1000 * sorted(late)[int(0.99 * (len(late) - 1))] if late else 0.0,
+            "max_ms": 1000 * max(late, default=0.0),
+        }
+        samples.append(sample)
+        print(
+            f"{sample['t']:6.0f} s {sample['steps']:>9,} steps  GUI {sample['gui_mb']:6.0f} MB"
+            f"  trainer {sample['child_mb']:6.0f} MB  redraw {sample['redraw_ms']:5.1f} ms"
+            f"  late p99 {sample['p99_ms']:5.1f} max {sample['max_ms']:5.1f} ms",
+            flush=True,
+        )
+        redraw_s.clear()
+        late.clear()
+        if now - t0 >= ns.minutes * 60 and step[0] >= ns.min_steps:
+            loop.quit()
+
+    sampler = QTimer()
+    sampler.setInterval(int(SAMPLE_S * 1000))
+    sampler.timeout.connect(take_sample)
+    w.session.state_changed.connect(loop.quit)  # training stopped or failed
+    lateness.start()
+    sampler.start()
+    loop.exec()
+    sampler.stop()
     lateness.stop()
     w.session.stop()
     for _ in range(100):

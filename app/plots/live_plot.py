@@ -46,6 +46,29 @@ class _Curve:
     drawn_version: int = -1
     fmt: str = "{:.4g}"
     in_legend: bool = True
+    # Lowest and highest value so far, for (buffer generation, log scale), over the first n points:
+    # appended points update it, so a redraw does not scan the whole history.
+    extent_key: tuple[int, bool] | None = None
+    extent_n: int = 0
+    extent: tuple[float, float] | None = None
+
+    def value_extent(self, log: bool) -> tuple[float, float] | None:
+        """Lowest and highest finite value (positive ones only on a log scale)."""
+        buffer = self.buffer
+        key = (buffer.generation, log)
+        if key != self.extent_key or buffer.n < self.extent_n:
+            self.extent_key, self.extent_n, self.extent = key, 0, None
+        new = buffer.y(self.column)[self.extent_n :]
+        self.extent_n = buffer.n
+        if log:
+            new = new[new > 0]
+        new = new[np.isfinite(new)]
+        if len(new):
+            low, high = float(new.min()), float(new.max())
+            if self.extent is not None:
+                low, high = min(low, self.extent[0]), max(high, self.extent[1])
+            self.extent = (low, high)
+        return self.extent
 
 
 class LogFriendlyAxis(pg.AxisItem):
@@ -283,17 +306,11 @@ class LivePlot(QWidget):
 
     def data_y_range(self) -> tuple[float, float] | None:
         """Lowest and highest value of the curves as the view sees them (log10 on a log scale)."""
-        low, high = np.inf, -np.inf
         log = self.log_y
-        for curve in self._curves:
-            y = curve.buffer.y(curve.column)
-            if log:
-                y = y[y > 0]
-            y = y[np.isfinite(y)] if len(y) else y
-            if len(y):
-                low, high = min(low, float(y.min())), max(high, float(y.max()))
-        if not np.isfinite(low):
+        extents = [e for c in self._curves if (e := c.value_extent(log)) is not None]
+        if not extents:
             return None
+        low, high = min(e[0] for e in extents), max(e[1] for e in extents)
         if log:
             return float(np.log10(low)), float(np.log10(high))
         return low, high

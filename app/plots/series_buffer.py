@@ -26,6 +26,8 @@ class SeriesBuffer:
         self.stride = 1  # keep one point in `stride` of those appended
         self._seen = 0  # points appended since the last clear, kept or not
         self.version = 0  # bumped on every change, so a plot can tell it must redraw
+        # Bumped when stored points are dropped (clear, thinning): until then, points only append.
+        self.generation = 0
 
     def __len__(self) -> int:
         return self.n
@@ -41,6 +43,7 @@ class SeriesBuffer:
         self.n = self._seen = 0
         self.stride = 1
         self.version += 1
+        self.generation += 1
 
     def append(self, x: np.ndarray | float, y: np.ndarray | float) -> None:
         """Append k points: x of shape [k] (or a scalar) and y of shape [k, columns] (or [k])."""
@@ -73,6 +76,7 @@ class SeriesBuffer:
         self.n = kept
         self.stride *= 2
         self.version += 1
+        self.generation += 1
 
     def _grow(self, needed: int) -> None:
         size = len(self._x)
