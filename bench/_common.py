@@ -82,7 +82,12 @@ def run_python(code_or_args: list[str], env: dict[str, str] | None = None) -> st
 
 
 class LatenessTimer:
-    """A 10 ms QTimer on the GUI thread that records how late each tick fires (seconds)."""
+    """A 10 ms QTimer on the GUI thread that records how late each tick fires (seconds).
+
+    With each tick it also records how much CPU the GUI thread used since the last one: a late
+    tick with little CPU used was a thread kept waiting (other processes on the machine, the
+    GIL), not one kept busy by the window's own work.
+    """
 
     def __init__(self, tick_ms: int = 10) -> None:
         import time
@@ -90,21 +95,42 @@ class LatenessTimer:
         from PySide6.QtCore import QTimer
 
         self._clock = time.perf_counter
+        self._cpu = time.thread_time
         self.tick_s = tick_ms / 1000
         self.late: list[float] = []
+        self.busy: list[float] = []  # GUI-thread CPU seconds between the same two ticks
+        self.at: list[float] = []  # when each tick fired, seconds after start()
+        self._start = self._clock()
         self._last = self._clock()
+        self._last_cpu = self._cpu()
         self.timer = QTimer()
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
-        self._last = self._clock()
+        self._start = self._last = self._clock()
+        self._last_cpu = self._cpu()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
 
     def _tick(self) -> None:
-        now = self._clock()
+        now, cpu = self._clock(), self._cpu()
         self.late.append(max(0.0, now - self._last - self.tick_s))
-        self._last = now
+        self.busy.append(cpu - self._last_cpu)
+        self.at.append(now - self._start)
+        self._last, self._last_cpu = now, cpu
+
+    def stalls(self, over_s: float = 0.05) -> str:
+        """The ticks later than `over_s`, each with the GUI thread's CPU time in that gap."""
+        ticks = zip(self.late, self.busy, self.at, strict=True)
+        worst = sorted((t for t in ticks if t[0] > over_s), reverse=True)
+        shown = ", ".join(
+            f"{1000 * late:.0f} ({1000 * busy:.0f}) at {at:.1f} s" for late, busy, at in worst[:8]
+        )
+        more = f" and {len(worst) - 8} more" if len(worst) > 8 else ""
+        return (
+            f"{len(worst)} ticks late > {1000 * over_s:.0f} ms; ms late (ms of GUI-thread CPU) "
+            f"and when, after the timer started: {shown or '-'}{more}"
+        )

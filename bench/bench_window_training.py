@@ -29,6 +29,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -73,6 +74,20 @@ def design(scenario: str):  # type: ignore[no-untyped-def]
     return spec, network, replace(config, batch_size=256)
 
 
+def _cpu_clock(pid: int):  # type: ignore[no-untyped-def]
+    """A function giving process `pid`'s CPU seconds per wall second since this call (all threads)."""
+    import psutil
+
+    proc = psutil.Process(pid)
+
+    def used() -> float:
+        t = proc.cpu_times()
+        return t.user + t.system
+
+    cpu0, wall0 = used(), time.perf_counter()
+    return lambda: (used() - cpu0) / (time.perf_counter() - wall0)
+
+
 class EngineAlone:
     """The same engine in its own training process, its messages drained in a plain loop."""
 
@@ -84,12 +99,14 @@ class EngineAlone:
         while not any(isinstance(m, Ready) for m in self.remote.poll(0.1)):
             pass
         self.remote.configure(*design(scenario))
+        self.trainer_cpu: list[float] = []  # the training process's CPU seconds per second
 
     def train(self, seconds: float) -> list[float]:
         """Train (on from where it stopped) for `seconds`; samples/s of each epoch but the first."""
         from core.events import EpochEnded, TrainEnded
         from core.remote import Events
 
+        trainer = _cpu_clock(self.remote.process.pid)
         self.remote.train()
         speeds: list[float] = []
         stopping = ended = False
@@ -103,6 +120,7 @@ class EngineAlone:
                     if isinstance(e, EpochEnded) and not stopping:
                         speeds.append(e.samples_per_second)
                     ended = ended or isinstance(e, TrainEnded)
+        self.trainer_cpu.append(trainer())
         return speeds[1:] or speeds
 
     def close(self) -> None:
@@ -170,7 +188,7 @@ def compare(
     profile: bool = False,
     cprofile: str | None = None,
     window_only: bool = False,
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Rounds of the engine alone and the window, interleaved, so both see the same machine.
 
     Each round trains the engine alone for seconds/rounds/2, then the window for seconds/rounds;
@@ -213,6 +231,7 @@ def compare(
         profiler = cProfile.Profile()
     window_speeds: list[float] = []
     alone_speeds: list[float] = []
+    cpu: dict[str, list[float]] = {"trainer": [], "window": []}
     try:
         for _ in range(rounds):
             if alone is not None:
@@ -220,6 +239,7 @@ def compare(
             first = len(speeds)
             w.session.train()
             _wait(app, lambda: w.session.state == "running")
+            trainer, window_process = _cpu_clock(w.worker.process.pid), _cpu_clock(os.getpid())
             lateness.start()
             if profiler is not None:
                 profiler.enable()
@@ -227,6 +247,8 @@ def compare(
                 gui.start()
             _run_event_loop(w, seconds / rounds)
             lateness.stop()
+            cpu["trainer"].append(trainer())
+            cpu["window"].append(window_process())
             if gui is not None:
                 gui.stop()
             if profiler is not None:
@@ -234,6 +256,8 @@ def compare(
             w.session.stop()
             _wait(app, lambda: w.session.state != "running", 30)
             window_speeds += speeds[first + 1 :] or speeds[first:]
+        if alone is not None:
+            cpu["trainer alone"] = alone.trainer_cpu
     finally:
         if alone is not None:
             alone.close()
@@ -249,8 +273,10 @@ def compare(
         time.sleep(0.01)
     if gui is not None:
         gui.undo()  # once the window is gone: its widgets call the patched methods until then
+    stalls = lateness.stalls()
     late.sort()
     return {
+        "stalls": stalls,
         "alone": statistics.median(alone_speeds) if alone_speeds else float("nan"),
         "speed": statistics.median(window_speeds),
         "p99_ms": late[int(0.99 * (len(late) - 1))] * 1000,
@@ -258,6 +284,7 @@ def compare(
         "ticks": len(late),
         "redraws": redraws,
         "epochs": len(window_speeds),
+        **{f"cpu {k}": statistics.median(v) for k, v in cpu.items() if v},
     }
 
 
@@ -283,6 +310,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{live['epochs']} epochs; timer lateness p99 {live['p99_ms']:.1f} ms, "
             f"max {live['max_ms']:.1f} ms over {live['ticks']} ticks"
         )
+        # CPU seconds per second (1.0 = one core): with the machine shared, a window that takes
+        # CPU leaves the trainer less of it, which the speed ratio then shows.
+        shares = ", ".join(f"{k[4:]} {v:.2f}" for k, v in live.items() if k.startswith("cpu "))
+
+        print(f"{scenario}: CPU cores used (median of rounds): {shares}")
+        print(f"{scenario}: {live['stalls']}")
         label = "spiral" if scenario == "spiral" else "100,000-row table, [64,64], batch 256"
         result(
             "window",

@@ -99,8 +99,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  late p99 {sample['p99_ms']:5.1f} max {sample['max_ms']:5.1f} ms",
             flush=True,
         )
+        if sample["max_ms"] > 50:
+            print(f"         {lateness.stalls()}", flush=True)
         redraw_s.clear()
         late.clear()
+        lateness.busy.clear()
+        lateness.at.clear()
         if now - t0 >= ns.minutes * 60 and step[0] >= ns.min_steps:
             loop.quit()
 

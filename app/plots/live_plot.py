@@ -11,6 +11,7 @@ and most of the window's drawing time (bench/bench_window_training.py --profile)
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,6 +93,7 @@ class LivePlot(QWidget):
     """
 
     log_scale_changed = Signal(bool)
+    steps_moved = Signal()  # the x range moved to follow the data: plots following it should too
 
     def __init__(
         self,
@@ -112,7 +114,13 @@ class LivePlot(QWidget):
         self._y_label = y_label
         self._empty_range = empty_range
         self._auto_y = True  # subclasses with a fixed scale turn this off
-        self._x_leader = True  # False once `follow_x` links this plot's steps to another's
+        # Plots showing the same steps share one group; the first decides the range. Followers
+        # take it on their own redraw, not at once: four plots redrawing their axes and curves
+        # in one go held the GUI thread for 20-30 ms.
+        # Weak references: plots referring to each other in a cycle outlived their C++ side and
+        # crashed the garbage collector later.
+        self._leader_ref: weakref.ref[LivePlot] | None = None
+        self._group: list[weakref.ref[LivePlot]] = [weakref.ref(self)]
         self._following = True  # the view follows the data; False once the user pans or zooms
         self._empty_shown: bool | None = None
 
@@ -262,6 +270,24 @@ class LivePlot(QWidget):
                 curve.item.setData([], [])
         if changed:
             self._show_empty(self.is_empty)
+        self._match_leader()
+
+    @property
+    def _x_leader(self) -> bool:
+        return self._leader_ref is None
+
+    @property
+    def _group_plots(self) -> list[LivePlot]:
+        return [p for ref in self._group if (p := ref()) is not None]
+
+    def _match_leader(self) -> None:
+        leader = self._leader_ref() if self._leader_ref is not None else None
+        if leader is None or not self._following:
+            return
+        vb = self.plot.getPlotItem().getViewBox()
+        steps = leader.plot.getPlotItem().getViewBox().viewRange()[0]
+        if steps != vb.viewRange()[0]:
+            vb.setXRange(*steps, padding=0)
 
     def _show_empty(self, empty: bool) -> None:
         """An empty plot gets a sensible scale and a line saying what will appear."""
@@ -295,6 +321,7 @@ class LivePlot(QWidget):
             xs = view_range.x_range(float(first), float(last), None if force else (x0, x1))
             if xs != (x0, x1):
                 vb.setXRange(*xs, padding=0)
+                self.steps_moved.emit()
         if self._auto_y:
             data = self.data_y_range()
             if data is not None:
@@ -317,7 +344,12 @@ class LivePlot(QWidget):
 
     @Slot(object)
     def _on_range_changed_by_user(self, *_args: object) -> None:
-        self._following = False
+        """The user panned or zoomed: every plot of the group shows those steps, and stays."""
+        steps = self.plot.getPlotItem().getViewBox().viewRange()[0]
+        for plot in self._group_plots:
+            plot._following = False
+            if plot is not self:
+                plot.plot.getPlotItem().getViewBox().setXRange(*steps, padding=0)
 
     @Slot(object)
     def _on_clicked(self, event: object) -> None:
@@ -325,20 +357,25 @@ class LivePlot(QWidget):
             self.follow_data()
 
     def follow_data(self) -> None:
-        """Show all the data again and follow it (after the user panned or zoomed)."""
-        self._following = True
-        self._rescale()
+        """Show all the data again and follow it (after the user panned or zoomed), with the
+        plots showing the same steps."""
+        for plot in self._group_plots:
+            plot._following = True
+        for plot in self._group_plots:
+            plot._rescale()
 
     def _rescale(self) -> None:
         if self.is_empty:
             self._show_empty(True)
         else:
             self.fit_view(force=True)
+        self._match_leader()
 
     def follow_x(self, leader: LivePlot) -> None:
-        """Show the same steps as `leader`, which alone decides the range."""
-        self._x_leader = False
-        self.plot.setXLink(leader.plot)
+        """Show the same steps as `leader`, which alone decides the range (on redraw)."""
+        self._leader_ref = weakref.ref(leader)
+        leader._group.append(weakref.ref(self))
+        self._group = leader._group
 
     def clear(self) -> None:
         for curve in self._curves:

@@ -42,6 +42,7 @@ class TrainingPlots(QWidget):
             grid.setColumnStretch(i, 1)
         for plot in self.plots[1:]:
             plot.follow_x(self.loss)
+        self.loss.steps_moved.connect(self._on_steps_moved)
         self.redraws = 0  # plot redraws so far (tests and benchmarks read it)
         self._stale: set[int] = set()  # plots with news not drawn yet
         self._turn = 0
@@ -94,6 +95,13 @@ class TrainingPlots(QWidget):
 
     def _touch(self) -> None:
         self._stale = set(range(len(self.plots)))
+        if not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def _on_steps_moved(self) -> None:
+        # The others take the loss plot's new steps on their turns, one per tick.
+        self._stale |= set(range(1, len(self.plots)))
         if not self._timer.isActive():
             self._timer.start()
 

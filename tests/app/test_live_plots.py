@@ -9,11 +9,27 @@ import pytest
 
 from app.plots import view_range
 from app.plots.gradient_plot import GradientPlot
+from app.plots.live_plot import LivePlot
 from app.plots.loss_plot import LossPlot
-from app.plots.metric_plot import MetricPlot
-from core.events import BatchesEnded
+from app.plots.training_plots import TrainingPlots
+from core.events import BatchesEnded, TrainStarted
 
 STEPS_PER_BATCH = 500
+TRAIN_STARTED = TrainStarted(
+    device="cpu",
+    device_name="CPU",
+    layer_names=("dense1", "out"),
+    layer_labels=("dense1: Dense 8, tanh", "out: Dense 2"),
+    parameters=50,
+    n_train=1000,
+    n_val=200,
+    batch_size=10,
+    steps_per_epoch=100,
+    epochs=0,
+    metric="accuracy",
+    epoch=0,
+    step=0,
+)
 
 
 def _batches(first_step: int, n: int, seed: int = 0) -> BatchesEnded:
@@ -82,18 +98,33 @@ def test_the_view_shows_all_the_data_and_moves_rarely(loss_plot):
     assert x1 <= 4_000 and y0 <= logs.min() and logs.max() <= y1  # a new run: a new view
 
 
-def test_linked_plots_follow_the_loss_plots_steps(qtbot):
-    loss, metric = LossPlot(), MetricPlot()
-    for plot in (loss, metric):
-        qtbot.addWidget(plot)
-        plot.resize(420, 300)
-        plot.show()
-    metric.follow_x(loss)
-    _train(loss, 20_000)
-    qtbot.wait(10)
-    x_metric = metric.plot.getPlotItem().getViewBox().viewRange()[0]
-    x_loss = loss.plot.getPlotItem().getViewBox().viewRange()[0]
-    assert x_metric == pytest.approx(x_loss)
+def _steps(plot: LivePlot) -> list[float]:
+    return plot.plot.getPlotItem().getViewBox().viewRange()[0]
+
+
+def test_the_plots_show_the_loss_plots_steps_and_pan_together(qtbot):
+    plots = TrainingPlots()
+    qtbot.addWidget(plots)
+    plots.resize(800, 500)
+    plots.show()
+    plots.begin(TRAIN_STARTED, 0.01)
+    for first in range(1, 20_000, STEPS_PER_BATCH):
+        plots.add_batches([_batches(first, STEPS_PER_BATCH)])
+    qtbot.waitUntil(lambda: not plots._timer.isActive(), timeout=5000)
+    assert _steps(plots.loss)[1] >= 20_000
+    for plot in plots.plots[1:]:
+        assert _steps(plot) == pytest.approx(_steps(plots.loss))
+    # A pan on one plot (what a drag emits) moves them all, and they stay there.
+    vb = plots.gradients.plot.getPlotItem().getViewBox()
+    vb.setXRange(100, 300, padding=0)
+    vb.sigRangeChangedManually.emit(vb.state["mouseEnabled"])
+    plots.add_batches([_batches(20_001, 30_000)])
+    qtbot.waitUntil(lambda: not plots._timer.isActive(), timeout=5000)
+    for plot in plots.plots:
+        assert _steps(plot) == pytest.approx([100, 300])
+    plots.accuracy.follow_data()  # a double click: all follow the data again
+    for plot in plots.plots:
+        assert _steps(plot)[1] >= 50_000
 
 
 def test_a_view_the_user_moved_stays_until_a_double_click(loss_plot):
