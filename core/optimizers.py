@@ -107,6 +107,7 @@ class DirectAdamStep:
         self.group = optimizer.param_groups[0]
         self.params: list[torch.Tensor] = list(self.group["params"])
         self._state: tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]] | None = None
+        self._public_only = False
 
     @staticmethod
     def applies(optimizer: torch.optim.Optimizer) -> bool:
@@ -129,31 +130,45 @@ class DirectAdamStep:
         """One update from `grads` (the gradients of `params`, in order)."""
         import torch
 
-        if self._state is None or any(g is None for g in grads):
+        if self._state is None or self._public_only or any(g is None for g in grads):
             self.optimizer.step()
             self._bind()
             return
         group = self.group
         steps, exp_avgs, exp_avg_sqs = self._state
         beta1, beta2 = group["betas"]
-        kernel = torch._fused_adamw_ if group.get("decoupled_weight_decay") else torch._fused_adam_
         with torch.no_grad():
             torch._foreach_add_(steps, 1)
-            kernel(
-                self.params,
-                grads,  # type: ignore[arg-type]  # no None: checked above
-                exp_avgs,
-                exp_avg_sqs,
-                [],
-                steps,
-                amsgrad=False,
-                lr=group["lr"],
-                beta1=beta1,
-                beta2=beta2,
-                weight_decay=group["weight_decay"],
-                eps=group["eps"],
-                maximize=False,
-            )
+            try:
+                self._kernel(group)(
+                    self.params,
+                    grads,  # no None: checked above
+                    exp_avgs,
+                    exp_avg_sqs,
+                    [],
+                    steps,
+                    amsgrad=False,
+                    lr=group["lr"],
+                    beta1=beta1,
+                    beta2=beta2,
+                    weight_decay=group["weight_decay"],
+                    eps=group["eps"],
+                    maximize=False,
+                )
+            except (AttributeError, TypeError, RuntimeError):
+                # A torch whose private kernel is missing or called differently (the
+                # requirement is torch >= 2.4): the public step from now on, on the same state.
+                torch._foreach_sub_(steps, 1)
+                self._public_only = True
+                self.optimizer.step()
+
+    @staticmethod
+    def _kernel(group: dict[str, Any]) -> Callable[..., None]:
+        import torch
+
+        if group.get("decoupled_weight_decay"):
+            return torch._fused_adamw_
+        return torch._fused_adam_
 
     def _bind(self) -> None:
         state = self.optimizer.state

@@ -63,3 +63,16 @@ def test_a_missing_gradient_falls_back_to_torch_step_which_skips_that_weight():
         before = params[-1].detach().clone()
         step([p.grad for p in params])
         assert torch.equal(params[-1], before)
+
+
+def test_a_torch_without_the_private_kernel_trains_the_same_through_step(monkeypatch):
+    # torch >= 2.4 is allowed; a build whose private fused kernel is gone or called differently
+    # must cost speed, never correctness.
+    def changed(*args, **kwargs):
+        raise TypeError("_fused_adam_() got an unexpected keyword argument 'amsgrad'")
+
+    config = TrainConfig(optimizer="adam", learning_rate=0.01)
+    plain = _train(False, config)
+    monkeypatch.setattr(DirectAdamStep, "_kernel", staticmethod(lambda group: changed))
+    direct = _train(True, config)
+    assert all(torch.equal(a, b) for a, b in zip(direct, plain, strict=True))
