@@ -165,7 +165,10 @@ class FileActions(QObject):
 
         K = QKeySequence.StandardKey
         self.new_action = action("&New", self.new, K.New, "Start a new project.")
-        self.open_action = action("&Open…", self.open, K.Open, "Open a project file.")
+        # Ctrl+O opens a CSV (the data comes first in a playground); a project is Ctrl+Shift+O.
+        self.open_action = action(
+            "&Open Project…", self.open, QKeySequence("Ctrl+Shift+O"), "Open a project file."
+        )
         self.save_action = action("&Save", self.save, K.Save, "Save the project.")
         self.save_as_action = action(
             "Save &As…", self.save_as, K.SaveAs, "Save the project to another file."
