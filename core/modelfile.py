@@ -119,9 +119,13 @@ def write_atomic(path: Path, payload: bytes) -> None:
             # Without this, a power cut soon after the rename can leave an empty file behind.
             os.fsync(f.fileno())
         tmp.replace(path)
-    except OSError as exc:
+    except BaseException as exc:
+        # Whatever stopped the write (a full disk, a folder named like `path`, Ctrl+C), no
+        # stray temporary file is left beside it.
         tmp.unlink(missing_ok=True)
-        raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
 
 
 def load_model(path: str | Path) -> TrainedModel:

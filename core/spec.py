@@ -6,6 +6,7 @@ The GUI edits these, `core.model` builds torch modules from them, and files stor
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -161,6 +162,13 @@ class TrainConfig:
             )
         if self.schedule not in SCHEDULES:
             out.append(f"unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}")
+        # inf or nan would pass some range checks below, then break training or the JSON file.
+        not_finite = [n for n in _FLOAT_SETTINGS if not math.isfinite(getattr(self, n))]
+        if not_finite:
+            return out + [
+                f"{n.replace('_', ' ')} must be a finite number, not {getattr(self, n)}"
+                for n in not_finite
+            ]
         if not self.learning_rate > 0:
             out.append(f"learning rate must be above 0, not {self.learning_rate}")
         for name in ("weight_decay", "l1", "l2", "grad_clip", "momentum"):
@@ -192,6 +200,11 @@ class TrainConfig:
     def validate(self) -> TrainConfig:
         _raise_problems("training", self.problems())
         return self
+
+
+_FLOAT_SETTINGS = tuple(
+    f.name for f in dataclasses.fields(TrainConfig) if f.type in (float, "float")
+)
 
 
 def _raise_problems(what: str, problems: list[str]) -> None:
