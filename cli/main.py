@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from cli.progress import ProgressBar
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
+EXIT_TRAINING_FAILED = 1  # valid input, but training diverged: scripts must notice
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,8 +55,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+        # One line that names the option, not the whole usage: the usage is what --help is for.
+        self.exit(
+            EXIT_BAD_INPUT, f"error: {message}\nrun '{self.prog} --help' to see the options\n"
+        )
+
+
+class _ShowDefaults(argparse.HelpFormatter):
+    """Help that ends each option with its default, unless it has none or says it already."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        # `is`, not `in`: 0 == False, and a default of 0 is worth showing.
+        unset = any(action.default is v for v in (None, False, argparse.SUPPRESS))
+        if unset or "default" in text:
+            return text
+        return f"{text} (default: %(default)s)".strip()
+
+
+def _number(text: str) -> float:
+    """A finite number: `inf` and `nan` parse as floats but are no setting."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, not {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    t = sub.add_parser("train", help="train a network on a CSV file or a toy dataset")
+    t = sub.add_parser(
+        "train",
+        help="train a network on a CSV file or a toy dataset",
+        formatter_class=_ShowDefaults,
+    )
     src = t.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", metavar="FILE.csv", help="CSV file to train on")
     src.add_argument("--toy", choices=_toy_names(), help="built-in 2-D dataset")
@@ -74,26 +105,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--target", help="column to predict (required with --data)")
     t.add_argument("--features", help="comma-separated feature columns (default: all usable)")
-    t.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
-    t.add_argument("--noise", type=float, default=0.1, help="toy dataset noise, 0 to 1")
-    t.add_argument("--samples", type=int, default=500, help="toy dataset size")
+    t.add_argument(
+        "--task",
+        choices=["auto", "classification", "regression"],
+        default="auto",
+        help="auto: classification for a text or few-valued target",
+    )
+    t.add_argument("--noise", type=_number, default=0.1, help="--toy dataset noise, 0 to 1")
+    t.add_argument("--samples", type=int, default=500, help="--toy dataset size")
     t.add_argument(
         "--hidden", default="64,32", help="hidden layer widths, e.g. 64,32 ('' for none)"
     )
-    t.add_argument("--activation", default="relu", choices=_activation_names())
-    t.add_argument("--dropout", type=float, default=0.0)
-    t.add_argument("--loss", default="auto", choices=["auto", *_loss_names()])
-    t.add_argument("--optimizer", default="adam", choices=_optimizer_names())
-    t.add_argument("--lr", type=float, default=0.001)
-    t.add_argument("--weight-decay", type=float, default=0.0)
+    t.add_argument(
+        "--activation", default="relu", choices=_activation_names(), help="of every hidden layer"
+    )
+    t.add_argument(
+        "--dropout", type=_number, default=0.0, help="share of units dropped in training, 0 to 1"
+    )
+    t.add_argument(
+        "--loss", default="auto", choices=["auto", *_loss_names()], help="auto: fits the task"
+    )
+    t.add_argument("--optimizer", default="adam", choices=_optimizer_names(), help="update rule")
+    t.add_argument("--lr", type=_number, default=0.001, help="learning rate")
+    t.add_argument("--weight-decay", type=_number, default=0.0, help="pulls the weights toward 0")
     t.add_argument("--batch-size", type=int, default=32, help="rows per step; 0 for full batch")
-    t.add_argument("--epochs", type=int, default=100)
-    t.add_argument("--val-fraction", type=float, default=0.2)
-    t.add_argument("--test-fraction", type=float, default=0.0)
-    t.add_argument("--early-stopping", type=int, default=0, metavar="PATIENCE")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--epochs", type=int, default=100, help="passes over the training rows")
+    t.add_argument(
+        "--val-fraction", type=_number, default=0.2, help="share of rows held out for validation"
+    )
+    t.add_argument(
+        "--test-fraction",
+        type=_number,
+        default=0.2,
+        help="share of rows held out for the final test score",
+    )
+    t.add_argument(
+        "--early-stopping",
+        type=int,
+        default=0,
+        metavar="PATIENCE",
+        help="stop after this many epochs without a better validation loss; 0: off",
+    )
+    t.add_argument("--seed", type=int, default=0, help="seed of the split, weights and batches")
     t.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    t.add_argument("--out", required=True, metavar="MODEL.nnp")
+    t.add_argument("--out", required=True, metavar="MODEL.nnp", help="model file to write")
     t.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     t.set_defaults(run=_train)
 
@@ -174,6 +229,7 @@ def _train(ns: argparse.Namespace) -> int:
     from core.errors import SpecError
     from core.spec import TrainConfig
 
+    _check_train_options(ns)
     # torch takes a second or two to import: the data is checked first, so that a wrong file
     # or column name is reported at once.
     frame, source, target = _load_training_frame(ns, CsvSource, ToySource)
@@ -188,6 +244,7 @@ def _train(ns: argparse.Namespace) -> int:
         test_fraction=ns.test_fraction,
         seed=ns.seed,
     )
+    _check_loss(ns.loss, spec.task, target)
     try:
         hidden = [int(h) for h in ns.hidden.split(",") if h.strip()]
     except ValueError:
@@ -205,8 +262,6 @@ def _train(ns: argparse.Namespace) -> int:
         seed=ns.seed,
         device=ns.device,
     ).validate()
-    if ns.epochs == 0:
-        raise SpecError("--epochs must be at least 1 on the command line")
     _check_early_stopping(config.early_stopping, spec.val_fraction, "--val-fraction")
     out = _model_out(ns.out, (".nnp",))
     from core.workflow import dense_network
@@ -214,6 +269,49 @@ def _train(ns: argparse.Namespace) -> int:
     network = dense_network(hidden, ns.activation, ns.dropout)
     data = prepare_data(spec, frame)
     return _fit_and_save(network, data, config, out, ns.json, frame=frame)
+
+
+def _check_train_options(ns: argparse.Namespace) -> None:
+    """The options the engine would also refuse, said in the command line's words: the engine
+    speaks of layers and fields the user never named."""
+    from core.errors import SpecError
+
+    if ns.data:
+        defaults = build_parser().parse_args(["train", "--data", "x", "--out", "x"])
+        ignored = [f"--{n}" for n in ("noise", "samples") if getattr(ns, n) != getattr(defaults, n)]
+        if ignored:
+            raise SpecError(f"{' and '.join(ignored)} applies to --toy datasets only, not --data")
+    if ns.epochs < 1:
+        raise SpecError(f"--epochs must be at least 1, not {ns.epochs}")
+    if not ns.lr > 0:
+        raise SpecError(f"--lr (the learning rate) must be above 0, not {ns.lr:g}")
+    if ns.weight_decay < 0:
+        raise SpecError(f"--weight-decay cannot be negative ({ns.weight_decay:g})")
+    if not 0 <= ns.dropout < 1:
+        raise SpecError(f"--dropout must be between 0 and 1 (below 1), not {ns.dropout:g}")
+    for flag in ("--val-fraction", "--test-fraction"):
+        value = getattr(ns, flag[2:].replace("-", "_"))
+        if not 0 <= value < 1:
+            raise SpecError(f"{flag} must be at least 0 and below 1, not {value:g}")
+    held_out = ns.val_fraction + ns.test_fraction
+    if held_out >= 0.95:
+        raise SpecError(
+            f"--val-fraction {ns.val_fraction:g} and --test-fraction {ns.test_fraction:g} hold "
+            f"out {held_out:.0%} of the rows, leaving too little to train on; keep their sum "
+            "below 0.95"
+        )
+
+
+def _check_loss(loss: str, task: str, target: str) -> None:
+    from core.errors import SpecError
+    from core.losses import LOSSES
+
+    if loss != "auto" and task not in LOSSES[loss].tasks:
+        fitting = [name for name, spec in LOSSES.items() if task in spec.tasks]
+        raise SpecError(
+            f"--loss {loss} is for {' or '.join(LOSSES[loss].tasks)}, but {target!r} is a "
+            f"{task} target; choose --loss auto or one of {', '.join(fitting)}"
+        )
 
 
 def _model_out(path: str, suffixes: tuple[str, ...]) -> Path:
@@ -228,6 +326,10 @@ def _model_out(path: str, suffixes: tuple[str, ...]) -> Path:
         )
     if out.parent and not out.parent.exists():
         raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    if out.is_dir():
+        raise SpecError(
+            f"--out {path} is a folder; name the file to write, like {out / ('model' + suffixes[0])}"
+        )
     return out
 
 
@@ -267,6 +369,8 @@ def _fit_and_save(
         signal.signal(signal.SIGINT, previous)
         if bar:
             bar.close()
+    if outcome.result.outcome == "failed":
+        return _training_failed(outcome, out, as_json)
     if project is not None and out.suffix == ".nnproj":
         import dataclasses
 
@@ -282,13 +386,40 @@ def _fit_and_save(
         # The rows training never saw: the honest estimate of how the model does on new data.
         test = evaluate_frame(outcome.model, frame.iloc[data.test.rows])
         summary = {**summary, **{f"test_{k}": test[k] for k in _TEST_FIGURES if k in test}}
-    if outcome.result.outcome == "failed":
-        print(f"warning: {outcome.result.reason}", file=sys.stderr)
     if as_json:
         print(json.dumps(summary))
     else:
         print(_summary_text(summary, out))
     return 0
+
+
+def _training_failed(outcome: Any, out: Path, as_json: bool) -> int:
+    """A run that diverged (or ran out of memory) saves nothing: its last finite weights are
+    rarely worth keeping, and writing them would replace a good model of the same name. It
+    exits 1, not 2: the input was valid, the training went wrong."""
+    s = outcome.summary
+    # The engine keeps the last finite weights in memory (the window shows them); here they
+    # are not saved, so the engine's note about keeping them would mislead.
+    reason = outcome.result.reason.removesuffix(" (kept the last finite weights)")
+    print(
+        f"error: training failed after {_seconds(s)}: {reason}; {out} was not written",
+        file=sys.stderr,
+    )
+    if as_json:
+        print(json.dumps(s))
+    return EXIT_TRAINING_FAILED
+
+
+def _progress(s: dict[str, Any], epochs: bool = True) -> str:
+    """How far training got, e.g. '3 epochs and 12 steps, 0.4 s on cpu'."""
+    steps = (
+        f"{s['epochs']:,} epochs and {s['steps']:,} steps" if epochs else f"{s['steps']:,} steps"
+    )
+    return f"{steps}, {_seconds(s)}"
+
+
+def _seconds(s: dict[str, Any]) -> str:
+    return f"{s.get('seconds', 0):.3g} s on {s['device']}"
 
 
 _TEST_FIGURES = ("loss", "accuracy", "macro_f1", "r2", "rmse", "mae")
@@ -368,9 +499,8 @@ def _summary_text(s: dict[str, Any], out: Path) -> str:
     metric = "accuracy" if s["task"] == "classification" else "r2"
     val = s.get(f"val_{metric}")
     reason = s.get("reason") or f"trained {s['epochs']} epochs"
-    said = "" if reason.startswith("trained") else f"{s['epochs']} epochs, "
     parts = [
-        f"{reason} ({said}{s.get('seconds', 0):.1f} s on {s['device']})",
+        f"{reason} ({_progress(s, epochs=not reason.startswith('trained'))})",
         f"train loss {_num(s['train_loss'])}, validation loss {_num(s['val_loss'])}",
     ]
     if val is not None:
@@ -402,18 +532,20 @@ def _predict(ns: argparse.Namespace) -> int:
     out = Path(ns.out) if ns.out else None
     if out is not None and not out.parent.is_dir():
         raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
+    if out is not None and out.is_dir():
+        raise SpecError(
+            f"--out {out} is a folder; name the file to write, like {out / 'predictions.csv'}"
+        )
     # The CSV first: reading it needs no torch (a second or two to import), so a mistake in it
     # is reported at once.
     frame = _read_data(ns.data)
-    from core.modelfile import load_model
+    from core.modelfile import load_model, write_atomic
     from core.predict import predict_frame
 
     tm = load_model(ns.model)
     result = predict_frame(tm, frame).as_frame(frame)
     if out is not None:
-        tmp = out.with_name(f".{out.name}.tmp")
-        result.to_csv(tmp, index=False)
-        tmp.replace(out)
+        write_atomic(out, result.to_csv(index=False).encode("utf-8"))
         print(f"wrote {len(result):,} predictions to {out}", file=sys.stderr)
     else:
         result.to_csv(sys.stdout, index=False)
@@ -467,16 +599,26 @@ def _rows_to_score(tm: Any, frame: Any, path: str, split: str) -> Any:
             )
         return frame
     if not same_file:
+        trained_on = str(getattr(source, "path", "?"))
+        ours, theirs = Path(trained_on).name, Path(path).name
+        if ours == theirs:  # two files of one name: only their full paths tell them apart
+            ours, theirs = _full_path(trained_on), _full_path(path)
         raise SpecError(
-            f"--split {split} picks rows of the file the model was trained on "
-            f"({Path(str(getattr(source, 'path', '?'))).name}), not of {Path(path).name}; "
-            "use --split all for other files"
+            f"--split {split} picks rows of the file the model was trained on ({ours}), not "
+            f"of {theirs}; use --split all for other files"
         )
     rows = split_rows(tm.data, frame)
     part = dict(zip(("train", "val", "test"), rows.parts, strict=True))[split]
     if len(part) == 0:
         raise SpecError(f"the model was trained with no {split} rows; choose another --split")
     return frame.iloc[rows.kept[part]]
+
+
+def _full_path(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return path
 
 
 def _same_path(a: str, b: str) -> bool:

@@ -75,10 +75,10 @@ def test_binary_file_passed_as_csv(nnplay: Any, tmp_path: Path) -> None:
     [
         (["--hidden", "16,abc"], ["--hidden", "16,abc"]),
         (["--hidden", "0"], ["unit"]),
-        (["--lr", "-0.1"], ["learning rate", "-0.1"]),
+        (["--lr", "-0.1"], ["--lr", "learning rate", "-0.1"]),
         (["--epochs", "many"], ["--epochs", "many"]),
         (["--device", "quantum"], ["quantum"]),
-        (["--val-fraction", "1.5"], ["validation", "1.5"]),
+        (["--val-fraction", "1.5"], ["--val-fraction", "1.5"]),
     ],
 )
 def test_invalid_training_setting(
@@ -207,3 +207,118 @@ def test_empty_csv_at_predict_time(nnplay: Any, iris_model: Any, tmp_path: Path)
     _write(tmp_path / "header.csv", "sepal_length,sepal_width,petal_length,petal_width\n")
     run = nnplay("predict", iris_model.path, "--data", "header.csv", cwd=tmp_path)
     run.bad_input("header.csv")
+
+
+# --- what a new user tried ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["train", "--toy", "xor", "--out", "m.nnp", "--lr", "abc"], ["--lr", "abc"]),
+        (["train", "--toy", "xor", "--out", "m.nnp", "--seed", "abc"], ["--seed", "abc"]),
+        (["evaluate", "m.nnp", "--data", "x.csv", "--split", "bogus"], ["--split", "bogus"]),
+    ],
+)
+def test_option_the_parser_refuses_is_one_line_not_the_usage(
+    args: list[str], names: list[str], nnplay: Any, tmp_path: Path
+) -> None:
+    run = nnplay(*args, cwd=tmp_path)
+    run.bad_input(*names)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) <= 2 and lines[0].startswith("error: "), run.stderr
+    assert "usage" not in run.stderr
+    assert f"nnplay {args[0]} --help" in run.stderr  # the one hint: where the options are
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--lr", "inf"),
+        ("--lr", "nan"),
+        ("--lr", "1e400"),  # too big for a float: inf
+        ("--weight-decay", "inf"),
+        ("--noise", "nan"),
+        ("--dropout", "nan"),
+        ("--val-fraction", "inf"),
+        ("--test-fraction", "nan"),
+    ],
+)
+def test_numbers_must_be_finite(flag: str, value: str, nnplay: Any, tmp_path: Path) -> None:
+    run = nnplay(
+        "train", "--toy", "xor", "--epochs", "1", flag, value, "--out", "m.nnp", cwd=tmp_path
+    )
+    run.bad_input(flag, "finite", value)
+    assert not (tmp_path / "m.nnp").exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "names", "not_said"),
+    [
+        (["--epochs", "-1"], ["--epochs", "at least 1", "-1"], "until stopped"),
+        (["--epochs", "0"], ["--epochs", "at least 1"], "until stopped"),
+        (
+            ["--test-fraction", "0.9"],
+            ["--val-fraction 0.2", "--test-fraction 0.9", "110%"],
+            "fractions leave",
+        ),
+        (["--test-fraction", "1.5"], ["--test-fraction", "1.5"], ";"),
+        (["--dropout", "1.5"], ["--dropout must be between 0 and 1", "1.5"], "layer"),
+        (["--weight-decay", "-1"], ["--weight-decay", "-1"], "weight_decay"),
+    ],
+)
+def test_training_settings_are_refused_in_the_words_of_the_command_line(
+    flags: list[str],
+    names: list[str],
+    not_said: str,
+    nnplay: Any,
+    data_dir: Path,
+    tmp_path: Path,
+) -> None:
+    args = ["--data", data_dir / "iris.csv", *IRIS_TRAIN, *flags, "--out", "m.nnp"]
+    line = nnplay("train", *args, cwd=tmp_path).bad_input(*names)
+    assert not_said not in line.removeprefix("error: ")
+
+
+def test_a_classification_loss_on_a_regression_target(
+    nnplay: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    args = ["--data", data_dir / "diabetes.csv", "--target", "progression", "--epochs", "1"]
+    run = nnplay("train", *args, "--loss", "cross_entropy", "--out", "m.nnp", cwd=tmp_path)
+    run.bad_input("--loss cross_entropy", "'progression'", "regression", "mse")
+
+
+@pytest.mark.parametrize("flags", [["--noise", "0.3"], ["--samples", "50"]])
+def test_toy_options_with_a_csv_are_refused_not_ignored(
+    flags: list[str], nnplay: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    args = ["--data", data_dir / "iris.csv", *IRIS_TRAIN, *flags, "--out", "m.nnp"]
+    nnplay("train", *args, cwd=tmp_path).bad_input(flags[0], "--toy")
+    assert not (tmp_path / "m.nnp").exists()
+
+
+def test_predictions_into_an_existing_folder(
+    nnplay: Any, iris_model: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    args = [iris_model.path, "--data", data_dir / "iris.csv", "--out", folder]
+    nnplay("predict", *args, cwd=tmp_path).bad_input("--out", "results", "folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]  # no stray temporary file
+    assert not any(folder.iterdir())
+
+
+@pytest.mark.parametrize("failure", ["folder", "not bytes"])
+def test_a_failed_atomic_write_leaves_no_temporary_file(failure: str, tmp_path: Path) -> None:
+    from core.errors import ModelFileError
+    from core.modelfile import write_atomic
+
+    target = tmp_path / "out.csv"
+    if failure == "folder":
+        target.mkdir()  # the rename over it fails
+        with pytest.raises(ModelFileError, match=r"out\.csv"):
+            write_atomic(target, b"a,b\n")
+    else:
+        with pytest.raises(TypeError):  # not an OSError, and still cleaned up
+            write_atomic(target, "text, not bytes")  # type: ignore[arg-type]
+    assert [p.name for p in tmp_path.iterdir()] == (["out.csv"] if failure == "folder" else [])

@@ -45,8 +45,11 @@ def test_iris_summary_counts_match_the_network_and_the_data(iris_model: Any) -> 
     # 4 inputs -> 16 -> 3 classes: (4*16 + 16) + (16*3 + 3) weights and biases.
     assert s["parameters"] == 131
     assert s["epochs"] == 100
-    assert s["n_train"] + s["n_val"] == 150
-    assert s["n_val"] == 30  # --val-fraction defaults to 0.2
+    assert s["n_train"] + s["n_val"] + s["n_test"] == 150
+    # --val-fraction and --test-fraction both default to 0.2
+    assert s["n_val"] == 30 and s["n_test"] == 30
+    # so train ends with the score of the rows it held out, by default
+    assert 0.8 <= s["test_accuracy"] <= 1
 
 
 def test_predict_to_file_keeps_inputs_and_adds_prediction_and_probabilities(

@@ -62,3 +62,22 @@ def test_early_stopping_without_validation_rows_is_refused(nnplay: Any, tmp_path
     args = ["--toy", "xor", "--val-fraction", "0", "--early-stopping", "5", "--out", "m.nnp"]
     nnplay("train", *args, cwd=tmp_path).bad_input("early stopping", "--val-fraction")
     assert not (tmp_path / "m.nnp").exists()
+
+
+def test_train_holds_out_test_rows_by_default(nnplay: Any, iris_model: Any, tmp_path: Path) -> None:
+    # The example models are trained without --test-fraction: 20% of iris is held out.
+    args = [iris_model.path, "--data", DATA / "iris.csv", "--split", "test", "--json"]
+    report = nnplay("evaluate", *args, cwd=tmp_path).ok().json()
+    assert report["n"] == iris_model.summary["n_test"] == 30
+    assert report["accuracy"] == pytest.approx(iris_model.summary["test_accuracy"])
+
+
+def test_split_of_another_file_of_the_same_name_names_both_full_paths(
+    nnplay: Any, iris_model: Any, tmp_path: Path
+) -> None:
+    other = tmp_path / "copy" / "iris.csv"
+    other.parent.mkdir()
+    other.write_bytes((DATA / "iris.csv").read_bytes())
+    args = [iris_model.path, "--data", "copy/iris.csv", "--split", "test"]
+    run = nnplay("evaluate", *args, cwd=tmp_path)
+    run.bad_input(str(other.resolve()), str((DATA / "iris.csv").resolve()))

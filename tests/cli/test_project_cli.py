@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,22 @@ def test_a_pickle_disguised_as_a_project_is_refused_without_running_it(
         "evil.nnproj", "not an NN Playground project file"
     )
     assert not (tmp_path / "pwned").exists() and not (tmp_path / "m.nnp").exists()
+
+
+def test_a_hand_edited_project_with_an_infinite_setting_is_refused(
+    nnplay: Any, project: Path, tmp_path: Path
+) -> None:
+    # JSON readers accept Infinity; training with it would fail, and saving would crash.
+    with zipfile.ZipFile(project) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    text = members["project.json"].decode()
+    assert '"learning_rate": 0.05' in text
+    members["project.json"] = text.replace(
+        '"learning_rate": 0.05', '"learning_rate": Infinity'
+    ).encode()
+    with zipfile.ZipFile(project, "w") as zf:
+        for name, payload in members.items():
+            zf.writestr(name, payload)
+    run = nnplay("train", "--project", project, "--out", "m.nnp", cwd=tmp_path)
+    run.bad_input("learning rate", "finite", "inf")
+    assert not (tmp_path / "m.nnp").exists()

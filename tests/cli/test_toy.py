@@ -52,6 +52,7 @@ def test_toy_dataset_trains_to_a_good_model(toy: str, toy_runs: dict[str, Any]) 
     assert (toy_runs["folder"] / f"{toy}.nnp").is_file()
     assert s["task"] == task
     assert s["epochs"] == 300
-    assert s["n_train"] + s["n_val"] == 300
+    assert s["n_train"] + s["n_val"] + s["n_test"] == 300
+    assert s["n_test"] == 60  # --test-fraction defaults to 0.2
     assert s["device"]  # the default --device auto names what it picked
     assert s[metric] >= least
