@@ -55,14 +55,17 @@ def _train(plot: LossPlot, steps: int, start: int = 1) -> list[tuple[tuple[float
     return views
 
 
+def _shown(qtbot, widget, width: int = 420, height: int = 300):  # type: ignore[no-untyped-def]
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 @pytest.fixture
 def loss_plot(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.resize(420, 300)
-    plot.show()
-    qtbot.waitExposed(plot)
-    return plot
+    return _shown(qtbot, LossPlot())
 
 
 def test_a_long_run_is_drawn_thinned_to_the_plots_width(loss_plot, qtbot):
@@ -103,10 +106,7 @@ def _steps(plot: LivePlot) -> list[float]:
 
 
 def test_the_plots_show_the_loss_plots_steps_and_pan_together(qtbot):
-    plots = TrainingPlots()
-    qtbot.addWidget(plots)
-    plots.resize(800, 500)
-    plots.show()
+    plots = _shown(qtbot, TrainingPlots(), 800, 500)
     plots.begin(TRAIN_STARTED, 0.01)
     for first in range(1, 20_000, STEPS_PER_BATCH):
         plots.add_batches([_batches(first, STEPS_PER_BATCH)])
@@ -148,10 +148,7 @@ def test_log_scale_toggle_refits_the_values(loss_plot):
 
 
 def test_gradient_lines_share_one_view(qtbot):
-    plot = GradientPlot()
-    qtbot.addWidget(plot)
-    plot.resize(420, 300)
-    plot.show()
+    plot = _shown(qtbot, GradientPlot())
     plot.set_layers(("dense1", "out"), ("dense1: Dense 8, tanh", "out: Dense 2"))
     plot.add_batches([_batches(1, 5_000)])
     plot.refresh()
