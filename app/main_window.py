@@ -43,6 +43,7 @@ from app.plots.training_plots import TrainingPlots
 from app.state import Project
 from app.training_session import FINISHED, IDLE, TrainingSession
 from app.training_worker import TrainingWorker
+from app.widgets.combo_choices import show_full_text
 from core.events import HyperparameterChanged, TrainStarted
 
 DEFAULT_SIZE = (1400, 900)
@@ -225,6 +226,8 @@ class MainWindow(QMainWindow):
         w.finished.connect(c.on_finished)
         w.snapshot_received.connect(self._on_snapshot_received)
         self.output_view.plane_requested.connect(w.set_plane)
+        for combo in (self.output_view.plane_x, self.output_view.plane_y):
+            show_full_text(combo)  # a narrow column cuts them to "worst perim…"
         self.data_panel.open_csv_requested.connect(self.csv_import.choose_file)
         self.data_panel.csv_settings_requested.connect(self.csv_import.reopen)
         self.csv_import.message_changed.connect(self._on_message_changed)

@@ -7,6 +7,8 @@ weight decay, L1, L2) stay editable.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QSignalBlocker, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.state import Project
+from app.widgets.combo_choices import show_full_text
 from app.widgets.log_spin_box import LogSpinBox
 from core.control import LIVE_SETTINGS
 from core.errors import SpecError
@@ -47,7 +50,10 @@ TIPS = {
     "early_stopping": "Stop when the validation loss has not improved for this many epochs, keeping the best weights.",
     "grad_clip": "Scale the gradient down when its total size exceeds this, taming sudden large steps.",
     "seed": "Starting point of the random numbers: the same seed gives the same initial weights and batches.",
-    "device": "Where training runs: the GPU when there is one, else the CPU.",
+    "device": (
+        "Where training runs: the GPU when there is one, else the CPU (the status bar shows "
+        "how many threads a CPU run uses)."
+    ),
 }
 
 SCHEDULE_LABELS = {
@@ -166,6 +172,7 @@ class TrainingPanel(QWidget):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
         self._register(name, combo)
+        show_full_text(combo)  # "Auto (binary cross-entropy)" is cut in a 1024-wide window
         combo.activated.connect(lambda _i, n=name: self._on_choice_changed(n))
         return combo
 
@@ -225,7 +232,7 @@ class TrainingPanel(QWidget):
             self.device.clear()
             names = []
             for d in devices:
-                self.device.addItem(str(d.label), str(d.name))
+                self.device.addItem(cpu_without_threads(str(d.label)), str(d.name))
                 names.append(str(d.name))
             if "auto" not in names:
                 self.device.insertItem(0, "Automatic", "auto")
@@ -360,3 +367,9 @@ def _words(name: str) -> str:
         "step_size": "schedule step",
         "early_stopping": "early-stopping patience",
     }.get(name, name.replace("_", " "))
+
+
+def cpu_without_threads(label: str) -> str:
+    """ "Automatic (CPU (2 threads))" as "Automatic (CPU)": how many threads training uses
+    depends on the network's size, and the status bar names them once it is built."""
+    return re.sub(r"CPU \(\d+ threads?\)", "CPU", label)

@@ -219,3 +219,21 @@ def test_the_epoch_counter_names_the_running_epoch_as_the_status_bar_does(window
     # Stopped during the third: two full epochs were done, as the stop message says.
     controls.on_finished(TrainEnded("stopped", "stopped after 2 full epochs", 2, 52, 2))
     assert controls.epoch_label[1].text() == "2 / 10"
+
+
+def test_the_device_list_leaves_the_thread_count_to_the_status_bar(window):
+    """The engine offers "Automatic (CPU (2 threads))", but a small network trains on one
+    thread, as the status bar says: the list names the CPU without a count to contradict it."""
+    from core.device import DeviceChoice
+
+    window.training_panel.set_devices(
+        (
+            DeviceChoice("auto", "Automatic (CPU (2 threads))"),
+            DeviceChoice("cuda:0", "NVIDIA H200 (cuda:0)"),
+            DeviceChoice("cpu", "CPU (1 thread)"),
+        )
+    )
+    combo = window.training_panel.device
+    shown = [combo.itemText(i) for i in range(combo.count())]
+    assert shown == ["Automatic (CPU)", "NVIDIA H200 (cuda:0)", "CPU"]
+    assert combo.currentData() == "auto"
