@@ -37,6 +37,7 @@ from app.training_worker import TrainingWorker
 REFRESH_MS = 3000  # while training: how often the (visible) panel asks for a new evaluation
 SPLIT_NAMES = {"val": "Validation", "test": "Test"}
 METRIC_COLUMNS = ("class", "precision", "recall", "F1", "rows")
+MATRIX_MIN_WIDTH = 150  # px
 
 
 class EvaluationPanel(QWidget):
@@ -101,6 +102,9 @@ class EvaluationPanel(QWidget):
         head.setStretchLastSection(False)
         self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A little narrower than a plot's usual least: beside the metrics of long class names
+        # the tab still fits the centre of a 1024-wide window.
+        self.matrix.setMinimumWidth(MATRIX_MIN_WIDTH)
         classification = QSplitter(Qt.Orientation.Horizontal)
         classification.addWidget(self.matrix)
         classification.addWidget(self.table)

@@ -24,7 +24,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -49,6 +48,9 @@ if TYPE_CHECKING:
 
 
 CSV_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
+FORM_MIN_WIDTH = 170  # px: in a 1024-wide window the file's buttons keep two rows beside it
+# The app's own files (the example CSVs among them): no place to write a user's predictions.
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
 def describe(exc: BaseException) -> str:
@@ -84,6 +86,7 @@ class PredictPanel(QWidget):
         self._threads: list[threading.Thread] = []
         self._pending: tuple[pd.DataFrame, str] | None = None  # the rows being predicted
         self._saving = False
+        self._last_folder = ""  # where predictions were saved last, this session
 
         self.open_button = QPushButton("Open CSV…")
         self.open_button.setToolTip(
@@ -94,7 +97,7 @@ class PredictPanel(QWidget):
         self.again_button = QPushButton("Predict again")
         self.again_button.setToolTip("Predict the same rows with the model as it is now.")
         self.again_button.clicked.connect(self.predict_again)
-        self.unsure_button = QPushButton("Least confident first")
+        self.unsure_button = QPushButton("Least sure first")
         self.unsure_button.setToolTip(
             "Sort the rows by the model's confidence, the least sure at the top."
         )
@@ -116,13 +119,17 @@ class PredictPanel(QWidget):
         flow = FlowLayout(buttons)
         for b in (self.open_button, self.again_button, self.unsure_button, self.save_button):
             flow.addWidget(b)
-        about = QHBoxLayout()
+        # The file's summary over the status, each as wide as the table (side by side, in a
+        # narrow tab the status wrapped one word per line).
+        self.file_label.setWordWrap(True)
+        self.file_label.setVisible(False)
+        about = QVBoxLayout()
         about.setContentsMargins(0, 0, 0, 0)
-        about.setSpacing(8)
-        about.addWidget(self.file_label, 0, Qt.AlignmentFlag.AlignTop)
-        about.addWidget(self.status, 1)
-        self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.status.setMinimumWidth(10)
+        about.setSpacing(2)
+        about.addWidget(self.file_label)
+        about.addWidget(self.status)
+        for label in (self.file_label, self.status):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.model = PredictionTableModel(self)
         self.table = QTableView()
@@ -157,7 +164,7 @@ class PredictPanel(QWidget):
 
         self.form = RowForm()
         self.form.row_changed.connect(self._on_row_changed)
-        self.form.setMinimumWidth(200)
+        self.form.setMinimumWidth(FORM_MIN_WIDTH)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(file_box)
         split.addWidget(self.form)
@@ -335,14 +342,12 @@ class PredictPanel(QWidget):
         if self.model.confidence is not None:
             n = self.model.n_unsure
             summary += f", {n:,} unsure"
-            text += (
-                f" Rows the model is unsure of (top probability below "
-                f"{self.model.threshold:.2f}) are tinted."
-            )
+            text += f" Unsure rows (top probability below {self.model.threshold:.2f}) are tinted."
         if changed:
             text += " The model has trained since: Predict again to update."
         self.file_label.setText(summary)
         self.file_label.setToolTip(self.path)
+        self.file_label.setVisible(True)
         self._say(text)
         self._update_buttons()
 
@@ -367,9 +372,19 @@ class PredictPanel(QWidget):
         if path:
             self.load(path)
 
+    def suggested_save_path(self) -> str:
+        """Where "Save predictions…" proposes to write: next to the predicted file, unless that
+        is among the app's own example files; then the folder last saved to, or the home."""
+        name = Path(self.path).stem + "_predictions.csv"
+        folder = Path(self.path).resolve().parent
+        if folder.is_relative_to(RESOURCES):
+            folder = Path(self._last_folder) if self._last_folder else Path.home()
+        return str(folder / name)
+
     @Slot()
     def _on_save_clicked(self) -> None:
-        suggested = str(Path(self.path).with_name(Path(self.path).stem + "_predictions.csv"))
+        suggested = self.suggested_save_path()
         path, _ = QFileDialog.getSaveFileName(self, "Save predictions", suggested, CSV_FILTER)
         if path:
+            self._last_folder = str(Path(path).parent)
             self.save(path)

@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 
 DEBOUNCE_MS = 150
+FIELD_MIN_WIDTH = 70  # px: "0.09629" and a little more
 
 
 class RowForm(QWidget):
@@ -82,6 +83,9 @@ class RowForm(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        # In a narrow form each field goes under its name rather than being cut to a few digits.
+        scroll.viewport().installEventFilter(self)
+        self._scroll = scroll
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
@@ -198,11 +202,40 @@ class RowForm(QWidget):
                     f"{number_text(f.fill)}, as in training."
                 )
                 field.textChanged.connect(self._on_field_changed)
-            field.setMinimumWidth(90)
+            field.setMinimumWidth(FIELD_MIN_WIDTH)
             self.fields[f.name] = field
             label = QLabel(f.name)
             label.setToolTip(f.name)
             self._form.addRow(label, field)
+        self._fit_rows(self._scroll.viewport().width())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self._scroll.viewport():
+            self._fit_rows(self._scroll.viewport().width())
+        return super().eventFilter(watched, event)
+
+    def _fit_rows(self, width: int) -> None:
+        """Names beside their fields when both fit the width, else every name above its field."""
+        labels = [
+            self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            for row in range(self._form.rowCount())
+        ]
+        widest = max((item.widget().sizeHint().width() for item in labels if item), default=0)
+        margins = self._form.contentsMargins()
+        side_by_side = (
+            widest
+            + self._form.horizontalSpacing()
+            + FIELD_MIN_WIDTH
+            + margins.left()
+            + margins.right()
+        )
+        policy = (
+            QFormLayout.RowWrapPolicy.DontWrapRows
+            if width >= side_by_side
+            else QFormLayout.RowWrapPolicy.WrapAllRows
+        )
+        if self._form.rowWrapPolicy() != policy:
+            self._form.setRowWrapPolicy(policy)
 
     @Slot()
     def _on_field_changed(self, *_args: object) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
 from app import theme
@@ -17,6 +17,7 @@ from app.plots import colors
 
 MAX_BARS = 10
 BAR_PX = 22  # height per bar
+LABEL_GAP = 0.02  # between a bar's end and its percentage, in probability units
 
 
 class ProbabilityBars(pg.PlotWidget):
@@ -39,6 +40,7 @@ class ProbabilityBars(pg.PlotWidget):
         self._apply_theme()
         self._themed = True
         self.set_classes(())
+        self.viewbox.sigResized.connect(self._fit_range)
 
     def set_classes(self, class_names: tuple[str, ...]) -> None:
         self.class_names = tuple(class_names)
@@ -53,7 +55,16 @@ class ProbabilityBars(pg.PlotWidget):
             self.labels.append(label)
         self.setFixedHeight(max(1, n) * BAR_PX + 12)
         self.bars.setOpts(x0=[], y=[], width=[])
-        self.viewbox.setRange(xRange=(0, 1.18), yRange=(-0.5, max(n, 1) - 0.5), padding=0)
+        self._fit_range()
+
+    def _fit_range(self) -> None:
+        """Leave room right of a full bar for its widest label, "100%", at the plot's width."""
+        n = max(len(self.labels), 1)
+        width = self.viewbox.width()
+        text = QFontMetricsF(self.font()).horizontalAdvance("100%") + 8
+        right = LABEL_GAP + 1.0
+        x_max = right * width / (width - text) if width > 2 * text else right * 2
+        self.viewbox.setRange(xRange=(0, x_max), yRange=(-0.5, n - 0.5), padding=0)
 
     def set_probabilities(self, probabilities: np.ndarray) -> None:
         p = np.asarray(probabilities, dtype=np.float64)
@@ -67,7 +78,7 @@ class ProbabilityBars(pg.PlotWidget):
         )
         for k, label in enumerate(self.labels):
             label.setText(f"{p[order[k]]:.0%}")
-            label.setPos(p[order[k]] + 0.02, k)
+            label.setPos(p[order[k]] + LABEL_GAP, k)
 
     def _apply_theme(self) -> None:
         t = theme.current()

@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -130,6 +131,18 @@ class CsvSteps:
             app.processEvents()
             time.sleep(0.01)
         return window
+
+    @classmethod
+    @contextmanager
+    def running_window(cls, app):
+        """A window with its training process ready, for a module's tests; closed after."""
+        window = cls.open_window(app)
+        try:
+            yield window
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
 
     @classmethod
     def use_csv(

@@ -17,11 +17,8 @@ from core.dataset import load_frame
 
 @pytest.fixture(scope="module")
 def window(qapp, steps):
-    w = steps.open_window(qapp)
-    yield w
-    w.close()
-    w.deleteLater()
-    qapp.processEvents()
+    with steps.running_window(qapp) as w:
+        yield w
 
 
 def show_evaluation(window, qtbot, epoch: int):

@@ -13,12 +13,9 @@ from core.dataset import load_frame
 
 @pytest.fixture(scope="module")
 def window(qapp, steps):
-    w = steps.open_window(qapp)
-    w.tabs.setCurrentWidget(w.predict_panel)
-    yield w
-    w.close()
-    w.deleteLater()
-    qapp.processEvents()
+    with steps.running_window(qapp) as w:
+        w.tabs.setCurrentWidget(w.predict_panel)
+        yield w
 
 
 def predict_file(panel, qtbot, path) -> None:
@@ -145,3 +142,36 @@ def test_regression_file_and_categorical_fields(window, qtbot, steps, tmp_path):
     assert not panel.unsure_button.isEnabled()
     values = [panel.model.value(r, 0) for r in range(20)]
     assert np.isfinite(values).all()
+
+
+def test_saving_suggests_the_files_folder_but_never_the_apps_own(
+    window, steps, tmp_path, monkeypatch
+):
+    from pathlib import Path
+
+    import app.panels.predict_panel as module
+
+    panel = window.predict_panel
+    home = tmp_path / "home"
+    monkeypatch.setattr(Path, "home", lambda: home)
+    monkeypatch.setattr(panel, "_last_folder", "")
+    asked, saved = [], []
+    answer = tmp_path / "elsewhere" / "mine.csv"
+    monkeypatch.setattr(
+        module.QFileDialog,
+        "getSaveFileName",
+        lambda parent, title, suggested, filters: (asked.append(suggested), (str(answer), ""))[1],
+    )
+    monkeypatch.setattr(panel, "save", saved.append)
+
+    monkeypatch.setattr(panel, "path", str(tmp_path / "new_rows.csv"))
+    panel._on_save_clicked()  # as the Save predictions… button does
+    assert asked[-1] == str(tmp_path / "new_rows_predictions.csv")
+    assert saved == [str(answer)]
+
+    # An example file of the app's own: the folder saved to last, or else the home folder.
+    monkeypatch.setattr(panel, "path", str(steps.DATA / "iris.csv"))
+    panel._on_save_clicked()
+    assert asked[-1] == str(answer.parent / "iris_predictions.csv")
+    monkeypatch.setattr(panel, "_last_folder", "")
+    assert panel.suggested_save_path() == str(home / "iris_predictions.csv")

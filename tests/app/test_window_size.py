@@ -83,3 +83,70 @@ def shows_all(label) -> bool:
         QRect(0, 0, label.contentsRect().width(), 10_000), flags, label.text()
     )
     return label.wordWrap() and needed.height() <= label.contentsRect().height()
+
+
+# --- a 30-feature CSV with its predictions shown: the state a newcomer reaches in minutes ----
+
+
+@pytest.fixture(scope="module")
+def predicting(qapp, steps):
+    """breast_cancer.csv (30 features) with the Predict tab showing its own rows predicted."""
+    with steps.running_window(qapp) as w:
+        yield w
+
+
+def test_a_30_feature_csv_with_predictions_fits_and_stays_usable_at_1024(predicting, qtbot, steps):
+    window = predicting
+    steps.use_csv(window, qtbot, "breast_cancer.csv", "diagnosis", test_fraction=0.2)
+    panel = window.predict_panel
+    window.tabs.setCurrentWidget(panel)
+    panel.load(steps.DATA / "breast_cancer.csv")  # untrained weights predict as well
+    qtbot.waitUntil(lambda: panel.predictions is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: panel.form.result.text() != "—", timeout=10_000)
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        assert fits(window, 1024, 768), (window.tabs.tabText(i), window.minimumSizeHint())
+
+    window.tabs.setCurrentWidget(panel)
+    window.resize(1024, 768)
+    qtbot.wait(100)
+    assert (window.width(), window.height()) == (1024, 768)
+    # The status reads as lines of words, not a word per line.
+    assert panel.status.width() >= 250 and shows_all(panel.status), panel.status.width()
+    # The table shows a screenful of rows, not two.
+    rows = panel.table.viewport().height() // panel.table.verticalHeader().defaultSectionSize()
+    assert rows >= 5, rows
+    # Each of the one-row form's values is shown whole ("14.13", not "14.1").
+    for name, field in panel.form.fields.items():
+        margins = 12  # the field's frame and text margins
+        needed = field.fontMetrics().horizontalAdvance(field.text()) + margins
+        assert field.width() >= needed, (name, field.text(), field.width())
+
+
+def test_cut_choices_name_their_item_in_full(predicting, qtbot, steps):
+    """The plane pickers and the training settings may be narrower than their items; the
+    list they open is not, and the tooltip names the chosen item."""
+    window = predicting
+    window.resize(1024, 768)
+    qtbot.wait(50)
+    combos = (
+        window.output_view.plane_x,
+        window.output_view.plane_y,
+        window.training_panel.loss,
+        window.training_panel.device,
+    )
+    settings = window.training_panel.parentWidget().parentWidget()  # its scroll area
+    for combo in combos:
+        assert combo.count() > 0
+        if settings.isAncestorOf(combo):
+            settings.ensureWidgetVisible(combo)  # as one scrolls to it, to read it
+            qtbot.wait(50)
+        widest = max(
+            combo.view().fontMetrics().horizontalAdvance(combo.itemText(i))
+            for i in range(combo.count())
+        )
+        assert combo.view().minimumWidth() > widest, combo.toolTip()
+        assert combo.toolTip().startswith(combo.currentText() + "\n"), combo.toolTip()
+    assert window.output_view.plane_x.currentText().startswith("worst ")
+    # The loss's choice is named in full although the combo cuts it at this width.
+    assert window.training_panel.loss.currentText() == "Auto (binary cross-entropy)"
