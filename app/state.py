@@ -30,10 +30,13 @@ class DataShape:
     n_rows: int = 0  # rows in the table (a CSV's; 0 when not known)
 
 
-# A new toy dataset keeps a fifth of its points back as a test set, as TensorFlow Playground
-# shows test points: the output view draws them on the decision boundary ("Show test data") and
-# the Evaluation tab scores them. A saved project without a test share keeps none, as before.
-TOY_TEST_FRACTION = 0.2
+# New data (a toy dataset, or a CSV as the import dialog offers it) keeps a fifth of its points
+# back as a test set, as TensorFlow Playground shows test points: the output view draws them on
+# the decision boundary ("Show test data") and the Evaluation tab scores them. A saved project
+# without a test share keeps none, as before.
+DEFAULT_VAL_FRACTION = 0.2
+DEFAULT_TEST_FRACTION = 0.2
+TOY_TEST_FRACTION = DEFAULT_TEST_FRACTION
 
 
 def toy_data_spec(

@@ -20,7 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -65,7 +66,21 @@ from core.data_spec import ColumnSpec, CsvSource, DataSpec
 __all__ = ["IMPUTE", "KIND", "PREP", "ROLE", "CsvImportDialog"]
 
 CHECK_DELAY_MS = 200  # a burst of edits is checked once
-DEFAULT_SIZE = (1260, 680)  # at most 680 high: it fits a 768-pixel screen
+DEFAULT_SIZE = (1260, 680)  # on a large screen
+SCREEN_SHARE = 0.9  # of the screen's free area, at most: room for the title bar and a panel
+
+
+def fitting_size(parent: QWidget | None) -> QSize:
+    """DEFAULT_SIZE, or less on a small screen (that of `parent`): the tables scroll, and the
+    splitter between them gives either more room."""
+    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(*DEFAULT_SIZE)
+    free = screen.availableGeometry()
+    return QSize(
+        min(DEFAULT_SIZE[0], int(free.width() * SCREEN_SHARE)),
+        min(DEFAULT_SIZE[1], int(free.height() * SCREEN_SHARE)),
+    )
 
 
 class CsvImportDialog(QDialog):
@@ -101,9 +116,7 @@ class CsvImportDialog(QDialog):
         name = Path(self.path).name
         self.setWindowTitle(f"Import {name}")
         self.setAcceptDrops(False)
-        # Fits a 1024 x 768 screen's height with room for the title bar and a panel; the
-        # tables scroll, and the splitter between them gives either more room.
-        self.resize(DEFAULT_SIZE[0], DEFAULT_SIZE[1])
+        self.resize(fitting_size(parent))
         self._build(name)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)

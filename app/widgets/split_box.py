@@ -7,6 +7,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from app.csv_loading import CheckedChoice
+from app.state import DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION
 
 
 class SplitBox(QGroupBox):
@@ -19,13 +20,15 @@ class SplitBox(QGroupBox):
         self.val_percent = QSpinBox()
         self.val_percent.setRange(0, 90)
         self.val_percent.setSuffix(" %")
-        self.val_percent.setValue(20)
+        # 60 / 20 / 20, as a toy dataset starts: the Evaluation tab has a test score to show.
+        self.val_percent.setValue(round(100 * DEFAULT_VAL_FRACTION))
         self.val_percent.setToolTip(
             "Share of rows kept aside to check the network while it trains (validation)."
         )
         self.test_percent = QSpinBox()
         self.test_percent.setRange(0, 90)
         self.test_percent.setSuffix(" %")
+        self.test_percent.setValue(round(100 * DEFAULT_TEST_FRACTION))
         self.test_percent.setToolTip(
             "Share of rows kept aside until the end, for an honest final score (test)."
         )

@@ -8,12 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QComboBox
 
 from app.csv_import import MAX_RECENT
-from app.dialogs.csv_import_dialog import KIND, ROLE, CsvImportDialog
+from app.dialogs.csv_import_dialog import (
+    DEFAULT_SIZE,
+    KIND,
+    ROLE,
+    CsvImportDialog,
+    fitting_size,
+)
 from app.main_window import MainWindow
 from core.data_spec import CsvSource, ToySource
 
@@ -95,7 +101,8 @@ def test_import_iris_changes_the_data_the_network_and_the_panel_in_one_undoable_
     assert dialog.target.currentText() == "species"
     assert "classification" in dialog.task.currentText()
     assert dialog.balance.bars == [("setosa", 50), ("versicolor", 50), ("virginica", 50)]
-    assert "120 training rows, 30 validation" in dialog.split_note.text()
+    # 60 / 20 / 20 by default, as a toy dataset: the Evaluation tab has a test split to score.
+    assert "90 training rows, 30 validation, 30 test" in dialog.split_note.text()
     import_clicked(qtbot, dialog)
 
     assert isinstance(project.data.source, CsvSource)
@@ -107,6 +114,7 @@ def test_import_iris_changes_the_data_the_network_and_the_panel_in_one_undoable_
     assert window.network_panel.input_card.summary.text() == "4 values"
     label = window.data_panel.csv_label.text()
     assert "iris.csv" in label and "150 rows, 4 features, target <i>species</i>" in label
+    assert "90 training rows, 30 validation, 30 test" in label
     assert window.data_panel.csv_settings.isVisible()
     assert window.csv_import.recent_files() == [str((DATA / "iris.csv").resolve())]
 
@@ -385,3 +393,40 @@ def test_large_numbers_read_in_full_in_the_columns_table(qtbot, window, tmp_path
     for column in (MIN, MAX, MEAN):
         shown = table.fontMetrics().horizontalAdvance(table.item(row, column).text())
         assert shown < table.columnWidth(column), column
+
+
+class _Screen:
+    def __init__(self, width: int, height: int) -> None:
+        self.size = (width, height)
+
+    def availableGeometry(self) -> QRect:
+        return QRect(0, 0, *self.size)
+
+
+class _OnScreen:
+    """A parent on a screen of the given free size."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self._screen = _Screen(width, height)
+
+    def screen(self):
+        return self._screen
+
+
+@pytest.mark.parametrize(
+    ("free", "expected"),
+    [((1024, 740), (921, 666)), ((1920, 1040), DEFAULT_SIZE), ((1280, 984), (1152, 680))],
+)
+def test_the_dialog_opens_no_larger_than_the_screen_it_is_on(free, expected):
+    size = fitting_size(_OnScreen(*free))
+    assert (size.width(), size.height()) == expected
+    assert size.width() <= free[0] and size.height() <= free[1]
+
+
+def test_the_dialog_is_sized_for_its_parents_screen(qtbot, window):
+    dialog = open_dialog(qtbot, window, DATA / "iris.csv")
+    free = window.screen().availableGeometry()
+    # No larger than 90% of the free area, unless that is below what its controls need.
+    assert dialog.width() <= max(int(0.9 * free.width()), dialog.minimumSizeHint().width())
+    assert dialog.height() <= max(int(0.9 * free.height()), dialog.minimumSizeHint().height())
+    dialog.reject()
