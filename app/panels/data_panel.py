@@ -170,11 +170,15 @@ class DataPanel(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Noise", _row(self.noise, self.noise_value))
+        self._noise_row = _row(self.noise, self.noise_value)
+        form.addRow("Noise", self._noise_row)
         form.addRow("Samples", self.samples)
         form.addRow("Train / val", _row(self.train_share, self.ratio_value))
         form.addRow("Test", _row(self.test_share, self.test_value))
-        regenerate_row = QHBoxLayout()
+        self.toy_form = form
+        self.regenerate_row = QWidget()
+        regenerate_row = QHBoxLayout(self.regenerate_row)
+        regenerate_row.setContentsMargins(0, 0, 0, 0)
         regenerate_row.addWidget(self.regenerate)
         regenerate_row.addWidget(self.seed_label)
         regenerate_row.addStretch(1)
@@ -184,7 +188,7 @@ class DataPanel(QWidget):
         toys_layout.addLayout(grid)
         toys_layout.addWidget(self.description)
         toys_layout.addLayout(form)
-        toys_layout.addLayout(regenerate_row)
+        toys_layout.addWidget(self.regenerate_row)
         toys_layout.addWidget(self.summary)
 
         # --- room for the user's own table (filled in by the CSV issue) ---
@@ -269,6 +273,10 @@ class DataPanel(QWidget):
         self.seed_label.setText(f"seed {shown.seed}")
         for widget in (self.noise, self.samples, self.regenerate):
             widget.setEnabled(toy and not self._running)
+        # They draw a built-in dataset's points: for a CSV they would do nothing, so they go.
+        self.toy_form.setRowVisible(self._noise_row, toy)
+        self.toy_form.setRowVisible(self.samples, toy)
+        self.regenerate_row.setVisible(toy)
         self.train_share.setEnabled(not self._running)
         self.test_share.setEnabled(not self._running)
         self.open_csv.setEnabled(not self._running)

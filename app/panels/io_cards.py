@@ -10,7 +10,16 @@ from app.panels.layer_card import Card, muted_label, shape_text
 from core.losses import Head
 from core.spec import LayerShape
 
-MAX_NAMES_SHOWN = 6
+MAX_NAMES_SHOWN = 4  # more are cut to the first two and a count: the card stays two lines
+NAMES_BEFORE_COUNT = 2
+
+
+def names_text(names: tuple[str, ...]) -> str:
+    """The inputs' names, or the first two and how many more ("a, b, … and 27 more")."""
+    if len(names) <= MAX_NAMES_SHOWN:
+        return ", ".join(names)
+    first = ", ".join(names[:NAMES_BEFORE_COUNT])
+    return f"{first}, … and {len(names) - NAMES_BEFORE_COUNT:,} more"
 
 
 def _title(text: str) -> QLabel:
@@ -44,11 +53,9 @@ class InputCard(Card):
 
     def show_inputs(self, names: tuple[str, ...], n_inputs: int) -> None:
         self.summary.setText(f"{n_inputs:,} value{'s' if n_inputs != 1 else ''}")
-        shown = ", ".join(names[:MAX_NAMES_SHOWN])
-        if len(names) > MAX_NAMES_SHOWN:
-            shown += f" and {len(names) - MAX_NAMES_SHOWN:,} more"
-        self.names.setText(shown or "no inputs yet: choose data on the left")
-        self.names.setToolTip("\n".join(names) if len(names) > MAX_NAMES_SHOWN else "")
+        self.names.setText(names_text(names) or "no inputs yet: choose data on the left")
+        many = len(names) > MAX_NAMES_SHOWN
+        self.names.setToolTip(f"{len(names)} inputs:\n" + "\n".join(names) if many else "")
 
 
 class OutputCard(Card):

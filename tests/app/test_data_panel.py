@@ -177,7 +177,10 @@ def test_with_a_csv_no_picture_is_selected_and_one_click_goes_back(qtbot, panel,
     )
     project.edit("data", csv, "Open iris.csv")
     assert not any(b.isChecked() for b in panel.thumbnails.values())
+    # The toy datasets' own controls do nothing for a table: they go.
     assert not panel.noise.isEnabled() and not panel.regenerate.isEnabled()
+    assert not any(w.isVisible() for w in (panel.noise, panel.samples, panel.regenerate))
+    assert panel.test_share.isVisible() and panel.train_share.isVisible()
     assert "iris.csv" in panel.csv_label.text()
     qtbot.keyClick(panel.train_share, Qt.Key.Key_Left)  # the split applies to a CSV too
     assert project.data.val_fraction == pytest.approx(0.25)
@@ -189,6 +192,7 @@ def test_with_a_csv_no_picture_is_selected_and_one_click_goes_back(qtbot, panel,
     assert project.data.source.name == "xor"
     assert panel.thumbnails["xor"].isChecked()
     assert panel.noise.isEnabled()
+    assert all(w.isVisible() for w in (panel.noise, panel.samples, panel.regenerate))
 
 
 def test_every_control_explains_itself(panel):

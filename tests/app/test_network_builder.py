@@ -197,6 +197,18 @@ def test_data_change_updates_input_and_output_cards(panel, project):
     assert panel.total_parameters == project.network.parameter_count(4, 3)
 
 
+def test_many_inputs_are_named_in_short_with_the_full_list_in_the_tooltip(qtbot, panel, project):
+    names = tuple(f"mean feature {i}" for i in range(30))
+    project.set_data_shape(DataShape(30, "classification", ("benign", "malignant"), names))
+    label = panel.input_card.names
+    assert label.text() == "mean feature 0, mean feature 1, … and 28 more"
+    assert all(name in label.toolTip().splitlines() for name in names)
+    # Two lines at most: nothing is cut at the card's top or bottom.
+    qtbot.wait(50)
+    assert label.height() >= label.heightForWidth(label.width())
+    assert label.heightForWidth(label.width()) <= 2 * label.fontMetrics().lineSpacing() + 4
+
+
 def test_two_classes_can_be_answered_with_softmax(panel, project):
     combo = panel.output_card.binary_combo
     assert not panel.output_card.binary_combo.isHidden()
