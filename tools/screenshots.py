@@ -9,8 +9,9 @@ Writes 1-opened.png (just opened), 2-training.png (mid-way on the spiral), 3-fin
 import dialog on iris and on a file with a ragged row); then, on the example CSVs, 6-evaluation-classification.png
 (iris), 7-evaluation-regression.png (diabetes) and 8-predict.png (the Predict tab with a file of
 new rows and the one-row form), 11-recovery.png (the offer to recover work a crash left
-behind), 12-export.png (File > Export model) and 13-small-screen.png (the window on a
-1024 x 768 screen, training). Trains for real in the training process, so it takes about a
+behind), 12-export.png (File > Export model), 13-small-screen.png (the window on a
+1024 x 768 screen, training) and 14-small-screen-predict.png (breast_cancer.csv's 30 features
+predicted, on that screen). Trains for real in the training process, so it takes about a
 minute.
 """
 
@@ -22,7 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "QT_QPA_PLATFORM" not in os.environ:
+    # A 1920 x 1080 screen: dialogs size themselves to the screen (offscreen's own is 800 x 800).
+    _screen = Path(tempfile.mkdtemp(prefix="nnplay-screen-")) / "screen.json"
+    _screen.write_text(
+        '{"screens": [{"name": "screenshots", "x": 0, "y": 0, "width": 1920, "height": 1080,'
+        ' "logicalDpi": 96, "dpr": 1}]}',
+        encoding="utf-8",
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 # Recovery files and recent projects go to a folder of their own, never the user's.
 os.environ["NNPLAY_DATA_DIR"] = tempfile.mkdtemp(prefix="nnplay-screenshots-")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -161,6 +170,16 @@ def csv_views(app: QApplication, window: MainWindow, out: Path) -> None:
     wait_until(app, lambda: predict.form.result.text() != "—", 10, "the one-row prediction")
     settle(app, 0.5)
     save(app, window, out / "8-predict.png")
+
+    # A table of 30 features, its own rows predicted, on a 1024 x 768 screen.
+    use_csv(app, window, "breast_cancer.csv", "diagnosis", 10)
+    shown = predict.predictions
+    predict.load(ROOT / "resources" / "data" / "breast_cancer.csv")
+    wait_until(app, lambda: predict.predictions is not shown, 20, "the breast_cancer predictions")
+    wait_until(app, lambda: predict.form.result.text() != "—", 10, "the one-row prediction")
+    window.resize(1024, 768)
+    settle(app, 0.5)
+    save(app, window, out / "14-small-screen-predict.png")
 
 
 def import_dialog_views(app: QApplication, window: MainWindow, out: Path) -> None:
