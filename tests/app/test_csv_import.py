@@ -374,6 +374,23 @@ def test_the_example_tables_open_from_the_file_menu(qtbot, window):
 # --- fitting small screens and large numbers ---------------------------------------------------
 
 
+def test_a_csv_project_saved_without_a_test_share_keeps_none(qtbot, window):
+    """New imports default to 20 % test; data chosen before keeps its own split."""
+    from core.columns import auto_data_spec
+    from core.dataset import load_frame
+
+    source = CsvSource(str(DATA / "iris.csv"))
+    old = auto_data_spec(load_frame(source), source, "species", val_fraction=0.25)
+    assert old.test_fraction == 0.0
+    window.project.edit("data", old, "Open an older project")
+    dialog = window.csv_import.reopen()
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    assert (dialog.split_box.val_percent.value(), dialog.split_box.test_percent.value()) == (25, 0)
+    assert "112 training rows, 38 validation" in dialog.split_note.text()
+    import_clicked(qtbot, dialog)
+    assert window.project.data.test_fraction == 0.0
+
+
 def test_the_dialog_fits_a_768_pixel_high_screen(qtbot, window):
     dialog = open_dialog(qtbot, window, DATA / "iris.csv")
     assert dialog.height() <= 700
