@@ -103,7 +103,7 @@ class TrainingSession(QObject):
 
     def adopt_opened(self, finished: bool) -> None:
         """The engine built the model of a project just opened (with its saved weights): train
-        on from it, or, when its run had finished, start afresh as after any finished run."""
+        on from it (a finished run goes on for as many epochs again)."""
         self._configured_key = design_key(self.project)
         self._live = live_values(self.project.config)
         self.last_outcome = "finished" if finished else None
@@ -199,7 +199,8 @@ class TrainingSession(QObject):
 
     def _prepare(self) -> bool:
         """Make sure the engine holds the model to train: configure afresh or send live changes."""
-        fresh = self._configured_key != design_key(self.project) or self.last_outcome == "finished"
+        # A finished model trains on (the engine runs as many epochs again); Reset starts over.
+        fresh = self._configured_key != design_key(self.project)
         if fresh:
             return self._configure()
         self._send_live_changes()

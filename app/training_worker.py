@@ -96,6 +96,7 @@ class TrainingWorker(QObject):
         self.busy = False  # the child is training (or about to): poll fast
         self.closed = False
         self.restarts = 0
+        self.gave_up = False
         self._thread: QThread | None = None
         self._reader: _Reader | None = None
         self._stop_reading = threading.Event()
@@ -153,7 +154,7 @@ class TrainingWorker(QObject):
     @property
     def is_started(self) -> bool:
         """start() was called and close() was not: commands will reach a process."""
-        return self._remote is not None and not self.closed
+        return self._remote is not None and not self.closed and not self.gave_up
 
     @property
     def process(self):
@@ -337,9 +338,16 @@ class TrainingWorker(QObject):
             if exitcode and exitcode < 0
             else f"exited ({exitcode})"
         )
-        hint = " It may have run out of memory; try a smaller batch, dataset or network."
+        # The kernel's out-of-memory killer sends SIGKILL; an exit code of its own is another fault.
+        killed = exitcode is not None and exitcode in (-9, 137)
+        hint = (
+            " It may have run out of memory; try a smaller batch, dataset or network."
+            if killed
+            else ""
+        )
         self.restarts += 1
         if self.restarts > MAX_RESTARTS:
+            self.gave_up = True  # no process any more: the window must not look like it trains
             self.process_died.emit(
                 f"The training process {how} again.{hint} Restart the app to train."
             )

@@ -669,6 +669,7 @@ class _Service:
         self.model_jobs: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self.relay = _Relay(self)
         self.trainer: Trainer | None = None
+        self._run_epochs = 0  # the epochs a run asks for: a finished run goes on by as many
         self.plane: _Plane | None = None
         self.plane_choice: tuple[str, str] | None = None  # the features set_plane() asked for
         self.pictured = False  # whether snapshots have anything to show
@@ -818,7 +819,8 @@ class _Service:
         trainer = self._require_trainer()
         self.trainer = None
         assert self._frame is not None
-        self._build(trainer.network, trainer.data, replace(trainer.config, seed=seed), self._frame)
+        config = replace(trainer.config, seed=seed, epochs=self._run_epochs)
+        self._build(trainer.network, trainer.data, config, self._frame)
 
     def _do_train(self, run: int, steps: int) -> None:
         trainer = self.trainer
@@ -838,6 +840,11 @@ class _Service:
             self.outbox.add(ended)
             self.outbox.flush()
             return
+        cfg = trainer.config
+        if cfg.epochs and trainer.epoch >= cfg.epochs:
+            # Train after a finished run goes on for as many epochs again, from the trained
+            # weights (as Keras' fit() does; TensorFlow Playground never stops); Reset starts over.
+            trainer.config = replace(cfg, epochs=trainer.epoch + self._run_epochs)
         try:
             trainer.fit()
         finally:
@@ -901,6 +908,7 @@ class _Service:
         )
         if model is not None:
             _continue_from(trainer, model)
+        self._run_epochs = config.epochs
         plane = _make_plane(frame, data, trainer, self.plane_choice)
         self.trainer, self.plane = trainer, plane
         self.pictured = plane is not None or _drawable(trainer.model)

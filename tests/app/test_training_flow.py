@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.main_window import MainWindow
+from app.training_worker import MAX_RESTARTS
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
 READY_TIMEOUT_S = 90
@@ -83,13 +84,22 @@ def test_train_a_few_epochs_from_the_train_button(window, qtbot, states):
     assert window.output_view.has_surface
     assert "Trained 5 epochs" in window.message_label.text()
 
+    # Train again: five more epochs from the trained weights, the curves going on.
+    with qtbot.waitSignal(window.worker.finished, timeout=30_000):
+        with qtbot.waitSignal(window.worker.started, timeout=10_000) as started:
+            button.click()
+        assert started.args[0].step == steps
+    qtbot.waitUntil(lambda: plots.loss.epochs.n == 10, timeout=2000)
+    assert plots.loss.steps.x[0] == 1 and plots.loss.steps.n == 2 * steps
+    assert window.controls.epoch_label[1].text() == "10 / 10"
+
 
 def test_pause_step_resume_stop_and_continue(window, qtbot, states):
     window.project.edit_config("Until stopped", epochs=0)
     controls = window.controls
     with qtbot.waitSignal(window.worker.started, timeout=10_000) as started:
         controls.train_button.click()
-    assert started.args[0].step == 0  # a finished run starts afresh
+    assert started.args[0].step == 0  # another number of epochs: a new model
     qtbot.waitUntil(lambda: controls._step > 20, timeout=20_000)
     assert window.data_panel.isEnabled()  # the panel stays, its controls are locked
     assert not window.training_panel.optimizer.isEnabled()
@@ -193,3 +203,22 @@ def test_closing_the_window_while_training_stops_everything(window, qtbot):
     assert time.monotonic() - started < 5
     assert not process.is_alive()
     assert window.worker.closed and window.worker.process is None
+
+
+@pytest.mark.replaces_shared_process
+def test_once_the_engine_is_given_up_train_says_so_instead_of_seeming_to_start(qapp, qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.start_engine()
+    _wait(qapp, lambda: w.session.info is not None, READY_TIMEOUT_S)
+    w.worker.restarts = MAX_RESTARTS  # this death is one too many
+    process = w.worker.process
+    os.kill(process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: "Restart the app" in w.message_label.text(), timeout=10_000)
+    assert "out of memory" in w.message_label.text()  # SIGKILL: what the OOM killer sends
+    w.controls.train_button.click()
+    assert w.session.state != "running"
+    assert "not running" in w.message_label.text()
+    w.close()
+    process.join(5)
