@@ -213,7 +213,9 @@ class ControlsPanel(QWidget):
 
     def add_epochs(self, events: list[EpochEnded]) -> None:
         last = events[-1]
-        self._epoch, self._step = max(self._epoch, last.epoch), max(self._step, last.step)
+        # Once an epoch has ended the next one is the running one (a pause there says so too).
+        running = last.epoch + 1 if not self._epochs or last.epoch < self._epochs else last.epoch
+        self._epoch, self._step = max(self._epoch, running), max(self._step, last.step)
         if last.samples_per_second == last.samples_per_second:  # not NaN
             self._samples_per_second = last.samples_per_second
         self._schedule_display()

@@ -220,6 +220,15 @@ def test_the_epoch_counter_names_the_running_epoch_as_the_status_bar_does(window
     controls.on_finished(TrainEnded("stopped", "stopped after 2 full epochs", 2, 52, 2))
     assert controls.epoch_label[1].text() == "2 / 10"
 
+    # Paused (a Step) right after an epoch's last step: the next epoch is the running one, as
+    # the pause message says ("Paused at epoch 4, step 75"); the last epoch has no next one.
+    controls.on_started(started())
+    controls.add_batches([BatchesEnded(75, 3, np.full(1, 0.5), np.full((1, 2), 0.1))])
+    controls.add_epochs([epoch(3, 75, 0.4)])
+    qtbot.waitUntil(lambda: controls.epoch_label[1].text() == "4 / 10", timeout=2000)
+    controls.add_epochs([epoch(10, 250, 0.1)])
+    qtbot.waitUntil(lambda: controls.epoch_label[1].text() == "10 / 10", timeout=2000)
+
 
 def test_the_device_list_leaves_the_thread_count_to_the_status_bar(window):
     """The engine offers "Automatic (CPU (2 threads))", but a small network trains on one
