@@ -101,24 +101,14 @@ class MainWindow(QMainWindow):
         self.centre_split.setStretchFactor(0, 1)
         self.centre_split.setStretchFactor(1, 1)
 
-        settings = QScrollArea()
-        settings.setWidget(self.training_panel)
-        settings.setWidgetResizable(True)
-        settings.setFrameShape(QFrame.Shape.NoFrame)
-        settings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        _fit_width(settings)
+        settings = _vertical_scroll(self.training_panel)
         self.right_split = QSplitter(Qt.Orientation.Vertical)
         self.right_split.addWidget(_titled("Output", self.output_view))
         self.right_split.addWidget(_titled("Training", settings))
         self.right_split.setStretchFactor(0, 1)
         self.right_split.setStretchFactor(1, 1)
 
-        data = QScrollArea()
-        data.setWidget(self.data_panel)
-        data.setWidgetResizable(True)
-        data.setFrameShape(QFrame.Shape.NoFrame)
-        data.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        _fit_width(data)
+        data = _vertical_scroll(self.data_panel)
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(data)
@@ -346,11 +336,17 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     return box
 
 
-def _fit_width(scroll: QScrollArea) -> None:
-    """A vertical-only scroll area never narrower than its content and a scroll bar: the content
-    is never cut at the right edge."""
+def _vertical_scroll(widget: QWidget) -> QScrollArea:
+    """`widget` in a frameless, vertical-only scroll area never narrower than it and a scroll
+    bar: the content is never cut at the right edge."""
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     bar = scroll.verticalScrollBar().sizeHint().width()
-    scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width() + bar)
+    scroll.setMinimumWidth(widget.minimumSizeHint().width() + bar)
+    return scroll
 
 
 def _padded(widget: QWidget) -> QWidget:

@@ -116,15 +116,18 @@ class CsvSteps:
     ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
     DATA = ROOT / "resources" / "data"
 
-    @staticmethod
-    def open_window(app):
+    READY_TIMEOUT_S = 90  # a fresh training process imports torch: seconds, more on a busy machine
+
+    @classmethod
+    def open_window(cls, app):
+        """A shown 1400x900 main window whose training process is ready."""
         from app.main_window import MainWindow
 
         window = MainWindow()
         window.resize(1400, 900)
         window.show()
         window.start_engine()
-        end = time.monotonic() + 90
+        end = time.monotonic() + cls.READY_TIMEOUT_S
         while window.session.info is None:
             if time.monotonic() > end:
                 raise TimeoutError("the training process did not get ready")

@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
 
 from app.main_window import MainWindow
 
 DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
-READY_TIMEOUT_S = 90
-
-
-def _wait(app: QApplication, condition, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the training process did not get ready")
-        app.processEvents()
-        time.sleep(0.01)
 
 
 @pytest.fixture(scope="module")
-def window(qapp, tmp_path_factory):
+def window(qapp, tmp_path_factory, steps):
     QSettings.setPath(
         QSettings.Format.IniFormat,
         QSettings.Scope.UserScope,
         str(tmp_path_factory.mktemp("settings")),
     )
-    w = MainWindow()
-    w.show()
-    w.start_engine()
-    _wait(qapp, lambda: w.session.info is not None, READY_TIMEOUT_S)
+    w = steps.open_window(qapp)
     yield w
     w.project.undo_stack.setClean()  # nothing to save: closing asks no question
     w.close()

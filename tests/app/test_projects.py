@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from app import file_actions
 from app.main_window import MainWindow
@@ -34,26 +34,9 @@ SMALL = NetworkSpec(layers=(LayerSpec(units=5, activation="tanh"),) * 2)
 XOR = ToySource("xor", samples=300, noise=0.05, seed=2)
 
 
-def _wait(app: QApplication, condition, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("timed out")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def _open_window(app: QApplication) -> MainWindow:
-    w = MainWindow()
-    w.show()
-    w.start_engine()
-    _wait(app, lambda: w.session.info is not None, READY_TIMEOUT_S)
-    return w
-
-
 @pytest.fixture(scope="module")
-def window(qapp):
-    w = _open_window(qapp)
+def window(qapp, steps):
+    w = steps.open_window(qapp)
     yield w
     w.close()
     w.deleteLater()

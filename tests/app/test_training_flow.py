@@ -12,30 +12,14 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
-from app.main_window import MainWindow
 from app.training_worker import MAX_RESTARTS
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
-READY_TIMEOUT_S = 90
-
-
-def _wait(app: QApplication, condition, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the training process did not get ready")
-        app.processEvents()
-        time.sleep(0.01)
-
 
 @pytest.fixture(scope="module")
-def window(qapp):
-    w = MainWindow()
-    w.show()
-    w.start_engine()
-    _wait(qapp, lambda: w.session.info is not None, READY_TIMEOUT_S)
+def window(qapp, steps):
+    w = steps.open_window(qapp)
     yield w
     w.close()
     w.deleteLater()
@@ -181,7 +165,7 @@ def test_a_bad_data_source_becomes_a_readable_message(window, qtbot):
 
 
 @pytest.mark.replaces_shared_process
-def test_a_killed_training_process_is_reported_and_replaced(window, qtbot):
+def test_a_killed_training_process_is_reported_and_replaced(window, qtbot, steps):
     window.controls.train_button.click()
     qtbot.waitUntil(lambda: window.session.state == "running", timeout=5000)
     old = window.worker.process
@@ -190,7 +174,7 @@ def test_a_killed_training_process_is_reported_and_replaced(window, qtbot):
     assert "killed" in window.message_label.text()
     old.join(5)
     assert not old.is_alive()
-    qtbot.waitUntil(lambda: window.worker.is_ready, timeout=READY_TIMEOUT_S * 1000)
+    qtbot.waitUntil(lambda: window.worker.is_ready, timeout=steps.READY_TIMEOUT_S * 1000)
     qtbot.waitUntil(lambda: window.session.info is not None, timeout=10_000)
 
 
@@ -206,12 +190,9 @@ def test_closing_the_window_while_training_stops_everything(window, qtbot):
 
 
 @pytest.mark.replaces_shared_process
-def test_once_the_engine_is_given_up_train_says_so_instead_of_seeming_to_start(qapp, qtbot):
-    w = MainWindow()
+def test_once_the_engine_is_given_up_train_says_so_instead_of_seeming_to_start(qapp, qtbot, steps):
+    w = steps.open_window(qapp)
     qtbot.addWidget(w)
-    w.show()
-    w.start_engine()
-    _wait(qapp, lambda: w.session.info is not None, READY_TIMEOUT_S)
     w.worker.restarts = MAX_RESTARTS  # this death is one too many
     process = w.worker.process
     os.kill(process.pid, signal.SIGKILL)
