@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 
 from app.csv_loading import BackgroundJobs
-from app.state import Project
+from app.project import Project
 from core.data_spec import CsvSource, DataSpec
 
 if TYPE_CHECKING:  # the dialog (and pandas with it) loads when a file is first opened

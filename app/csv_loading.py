@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from app.state import DataShape
+from app.project import DataShape
 from core.data_spec import CsvSource, DataSpec
 from core.errors import describe_error as core_describe_error
 

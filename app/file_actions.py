@@ -30,13 +30,14 @@ from shiboken6 import isValid
 
 from app.autosave import DATA_DIR_ENV, Autosave, data_dir
 from app.dialogs.export_dialog import ExportDialog
-from app.state import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, DataShape, toy_data_spec
+from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, DataShape, toy_data_spec
 from app.widgets.recovery_banner import RecoveryBanner
 from core.data_spec import CsvSource
+from core.training_process.commands import Export, OpenProject, SaveProject
+from core.training_process.messages import Exported, Failed, ProjectOpened, ProjectSaved
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
-    from core.remote import Exported, ProjectOpened, ProjectSaved
 
 # core.project.SUFFIX; importing core.project would load torch into the window's process.
 SUFFIX = ".nnproj"
@@ -102,26 +103,27 @@ class FileActions(QObject):
 
     message_changed = Signal(str, bool)  # (text, is_error) for the status bar
     dirty_changed = Signal(bool)
+    design_replaced = Signal()  # New or Open: what the views show of the old model is gone
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.project = window.project
-        self.worker = window.worker
-        self.session = window.session
+        self.engine = window.engine
+        self.run = window.run
         self.path: Path | None = None
         # Changes the undo stack does not record: training, a data file found elsewhere,
         # recovered work. Together with the stack's clean state they make the file "dirty".
         self.other_changes = False
         self.saved_with_model = False  # the file on disk holds a trained model
-        self.has_trained_model = False  # the engine's model has trained (Export needs one)
+        # The model version that is the file's own (an opened project's), if any; None while
+        # an opened project's model is on its way (the next version is the file's).
+        self._file_model_version: int | None = -1
         self.last_error = ""  # the latest error shown in a message box (tests read it)
         self.error_box: QMessageBox | None = None
         self.export_dialog: ExportDialog | None = None
         self.exported: tuple[str, ...] = ()
         self._export_format = "onnx"
-        self._model_version = 0
-        self._skip_configured = False  # the next Configured is an opened project's own model
         self._pending_saves: deque[_Save] = deque()
         self._opening: _Open | None = None
         self._closing = False  # Save was chosen on close: close once written
@@ -138,10 +140,9 @@ class FileActions(QObject):
         stack = self.project.undo_stack
         stack.cleanChanged.connect(self._update)
         self.project.changed.connect(self._update)
-        self.session.configured.connect(self._on_configured)
-        w = self.worker
+        self.run.model_changed.connect(self._on_model_changed)
+        w = self.engine
         w.ready.connect(self._on_ready)
-        w.started.connect(self._on_training_started)
         w.finished.connect(self._on_training_finished)
         w.project_saved.connect(self._on_project_saved)
         w.project_opened.connect(self._on_project_opened)
@@ -211,7 +212,7 @@ class FileActions(QObject):
         dirty = self.is_dirty
         self.window.setWindowTitle(f"{self.display_name}[*] — {APP_NAME}")
         self.window.setWindowModified(dirty)
-        self.export_action.setEnabled(self.has_trained_model and self.session.model_fits_design)
+        self.export_action.setEnabled(self.run.model_trained and self.run.model_fits_design)
         if dirty != self._was_dirty:
             self._was_dirty = dirty
             self.dirty_changed.emit(dirty)
@@ -266,21 +267,14 @@ class FileActions(QObject):
             self._new_now()
 
     def _new_now(self) -> None:
-        self.session.stop()
+        self.run.stop()
         self.project.replace_design(toy_data_spec(DEFAULT_TOY), DEFAULT_NETWORK, DEFAULT_CONFIG)
-        self._clear_views()
-        self.session.forget_model()
+        self.design_replaced.emit()
+        self.run.forget_model()
         self.path = None
-        self.other_changes = self.saved_with_model = self.has_trained_model = False
+        self.other_changes = self.saved_with_model = False
         self._update()
         self._say("New project.")
-
-    def _clear_views(self) -> None:
-        w = self.window
-        w.plots.clear()
-        w.controls.clear()
-        w.diagram.clear_weights()
-        w.output_view.clear_surface()
 
     # --- Save ---------------------------------------------------------------------------------
 
@@ -319,7 +313,7 @@ class FileActions(QObject):
 
     def autosave_now(self) -> None:
         """Write unsaved work to the recovery file (every minute, and after training)."""
-        if not self.is_dirty or not self.autosave.enabled or not self.worker.is_ready:
+        if not self.is_dirty or not self.autosave.enabled or not self.engine.is_ready:
             return
         # While a file opens, the engine's model is about to change under the design sent.
         if self._opening is not None or any(s.autosave for s in self._pending_saves):
@@ -335,11 +329,10 @@ class FileActions(QObject):
         then: Callable[[], None] | None = None,
     ) -> None:
         index = self.project.undo_stack.index()
-        self._pending_saves.append(_Save(path, autosave, index, self._model_version, then))
+        self._pending_saves.append(_Save(path, autosave, index, self.run.model_version, then))
         p = self.project
-        self.worker.save_project(
-            str(path), p.data, p.network, p.config, extras, self.session.model_fits_design
-        )
+        with_model = self.run.model_fits_design
+        self.engine.send(SaveProject(str(path), p.data, p.network, p.config, extras, with_model))
 
     @Slot(object)
     def _on_project_saved(self, saved: ProjectSaved) -> None:
@@ -352,7 +345,7 @@ class FileActions(QObject):
         stack = self.project.undo_stack
         if stack.index() == request.undo_index:
             stack.setClean()
-        if request.model_version == self._model_version and not self.session.is_active:
+        if request.model_version == self.run.model_version and not self.run.is_active:
             self.other_changes = False
         self._add_recent(request.path)
         self._update()
@@ -385,12 +378,12 @@ class FileActions(QObject):
         if self._opening is not None:
             self._say(f"Still opening {self._opening.path.name}…")
             return
-        if not self.worker.is_started:
+        if not self.engine.is_started:
             self._show_error("Could not open the project", "The training engine is not running.")
             return
         self._opening = _Open(Path(path), recovering)
         self._say(f"Opening {Path(path).name}…")
-        if self.worker.is_ready:
+        if self.engine.is_ready:
             self._send_open()
         # else: sent on Ready, after the engine's first configure, so that answers stay in order
 
@@ -398,7 +391,7 @@ class FileActions(QObject):
         opening = self._opening
         assert opening is not None
         opening.sent = True
-        self.worker.load_project(str(opening.path), csv_path)
+        self.engine.send(OpenProject(str(opening.path), csv_path))
 
     @Slot(object)
     def _on_project_opened(self, o: ProjectOpened) -> None:
@@ -425,14 +418,13 @@ class FileActions(QObject):
                 n_rows=o.n_rows,
             )
         # The model that follows (Configured) is the file's own: not a change to mark.
-        self._skip_configured = bool(o.configured)
-        self._clear_views()
+        self._file_model_version = None if o.configured else -1
+        self.design_replaced.emit()
         self.project.replace_design(data, o.network, o.config, shape)
         if o.configured:
-            self.session.adopt_opened(o.finished)
+            self.run.adopt_opened(o.finished, o.trained)
         else:
-            self.session.forget_model()
-        self.has_trained_model = bool(o.trained)
+            self.run.forget_model()
         if opening.recovering is not None:
             autosave_of = o.extras.get("autosave_of")
             self.path = Path(autosave_of) if isinstance(autosave_of, str) else None
@@ -484,7 +476,7 @@ class FileActions(QObject):
     def export_to(self, format: str, path: str | Path) -> None:
         """Export the trained model; the training process writes the files."""
         self._export_format = format
-        self.worker.export(format, str(path))
+        self.engine.send(Export(format, str(path)))
         self._say(f"Exporting {Path(path).name}…")
 
     @Slot(object)
@@ -578,44 +570,36 @@ class FileActions(QObject):
             self._send_open()
 
     @Slot(object)
-    def _on_training_started(self, _event: object) -> None:
-        self._model_version += 1
-        self.has_trained_model = True
-        self.other_changes = True  # the weights are no longer those in the file
-        self._update()
-
-    @Slot(object)
     def _on_training_finished(self, _event: object) -> None:
         self.autosave_now()
 
-    @Slot(object)
-    def _on_configured(self, _info: object) -> None:
-        if self._skip_configured:
-            self._skip_configured = False
-            return
-        # A fresh model (a changed design, reset weights): the trained one is gone.
-        self._model_version += 1
-        self.has_trained_model = False
-        if self.saved_with_model:
-            self.other_changes = True  # the file's model is no longer the one shown
+    @Slot(int)
+    def _on_model_changed(self, version: int) -> None:
+        if self._file_model_version is None:
+            self._file_model_version = version  # an opened project's own model: no change
+        elif self.run.model_trained or self.saved_with_model:
+            # Trained weights (or a fresh model where the file holds a trained one) are no
+            # longer those in the file.
+            self.other_changes = True
         self._update()
 
-    @Slot(str, str)
-    def _on_failed(self, message: str, command: str) -> None:
-        if command == "save_project":
+    @Slot(object)
+    def _on_failed(self, failed: Failed) -> None:
+        command, message = failed.command, failed.message
+        if command is SaveProject:
             request = self._pending_saves.popleft() if self._pending_saves else None
             if request is not None and not request.autosave:
                 self._closing = False
                 self._show_error("Could not save the project", message)
             elif request is not None:
                 self._say(f"Could not autosave: {message}", True)
-        elif command == "load_project":
+        elif command is OpenProject:
             opening, self._opening = self._opening, None
             if opening is not None and opening.recovering is not None:
                 self.banner.recover_button.setEnabled(True)
                 message = f"The autosaved work could not be recovered: {message}"
             self._show_error("Could not open the project", message)
-        elif command == "export":
+        elif command is Export:
             self._show_error("Could not export the model", message)
 
     @Slot(str)
@@ -632,6 +616,5 @@ class FileActions(QObject):
             self._show_error(
                 "Could not open the project", "The training process ended while opening it."
             )
-        self._skip_configured = False
-        self.has_trained_model = False
+        self._file_model_version = -1
         self._update()

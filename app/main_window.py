@@ -1,4 +1,4 @@
-"""The main window: lays the panels out and wires them to the project and the training session.
+"""The main window: lays the panels out and wires them to the project and the run.
 
 Everything on one screen, as in TensorFlow Playground: the run's controls along the top; data on
 the left; the network builder and its diagram in the centre above the live plots; the output
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.csv_import import CsvImport, dropped_csv
+from app.engine_link import EngineLink
 from app.file_actions import FileActions
 from app.icons import icon
 from app.panels.controls_panel import ControlsPanel
@@ -40,11 +41,12 @@ from app.panels.training_panel import TrainingPanel
 from app.plots.network_diagram import NetworkDiagram
 from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
-from app.state import Project
-from app.training_session import FINISHED, IDLE, TrainingSession
-from app.training_worker import TrainingWorker
+from app.project import Project
+from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
 from core.events import HyperparameterChanged, TrainStarted
+from core.training_process.commands import SetPlane
+from core.training_process.messages import Configured, Ready, Snapshot
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -56,8 +58,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.resize(*DEFAULT_SIZE)
         self.project = project or Project(self)
-        self.worker = TrainingWorker(self)
-        self.session = TrainingSession(self.project, self.worker, self)
+        self.engine = EngineLink(self)
+        self.run = Run(self.project, self.engine, self)
 
         self.controls = ControlsPanel()
         self.data_panel = DataPanel(self.project)
@@ -66,8 +68,8 @@ class MainWindow(QMainWindow):
         self.plots = TrainingPlots()
         self.output_view = OutputView(self.project)
         self.training_panel = TrainingPanel(self.project)
-        self.evaluation_panel = EvaluationPanel(self.worker)
-        self.predict_panel = PredictPanel(self.worker)
+        self.evaluation_panel = EvaluationPanel(self.engine, self.run)
+        self.predict_panel = PredictPanel(self.engine, self.run)
         self.csv_import = CsvImport(self.project, self)
         self.files = FileActions(self)  # File > New, Open, Save, Export; autosave and recovery
         self.setAcceptDrops(True)  # a CSV file dropped on the window opens the import dialog
@@ -75,7 +77,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
-        self._on_state_changed(IDLE)
+        self._on_state_changed(self.run.state)
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -198,7 +200,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.device_label)
 
     def _connect(self) -> None:
-        c, s, w, plots = self.controls, self.session, self.worker, self.plots
+        c, s, w, plots = self.controls, self.run, self.engine, self.plots
         c.train_clicked.connect(s.toggle)
         c.step_clicked.connect(s.step)
         c.stop_clicked.connect(s.stop)
@@ -215,7 +217,7 @@ class MainWindow(QMainWindow):
         w.hyperparameter_changed.connect(self._on_hyperparameter_changed)
         w.finished.connect(c.on_finished)
         w.snapshot_received.connect(self._on_snapshot_received)
-        self.output_view.plane_requested.connect(w.set_plane)
+        self.output_view.plane_requested.connect(lambda x, y: w.send(SetPlane(x, y)))
         for combo in (self.output_view.plane_x, self.output_view.plane_y):
             show_full_text(combo)  # a narrow column cuts them to "worst perim…"
         self.data_panel.open_csv_requested.connect(self.csv_import.choose_file)
@@ -223,12 +225,13 @@ class MainWindow(QMainWindow):
         self.csv_import.message_changed.connect(self._on_message_changed)
         self.csv_import.table_loaded.connect(self.output_view.use_table)
         self.files.message_changed.connect(self._on_message_changed)
+        self.files.design_replaced.connect(self._clear_model_views)
 
     # --- life cycle -----------------------------------------------------------------------------
 
     def start_engine(self) -> None:
         """Spawn the training process; call once the window is on screen (torch takes seconds)."""
-        self.worker.start()
+        self.engine.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.may_close():  # Cancel, or saving first (it closes once saved)
@@ -236,13 +239,13 @@ class MainWindow(QMainWindow):
             return
         self.files.close()
         # Stops a running training and waits for the child process (terminating it if it hangs).
-        self.worker.close()
+        self.engine.close()
         self.predict_panel.wait_for_threads()
         self.csv_import.close()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_csv(event.mimeData()) and not self.session.is_active:
+        if dropped_csv(event.mimeData()) and not self.run.is_active:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
@@ -260,7 +263,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        active = state not in (IDLE, FINISHED)
+        active = state in ACTIVE
         self.controls.set_state(state)
         self.data_panel.set_training(active)
         self.network_panel.set_training(active)
@@ -275,17 +278,22 @@ class MainWindow(QMainWindow):
         self.message_label.setToolTip(text)
 
     @Slot(object)
-    def _on_ready(self, devices: tuple[object, ...]) -> None:
-        self.training_panel.set_devices(devices)
+    def _on_ready(self, ready: Ready) -> None:
+        self.training_panel.set_devices(ready.devices)
 
-    @Slot(object)
-    def _on_configured(self, info: object) -> None:
+    @Slot()
+    def _clear_model_views(self) -> None:
+        """What the views show of a model that is gone: its curves, counters, weights, surface."""
         self.plots.clear()
-        # Before any run starts, so a reopened project's saved steps have their lines.
-        self.plots.gradients.set_layers(info.layer_names, info.layer_labels or info.layer_names)
         self.controls.clear()
         self.diagram.clear_weights()
         self.output_view.clear_surface()
+
+    @Slot(object)
+    def _on_configured(self, info: Configured) -> None:
+        self._clear_model_views()
+        # Before any run starts, so a reopened project's saved steps have their lines.
+        self.plots.gradients.set_layers(info.layer_names, info.layer_labels or info.layer_names)
         self.output_view.show_plane(info.plane_features)
         self.device_label.setText(f"Device: {info.device_name}")
 
@@ -300,8 +308,8 @@ class MainWindow(QMainWindow):
         self.plots.mark_change(event)
 
     @Slot(object)
-    def _on_snapshot_received(self, snapshot: object) -> None:
-        info = self.session.info
+    def _on_snapshot_received(self, snapshot: Snapshot) -> None:
+        info = self.run.info
         if info is None:
             return
         # The plane the snapshot was drawn over; one the user has just changed away from is old.

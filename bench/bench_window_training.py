@@ -3,7 +3,7 @@
     python bench/bench_window_training.py [--seconds 40] [--long] [--scenarios spiral,table]
                                           [--rounds 3] [--profile] [--cprofile FILE]
 
-Both sides use the same training process (core.remote): "engine alone" drains its messages in a
+Both sides use the same training process (core.training_process): "engine alone" drains its messages in a
 plain loop; "window" is the real MainWindow (offscreen) with all plots, the output view and the
 diagram updating. They take turns in interleaved rounds (engine alone SECONDS/ROUNDS/2, window
 SECONDS/ROUNDS, each continuing its model), so both see the same machine, which matters when
@@ -57,7 +57,7 @@ def table_csv(rows: int = 100_000) -> Path:
 
 def design(scenario: str):  # type: ignore[no-untyped-def]
     """(DataSpec, NetworkSpec, TrainConfig) of a scenario, training until stopped."""
-    from app.state import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
+    from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
     from core.spec import LayerSpec, NetworkSpec
 
     config = replace(DEFAULT_CONFIG, epochs=0)
@@ -92,28 +92,31 @@ class EngineAlone:
     """The same engine in its own training process, its messages drained in a plain loop."""
 
     def __init__(self, scenario: str) -> None:
-        from core.remote import Ready, RemoteTrainer
+        from core.training_process.client import TrainingProcess
+        from core.training_process.commands import Configure
+        from core.training_process.messages import Ready
 
-        self.remote = RemoteTrainer()
+        self.remote = TrainingProcess()
         self.remote.start()
         while not any(isinstance(m, Ready) for m in self.remote.poll(0.1)):
             pass
-        self.remote.configure(*design(scenario))
+        self.remote.send(Configure(*design(scenario)))
         self.trainer_cpu: list[float] = []  # the training process's CPU seconds per second
 
     def train(self, seconds: float) -> list[float]:
         """Train (on from where it stopped) for `seconds`; samples/s of each epoch but the first."""
         from core.events import EpochEnded, TrainEnded
-        from core.remote import Events
+        from core.training_process.commands import Stop, Train
+        from core.training_process.messages import Events
 
         trainer = _cpu_clock(self.remote.process.pid)
-        self.remote.train()
+        self.remote.send(Train())
         speeds: list[float] = []
         stopping = ended = False
         end = time.perf_counter() + seconds
         while not ended:
             if not stopping and time.perf_counter() >= end:
-                self.remote.stop()
+                self.remote.send(Stop())
                 stopping = True
             for message in self.remote.poll(0.05):
                 for e in message.events if isinstance(message, Events) else ():
@@ -132,16 +135,16 @@ def _profiled(app):  # type: ignore[no-untyped-def]
     import pyqtgraph as pg
     from _gui_profile import GuiProfile
 
+    from app.engine_link import EngineLink
     from app.main_window import MainWindow
     from app.panels.controls_panel import ControlsPanel
     from app.plots.network_diagram import NetworkDiagram
     from app.plots.output_view import OutputView
     from app.plots.training_plots import TrainingPlots
-    from app.training_worker import TrainingWorker
 
     profile = GuiProfile()
     for cls, name, label in (
-        (TrainingWorker, "_dispatch", "messages in (all slots)"),
+        (EngineLink, "_dispatch", "messages in (all slots)"),
         (TrainingPlots, "add_batches", "  plots: append steps"),
         (TrainingPlots, "add_epochs", "  plots: append epochs"),
         (ControlsPanel, "add_batches", "  controls: steps"),
@@ -176,9 +179,9 @@ def _run_event_loop(w, seconds: float) -> None:  # type: ignore[no-untyped-def]
 
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
-    w.session.state_changed.connect(loop.quit)  # stopped or failed: nothing left to measure
+    w.run.state_changed.connect(loop.quit)  # stopped or failed: nothing left to measure
     loop.exec()
-    w.session.state_changed.disconnect(loop.quit)
+    w.run.state_changed.disconnect(loop.quit)
 
 
 def compare(
@@ -211,14 +214,14 @@ def compare(
     w.resize(1400, 900)
     w.show()
     w.start_engine()
-    _wait(app, lambda: w.session.info is not None)
+    _wait(app, lambda: w.run.info is not None)
     data, network, config = design(scenario)
     if data != w.project.data:
         w.project.edit("data", data, "bench")
     w.project.edit_network(network, "bench")
     w.project.edit("config", config, "bench")
     speeds: list[float] = []
-    w.worker.epochs_ended.connect(
+    w.engine.epochs_ended.connect(
         lambda events: speeds.extend(e.samples_per_second for e in events)
     )
     alone = None if window_only else EngineAlone(scenario)
@@ -237,9 +240,9 @@ def compare(
             if alone is not None:
                 alone_speeds += alone.train(seconds / rounds / 2)
             first = len(speeds)
-            w.session.train()
-            _wait(app, lambda: w.session.state == "running")
-            trainer, window_process = _cpu_clock(w.worker.process.pid), _cpu_clock(os.getpid())
+            w.run.train()
+            _wait(app, lambda: w.run.state == "running")
+            trainer, window_process = _cpu_clock(w.engine.process.pid), _cpu_clock(os.getpid())
             lateness.start()
             if profiler is not None:
                 profiler.enable()
@@ -253,8 +256,8 @@ def compare(
                 gui.stop()
             if profiler is not None:
                 profiler.disable()
-            w.session.stop()
-            _wait(app, lambda: w.session.state != "running", 30)
+            w.run.stop()
+            _wait(app, lambda: w.run.state != "running", 30)
             window_speeds += speeds[first + 1 :] or speeds[first:]
         if alone is not None:
             cpu["trainer alone"] = alone.trainer_cpu

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     w.resize(1400, 900)
     w.show()
     w.start_engine()
-    while w.session.info is None:
+    while w.run.info is None:
         app.processEvents()
         time.sleep(0.005)
     w.project.edit_config("soak", epochs=0)
@@ -67,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     for plot in w.plots.plots:
         plot.refresh = _timed(plot.refresh, redraw_s)  # type: ignore[method-assign]
     step = [0]
-    w.worker.epochs_ended.connect(lambda events: step.__setitem__(0, events[-1].step))
+    w.engine.epochs_ended.connect(lambda events: step.__setitem__(0, events[-1].step))
     lateness = LatenessTimer(TICK_MS)
     late = lateness.late
     w.controls.train_button.click()
-    while w.session.state != "running":
+    while w.run.state != "running":
         app.processEvents()
         time.sleep(0.001)
     gui = psutil.Process()
@@ -111,13 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     sampler = QTimer()
     sampler.setInterval(int(SAMPLE_S * 1000))
     sampler.timeout.connect(take_sample)
-    w.session.state_changed.connect(loop.quit)  # training stopped or failed
+    w.run.state_changed.connect(loop.quit)  # training stopped or failed
     lateness.start()
     sampler.start()
     loop.exec()
     sampler.stop()
     lateness.stop()
-    w.session.stop()
+    w.run.stop()
     for _ in range(100):
         app.processEvents()
         time.sleep(0.01)

@@ -24,7 +24,7 @@ def available_devices() -> list[DeviceChoice]:
     """The devices this machine offers, best first, with 'auto' on top."""
     import torch
 
-    out = [DeviceChoice("auto", f"Automatic ({describe(resolve_device('auto'))})")]
+    out = [DeviceChoice("auto", f"Automatic ({device_label(resolve_device('auto'))})")]
     if torch.cuda.is_available():
         for i in range(torch.cuda.device_count()):
             out.append(DeviceChoice(f"cuda:{i}", f"{torch.cuda.get_device_name(i)} (cuda:{i})"))
@@ -66,7 +66,7 @@ def resolve_device(name: str) -> torch.device:
     raise SpecError(f"unknown device {name!r}; choose auto, cpu, cuda or mps")
 
 
-def describe(device: torch.device, threads: int | None = None) -> str:
+def device_label(device: torch.device, threads: int | None = None) -> str:
     """'CPU (1 thread)', or the GPU's name; `threads`: those training will use (default: torch's)."""
     import torch
 

@@ -13,7 +13,7 @@ from torch import nn
 
 from core.control import TrainingControl
 from core.dataset import PreparedData
-from core.device import describe, resolve_device
+from core.device import device_label, resolve_device
 from core.errors import SpecError
 from core.events import (
     HOOKS,
@@ -148,7 +148,7 @@ class Trainer:
         self._emit(
             TrainStarted(
                 device=str(self.device),
-                device_name=describe(self.device, self.threads),
+                device_name=device_label(self.device, self.threads),
                 layer_names=tuple(self.layers),
                 layer_labels=tuple(self.layer_labels()),
                 parameters=sum(p.numel() for p in self.params),

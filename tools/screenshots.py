@@ -88,14 +88,14 @@ def open_window(app: QApplication, size: tuple[int, int] | None = None) -> MainW
     window.show()
     settle(app, 0.1)
     window.start_engine()
-    wait_until(app, lambda: window.session.info is not None, 90, "the engine to be ready")
+    wait_until(app, lambda: window.run.info is not None, 90, "the engine to be ready")
     settle(app, 0.5)
     return window
 
 
 def leave_crash_behind() -> None:
     """An autosave with no live owner, as a crashed session leaves it."""
-    from app.state import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
+    from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
     from core.project import ProjectFile, save_project
 
     path = Path(os.environ["NNPLAY_DATA_DIR"]) / "autosave-1-1.nnproj"
@@ -108,7 +108,7 @@ def epoch(window: MainWindow) -> int:
 
 def use_csv(app: QApplication, window: MainWindow, name: str, target: str, epochs: int) -> None:
     """Choose an example CSV as the import dialog would, and train on it until the end."""
-    from app.state import DataShape
+    from app.project import DataShape
     from core.columns import auto_data_spec
     from core.data_spec import CsvSource
     from core.dataset import load_frame, prepare_data
@@ -127,15 +127,15 @@ def use_csv(app: QApplication, window: MainWindow, name: str, target: str, epoch
     wait_until(
         app,
         lambda: (
-            window.session.info is not None
-            and window.session.info.preprocessor is not None
-            and window.session.info.preprocessor.target.name == target
+            window.run.info is not None
+            and window.run.info.preprocessor is not None
+            and window.run.info.preprocessor.target.name == target
         ),
         30,
         f"the {name} model",
     )
     window.controls.train_button.click()
-    wait_until(app, lambda: window.session.state == "finished", 120, f"training on {name}")
+    wait_until(app, lambda: window.run.state == "finished", 120, f"training on {name}")
 
 
 def csv_views(app: QApplication, window: MainWindow, out: Path) -> None:
@@ -224,7 +224,7 @@ def main(argv: list[str]) -> int:
     window.controls.train_button.click()
     wait_until(app, lambda: epoch(window) >= 25, 120, "epoch 25")
     save(app, window, out / "2-training.png")
-    wait_until(app, lambda: window.session.state == "finished", 300, "the run to finish")
+    wait_until(app, lambda: window.run.state == "finished", 300, "the run to finish")
     window.output_view.show_test.setChecked(True)  # the test points (crosses) on the boundary
     save(app, window, out / "3-finished.png")
     window.output_view.show_test.setChecked(False)
@@ -236,10 +236,10 @@ def main(argv: list[str]) -> int:
     dialog.reject()
 
     window.project.edit_network(DEEP, "Use a deeper network")
-    wait_until(app, lambda: window.session.info.parameters > 3000, 30, "the deep network")
+    wait_until(app, lambda: window.run.info.parameters > 3000, 30, "the deep network")
     window.project.edit_config("Shorter run", epochs=40, learning_rate=0.01)
     window.controls.train_button.click()
-    wait_until(app, lambda: window.session.state == "finished", 300, "the deep run to finish")
+    wait_until(app, lambda: window.run.state == "finished", 300, "the deep run to finish")
     save(app, window, out / "4-deep-network.png")
     csv_views(app, window, out)
     window.close()

@@ -54,7 +54,7 @@ from app.csv_loading import (
     read_preview,
     summarise_target,
 )
-from app.state import DataShape
+from app.project import DataShape
 from app.widgets.column_table import IMPUTE, KIND, PREP, ROLE, ColumnTable
 from app.widgets.csv_format_bar import CsvFormatBar
 from app.widgets.csv_preview import CsvPreview

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.plots.toy_thumbnails import toy_thumbnail
-from app.state import Project, toy_data_spec
+from app.project import Project, toy_data_spec
 from core.data_spec import CsvSource, DataSpec, ToySource
 from core.toy import MIN_SAMPLES, TOY_DATASETS
 

@@ -5,7 +5,7 @@ F1 per class; regression shows predicted against actual (the dashed line is a pe
 prediction), a histogram of the residuals, and R², RMSE and MAE in the target's own units.
 
 The figures are those `nnplay evaluate` prints for the same rows and weights: the training
-process computes them with `core.predict.evaluate_frame` (see `RemoteTrainer.evaluate`). The
+process computes them with `core.predict.evaluate_frame` (see `core.training_process.model_work.evaluate`). The
 panel asks for them when a model is set up, pauses or ends, and, while training runs and the
 panel is on screen, every few seconds; one request is in flight at a time, so a slow evaluation
 never queues up behind itself.
@@ -31,8 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.engine_link import EngineLink
 from app.plots.evaluation_plots import ConfusionMatrixPlot, PredictedActualPlot, ResidualHistogram
-from app.training_worker import TrainingWorker
+from app.run import Run, RunState
+from core.training_process.commands import Evaluate
+from core.training_process.messages import Configured, Evaluation, Failed, SplitEvaluation
 
 REFRESH_MS = 3000  # while training: how often the (visible) panel asks for a new evaluation
 SPLIT_NAMES = {"val": "Validation", "test": "Test"}
@@ -43,10 +46,10 @@ MATRIX_MIN_WIDTH = 150  # px
 class EvaluationPanel(QWidget):
     """The Evaluation tab: metrics and pictures of the current weights on held-out rows."""
 
-    def __init__(self, worker: TrainingWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: EngineLink, run: Run, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.worker = worker
-        self.evaluation = None  # the latest core.remote.Evaluation
+        self.engine = engine
+        self.evaluation: Evaluation | None = None
         self.target = ""
         self.pending = False  # a request is on its way: don't send another
         self.stale = True  # the model changed since the evaluation shown
@@ -134,26 +137,24 @@ class EvaluationPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._on_timer)
-        worker.configured.connect(self._on_configured)
-        worker.started.connect(self._on_started)
-        worker.paused.connect(self._on_model_changed)
-        worker.finished.connect(self._on_finished)
-        worker.evaluated.connect(self._on_evaluated)
-        worker.evaluation_failed.connect(self._on_failed)
-        worker.process_died.connect(self._on_process_died)
+        run.configured.connect(self._on_configured)
+        run.model_changed.connect(self._on_model_changed)
+        run.state_changed.connect(self._on_run_state_changed)
+        engine.evaluated.connect(self._on_evaluated)
+        engine.failed.connect(self._on_failed)
 
     # --- public -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Ask for an evaluation of the current weights, unless one is on its way."""
-        if self.pending or not self.worker.is_ready:
+        if self.pending or not self.engine.is_ready:
             return
         self.pending = True
         self.stale = False
-        self.worker.evaluate()
+        self.engine.send(Evaluate())
 
-    def current_split(self):
-        """The shown split's core.remote.SplitEvaluation, or None."""
+    def current_split(self) -> SplitEvaluation | None:
+        """The shown split's evaluation, or None."""
         if self.evaluation is None:
             return None
         wanted = self.split.currentData()
@@ -165,27 +166,26 @@ class EvaluationPanel(QWidget):
     # --- the engine ---------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_configured(self, info: object) -> None:
+    def _on_configured(self, info: Configured) -> None:
         self.pending = False  # an answer for the previous model came before this message
         self.evaluation = None
-        preprocessor = getattr(info, "preprocessor", None)
+        preprocessor = info.preprocessor
         self.target = preprocessor.target.name if preprocessor is not None else ""
         self._set_splits(has_test=info.n_test > 0)
         self._show_message("Evaluating the untrained model…")
-        self._on_model_changed()
 
-    @Slot(object)
-    def _on_started(self, _event: object) -> None:
-        self._timer.start()
+    @Slot(str)
+    def _on_run_state_changed(self, state: str) -> None:
+        # While training runs the weights change between model versions: refresh on a timer.
+        if state == RunState.RUNNING:
+            self._timer.start()
+        else:
+            self._timer.stop()
+        if state == RunState.IDLE:  # no model (the engine restarts): no answer is coming
+            self.pending = False
 
-    @Slot(object)
-    def _on_finished(self, _event: object) -> None:
-        self._timer.stop()
-        self._on_model_changed()
-
-    @Slot()
-    @Slot(object)
-    def _on_model_changed(self, _event: object = None) -> None:
+    @Slot(int)
+    def _on_model_changed(self, _version: int) -> None:
         self.stale = True
         if self.isVisible():
             self.refresh()
@@ -196,21 +196,18 @@ class EvaluationPanel(QWidget):
             self.refresh()
 
     @Slot(object)
-    def _on_evaluated(self, evaluation: object) -> None:
+    def _on_evaluated(self, evaluation: Evaluation) -> None:
         self.pending = False
         self.evaluation = evaluation
         self._show()
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_failed(self, failed: Failed) -> None:
+        if failed.command is not Evaluate:
+            return
         self.pending = False
         self.evaluation = None
-        self._show_message(f"Could not evaluate the model: {message}", error=True)
-
-    @Slot(str)
-    def _on_process_died(self, _message: str) -> None:
-        self.pending = False
-        self._timer.stop()
+        self._show_message(f"Could not evaluate the model: {failed.message}", error=True)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -36,7 +36,7 @@ from app.network_shapes import layer_shapes
 from app.panels.card_icons import card_icon
 from app.panels.io_cards import InputCard, OutputCard
 from app.panels.layer_card import LayerCard, error_label
-from app.state import Project
+from app.project import Project
 from core.layers import LAYER_KINDS
 from core.spec import LayerShape, LayerSpec
 

@@ -35,11 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.engine_link import EngineLink
 from app.panels.row_form import RowForm
-from app.training_worker import TrainingWorker
+from app.run import Run, RunState
 from app.widgets.flow_layout import FlowLayout
 from app.widgets.prediction_table import PredictionTableModel
 from core.errors import NNPlayError
+from core.training_process.commands import Predict
+from core.training_process.messages import Configured, Failed, Predicted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,9 +74,11 @@ class PredictPanel(QWidget):
     _read_failed = Signal(int, str, str)  # (load number, path, message)
     _written = Signal(str, str)  # (path, error message or "")
 
-    def __init__(self, worker: TrainingWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: EngineLink, run: Run, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.worker = worker
+        self.engine = engine
+        self.run = run
+        self._model_is_new = False  # the model_changed that follows Configured
         self.frame: pd.DataFrame | None = None  # the rows of the file shown (or being predicted)
         self.path = ""
         self.predictions: Predictions | None = None  # of `frame`, once they came
@@ -181,11 +186,10 @@ class PredictPanel(QWidget):
         self._read.connect(self._on_read)
         self._read_failed.connect(self._on_read_failed)
         self._written.connect(self._on_written)
-        worker.configured.connect(self._on_configured)
-        worker.predicted.connect(self._on_predicted)
-        worker.prediction_failed.connect(self._on_prediction_failed)
-        worker.finished.connect(self._on_model_changed)
-        worker.paused.connect(self._on_model_changed)
+        run.configured.connect(self._on_configured)
+        run.model_changed.connect(self._on_model_changed)
+        engine.predicted.connect(self._on_predicted)
+        engine.failed.connect(self._on_failed)
         self._update_buttons()
 
     # --- public -------------------------------------------------------------------------------
@@ -276,10 +280,10 @@ class PredictPanel(QWidget):
         self._file_request = f"file-{next(self._requests)}"
         self._pending = (frame, path)
         self._say(f"Predicting {len(frame):,} rows of {Path(path).name}…")
-        self.worker.predict(frame, self._file_request)
+        self.engine.send(Predict(frame, self._file_request))
 
     @Slot(object)
-    def _on_predicted(self, answer: object) -> None:
+    def _on_predicted(self, answer: Predicted) -> None:
         if answer.request == self._row_request:
             self.form.problem.setVisible(False)
             self.form.show_predictions(answer.predictions)
@@ -294,8 +298,11 @@ class PredictPanel(QWidget):
             self.pages.setCurrentWidget(self.table)
             self._show_file_summary()
 
-    @Slot(str, str)
-    def _on_prediction_failed(self, request: str, message: str) -> None:
+    @Slot(object)
+    def _on_failed(self, failed: Failed) -> None:
+        if failed.command is not Predict:
+            return
+        request, message = failed.request, failed.message
         if request == self._row_request:
             self.form.show_problem(message)
         elif request == self._file_request and self._pending is not None:
@@ -306,21 +313,25 @@ class PredictPanel(QWidget):
     @Slot(object)
     def _on_row_changed(self, row: pd.DataFrame) -> None:
         self._row_request = f"row-{next(self._requests)}"
-        self.worker.predict(row, self._row_request)
+        self.engine.send(Predict(row, self._row_request))
 
     @Slot(object)
-    def _on_configured(self, info: object) -> None:
-        self.form.set_model(getattr(info, "preprocessor", None))
+    def _on_configured(self, info: Configured) -> None:
+        self._model_is_new = True
+        self.form.set_model(info.preprocessor)
         if self.predictions is not None:
             self._say(
                 "The model was set up afresh since these predictions: press Predict again "
                 "for its answers."
             )
 
-    @Slot(object)
-    def _on_model_changed(self, _event: object) -> None:
+    @Slot(int)
+    def _on_model_changed(self, _version: int) -> None:
+        if self.run.state == RunState.RUNNING:
+            return  # the weights change at every step: answer again once they stand still
+        new, self._model_is_new = self._model_is_new, False
         self.form.changed()
-        if self.predictions is not None:
+        if self.predictions is not None and not new:
             self._show_file_summary(changed=True)
 
     @Slot(str, str)

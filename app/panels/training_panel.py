@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.state import Project
+from app.project import Project
 from app.widgets.combo_choices import show_full_text
 from app.widgets.log_spin_box import LogSpinBox
 from core.control import LIVE_SETTINGS

@@ -16,7 +16,7 @@ from core.errors import DataError, SpecError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from app.state import Project
+    from app.project import Project
 
 
 class DataPoints(NamedTuple):

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots.colors import LUT_SIZE, regression_lut
-from app.state import Project
+from app.project import Project
 from core.activations import ACTIVATIONS
 from core.layers import LAYER_KINDS
 

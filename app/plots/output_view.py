@@ -54,7 +54,7 @@ from app.plots.data_points import (
     points_from_project,
     points_from_spec,
 )
-from app.state import Project
+from app.project import Project
 from core.data_spec import CsvSource, DataSpec, ToySource
 from core.plane import default_plane
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from app.csv_loading import CheckedChoice
-from app.state import DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION
+from app.project import DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION
 
 
 class SplitBox(QGroupBox):

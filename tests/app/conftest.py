@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from core.training_process.commands import SaveModel
+
 GRACE_S = 5.0  # what was asked to stop gets this long to end
 
 
@@ -128,7 +130,7 @@ class CsvSteps:
         window.show()
         window.start_engine()
         end = time.monotonic() + cls.READY_TIMEOUT_S
-        while window.session.info is None:
+        while window.run.info is None:
             if time.monotonic() > end:
                 raise TimeoutError("the training process did not get ready")
             app.processEvents()
@@ -153,7 +155,7 @@ class CsvSteps:
     ):
         """Set the project to predict `target` of resources/data/`name` with a small network;
         wait until the engine has built that model. Returns the DataSpec."""
-        from app.state import DataShape
+        from app.project import DataShape
         from core.columns import auto_data_spec
         from core.data_spec import CsvSource
         from core.dataset import load_frame, prepare_data
@@ -177,7 +179,7 @@ class CsvSteps:
         project.set_data_shape(shape)
 
         def built() -> bool:
-            info = window.session.info
+            info = window.run.info
             return (
                 info is not None
                 and info.preprocessor is not None
@@ -191,14 +193,31 @@ class CsvSteps:
 
     @staticmethod
     def train(window, qtbot) -> None:
-        with qtbot.waitSignal(window.worker.finished, timeout=30_000) as finished:
+        with qtbot.waitSignal(window.engine.finished, timeout=30_000) as finished:
             window.controls.train_button.click()
         assert finished.args[0].outcome == "finished"
 
     @staticmethod
+    def split_of(window, spec) -> dict[str, object]:
+        """The loaded table's rows in each split of `spec`, checked against the engine's counts."""
+        from core.dataset import load_frame, split_rows
+
+        split = split_rows(spec, load_frame(spec.source))
+        rows = dict(
+            zip(("train", "val", "test"), (split.kept[p] for p in split.parts), strict=True)
+        )
+        info = window.run.info
+        assert (len(rows["train"]), len(rows["val"]), len(rows["test"])) == (
+            info.n_train,
+            info.n_val,
+            info.n_test,
+        )
+        return rows
+
+    @staticmethod
     def save_model(window, qtbot, path) -> None:
-        with qtbot.waitSignal(window.worker.saved, timeout=10_000):
-            window.worker.save_model(str(path))
+        with qtbot.waitSignal(window.engine.model_saved, timeout=10_000):
+            window.engine.send(SaveModel(str(path)))
 
     @classmethod
     def nnplay(cls, *args: str):

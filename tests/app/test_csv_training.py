@@ -42,16 +42,16 @@ def test_an_imported_csv_trains_from_the_train_button(qtbot, window, name, n_tra
     import_csv(qtbot, window, DATA / f"{name}.csv")
     # The engine takes the new data as soon as it is imported (the model is rebuilt for it).
     qtbot.waitUntil(
-        lambda: window.session.info is not None and window.session.info.n_train == n_train,
+        lambda: window.run.info is not None and window.run.info.n_train == n_train,
         timeout=15_000,
     )
     window.project.edit_config("Three epochs", epochs=3, learning_rate=0.01)
-    with qtbot.waitSignal(window.worker.finished, timeout=30_000) as finished:
+    with qtbot.waitSignal(window.engine.finished, timeout=30_000) as finished:
         window.controls.train_button.click()
     assert finished.args[0].outcome == "finished", finished.args[0].reason
     plots = window.plots
     qtbot.waitUntil(lambda: plots.loss.epochs.n == 3, timeout=2000)
     losses = plots.loss.epochs.y(0)
     assert losses[-1] < losses[0], "the loss went down"
-    assert window.session.info.input_names == window.project.shape.input_names
+    assert window.run.info.input_names == window.project.shape.input_names
     assert "Trained 3 epochs" in window.message_label.text()

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.panels.data_panel import DataPanel
-from app.state import Project
+from app.project import Project
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 from core.toy import TOY_DATASETS, make_toy
 

@@ -37,9 +37,10 @@ def test_classification_matches_nnplay_evaluate_on_each_split(window, qtbot, ste
     model = tmp_path / "iris.nnp"
     steps.save_model(window, qtbot, model)
     frame = load_frame(spec.source)
-    info = window.session.info
+    split_of = steps.split_of(window, spec)
     runs = {}
-    for split, rows in (("val", info.val_rows), ("test", info.test_rows)):
+    for split in ("val", "test"):
+        rows = split_of[split]
         path = tmp_path / f"{split}.csv"
         frame.iloc[rows].to_csv(path, index=False)
         runs[split] = steps.nnplay("evaluate", model, "--data", path, "--json")
@@ -74,7 +75,7 @@ def test_regression_shows_predicted_against_actual_in_target_units(window, qtbot
     panel = show_evaluation(window, qtbot, epoch=5)
     model = tmp_path / "diabetes.nnp"
     steps.save_model(window, qtbot, model)
-    rows = load_frame(spec.source).iloc[window.session.info.val_rows]
+    rows = load_frame(spec.source).iloc[steps.split_of(window, spec)["val"]]
     rows.to_csv(tmp_path / "val.csv", index=False)
     run = steps.nnplay("evaluate", model, "--data", tmp_path / "val.csv", "--json")
 
@@ -114,12 +115,12 @@ def test_evaluation_follows_training_and_the_plane_follows_the_picker(window, qt
     qtbot.waitUntil(lambda: view.has_surface, timeout=10_000)
     assert view.plot.getPlotItem().getAxis("bottom").labelText == "worst area"
     window.controls.stop_button.click()
-    qtbot.waitUntil(lambda: not window.session.is_active, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.run.is_active, timeout=10_000)
     # The finished state is evaluated too.
     ended = window.controls._epoch
     qtbot.waitUntil(lambda: panel.evaluation.epoch == ended, timeout=10_000)
     panel.split.setCurrentIndex(panel.split.findData("test"))
-    assert panel.current_split().report["n"] == len(window.session.info.test_rows)
+    assert panel.current_split().report["n"] == window.run.info.n_test
 
 
 def test_a_long_evaluation_line_does_not_widen_the_window(window, qtbot):

@@ -33,7 +33,7 @@ def window(qapp: QApplication):
     w.show()
     w.start_engine()
     end = time.monotonic() + READY_TIMEOUT_S
-    while w.session.info is None:
+    while w.run.info is None:
         assert time.monotonic() < end, "the training process did not get ready"
         qapp.processEvents()
         time.sleep(0.01)
@@ -53,12 +53,12 @@ def trained(window, qapp):
     )
     window.project.edit_config("Three epochs", epochs=3, learning_rate=0.03)
     end = time.monotonic() + 20
-    while not window.session.model_fits_design:
+    while not window.run.model_fits_design:
         assert time.monotonic() < end
         qapp.processEvents()
         time.sleep(0.01)
     window.controls.train_button.click()
-    while window.session.state != "finished":
+    while window.run.state != "finished":
         assert time.monotonic() < end + 20, "training did not finish"
         qapp.processEvents()
         time.sleep(0.01)
@@ -88,7 +88,7 @@ def test_each_format_is_written_from_the_dialog(trained, qtbot, tmp_path, format
     dialog = _dialog(trained)
     path = tmp_path / f"model{EXPORT_FORMATS[format].suffix}"
     dialog.set_choice(format, path)
-    with qtbot.waitSignal(trained.worker.exported, timeout=TIMEOUT_MS) as exported:
+    with qtbot.waitSignal(trained.engine.exported, timeout=TIMEOUT_MS) as exported:
         dialog.export_button.click()
     written = exported.args[0].paths
     assert written[0] == str(path) and all(Path(p).stat().st_size > 0 for p in written)
@@ -100,7 +100,7 @@ def test_each_format_is_written_from_the_dialog(trained, qtbot, tmp_path, format
 def test_the_onnx_export_runs_in_onnxruntime_and_agrees_with_the_model(trained, qtbot, tmp_path):
     files = trained.files
     for format in ("nnp", "onnx"):
-        with qtbot.waitSignal(trained.worker.exported, timeout=TIMEOUT_MS):
+        with qtbot.waitSignal(trained.engine.exported, timeout=TIMEOUT_MS):
             files.export_to(format, tmp_path / f"model.{format}")
     frame = make_toy(XOR)
     session = ort.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"])

@@ -8,7 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from app.panels.network_panel import LAYER_MIME, NetworkPanel
-from app.state import DataShape, Project
+from app.project import DataShape, Project
 from core.activations import ACTIVATIONS
 from core.spec import LayerSpec, NetworkSpec
 

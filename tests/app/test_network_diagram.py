@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsPixmapItem
 
 from app import theme
 from app.plots.network_diagram import MAX_NODES, WEIGHT_ROLE, NetworkDiagram
-from app.state import Project
+from app.project import Project
 from core.spec import LayerSpec, NetworkSpec
 
 BLUE, ORANGE = QColor(theme.BLUE), QColor(theme.ORANGE)

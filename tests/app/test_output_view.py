@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 
 from app.plots import colors
 from app.plots.output_view import OutputView, grid_points, points_from_project
-from app.state import Project
+from app.project import Project
 from core.data_spec import ToySource
 from core.dataset import prepare_data
 from core.toy import make_toy

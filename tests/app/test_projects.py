@@ -21,12 +21,13 @@ from PySide6.QtWidgets import QFileDialog
 
 from app import file_actions
 from app.main_window import MainWindow
-from app.state import DEFAULT_CONFIG, DEFAULT_NETWORK
+from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK
 from core.columns import auto_data_spec
 from core.data_spec import CsvSource, ToySource
 from core.project import ProjectFile, load_project, save_project
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 from core.toy import make_toy
+from core.training_process.commands import OpenProject, SaveProject
 
 READY_TIMEOUT_S = 90
 TIMEOUT_MS = 20_000
@@ -48,7 +49,7 @@ def fresh(window, qtbot):
     """The shared window after File > New (changes discarded), its new model built."""
     if window.files.error_box is not None:
         window.files.error_box.close()
-    with qtbot.waitSignal(window.session.configured, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.run.configured, timeout=TIMEOUT_MS):
         window.files.new()
     assert not window.isWindowModified()
     return window
@@ -72,7 +73,7 @@ def test_an_edit_marks_the_title_and_saving_clears_it(fresh, qtbot, tmp_path):
     assert w.isWindowModified()
 
     path = tmp_path / "edited.nnproj"
-    with qtbot.waitSignal(w.worker.project_saved, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.engine.project_saved, timeout=TIMEOUT_MS):
         w.files.save_to(path)
     assert not w.isWindowModified()
     assert w.windowTitle() == "edited[*] — NN Playground"
@@ -92,11 +93,11 @@ def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     w.project.edit_network(SMALL, "Smaller network")
     w.project.edit_config("Four epochs", epochs=4, learning_rate=0.03)
     snapshots: list[object] = []
-    w.worker.snapshot_received.connect(snapshots.append)
-    qtbot.waitUntil(lambda: w.session.model_fits_design, timeout=TIMEOUT_MS)
-    with qtbot.waitSignal(w.worker.finished, timeout=TIMEOUT_MS):
+    w.engine.snapshot_received.connect(snapshots.append)
+    qtbot.waitUntil(lambda: w.run.model_fits_design, timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(w.engine.finished, timeout=TIMEOUT_MS):
         w.controls.train_button.click()
-    steps = 4 * w.session.info.steps_per_epoch
+    steps = 4 * w.run.info.steps_per_epoch
     qtbot.waitUntil(lambda: snapshots and snapshots[-1].step == steps, timeout=5000)
     trained_output = snapshots[-1].output.copy()
     qtbot.waitUntil(lambda: w.plots.loss.epochs.n == 4, timeout=5000)
@@ -114,14 +115,14 @@ def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     )
     # (The autosave after training may answer first: wait for this file's answer.)
     with qtbot.waitSignal(
-        w.worker.project_saved, timeout=TIMEOUT_MS, check_params_cb=lambda s: s.path == str(path)
+        w.engine.project_saved, timeout=TIMEOUT_MS, check_params_cb=lambda s: s.path == str(path)
     ) as saved:
         w.files.save_as_action.trigger()
     assert saved.args[0].trained and path.is_file()
     assert not w.isWindowModified() and w.windowTitle().startswith("trained[*]")
 
     # File > New forgets it all...
-    with qtbot.waitSignal(w.session.configured, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.run.configured, timeout=TIMEOUT_MS):
         w.files.new_action.trigger()
     assert w.project.network == DEFAULT_NETWORK and w.project.config == DEFAULT_CONFIG
     assert w.plots.loss.epochs.n == 0 and not w.files.export_action.isEnabled()
@@ -130,7 +131,7 @@ def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     # ...and File > Open brings back the design, the curves and the model's answers.
     snapshots.clear()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    with qtbot.waitSignal(w.worker.project_opened, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.engine.project_opened, timeout=TIMEOUT_MS):
         w.files.open_action.trigger()
     assert _design(w) == design
     qtbot.waitUntil(lambda: snapshots and w.plots.loss.epochs.n == 4, timeout=5000)
@@ -148,7 +149,7 @@ def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     model = load_project(path).model
     assert model is not None
     np.testing.assert_allclose(model.history.column("train_loss"), curves[0])
-    w.worker.snapshot_received.disconnect(snapshots.append)
+    w.engine.snapshot_received.disconnect(snapshots.append)
 
 
 def test_new_open_and_close_ask_about_unsaved_changes(qtbot, monkeypatch):
@@ -183,11 +184,11 @@ def test_new_open_and_close_ask_about_unsaved_changes(qtbot, monkeypatch):
 def test_save_from_the_question_writes_the_file_then_goes_on(fresh, qtbot, tmp_path, monkeypatch):
     w = fresh
     path = tmp_path / "kept.nnproj"
-    with qtbot.waitSignal(w.worker.project_saved, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.engine.project_saved, timeout=TIMEOUT_MS):
         w.files.save_to(path)
     w.project.edit_config("Slower", learning_rate=0.004)
     monkeypatch.setattr(file_actions, "ask_to_save", lambda parent, name: "save")
-    with qtbot.waitSignal(w.session.configured, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.run.configured, timeout=TIMEOUT_MS):
         w.files.new()  # saves kept.nnproj first, then starts anew
     assert load_project(path).config.learning_rate == 0.004
     assert w.project.config == DEFAULT_CONFIG and not w.isWindowModified()
@@ -196,7 +197,7 @@ def test_save_from_the_question_writes_the_file_then_goes_on(fresh, qtbot, tmp_p
 def test_a_failed_save_leaves_the_old_file_intact(fresh, qtbot, tmp_path):
     w = fresh
     path = tmp_path / "safe.nnproj"
-    with qtbot.waitSignal(w.worker.project_saved, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.engine.project_saved, timeout=TIMEOUT_MS):
         w.files.save_to(path)
     before = path.read_bytes()
     w.project.edit_config("Slower", learning_rate=0.005)
@@ -205,7 +206,7 @@ def test_a_failed_save_leaves_the_old_file_intact(fresh, qtbot, tmp_path):
     blocker.mkdir()
     (blocker / "in the way").touch()
     with qtbot.waitSignal(
-        w.worker.failed, timeout=TIMEOUT_MS, check_params_cb=lambda m, c: c == "save_project"
+        w.engine.failed, timeout=TIMEOUT_MS, check_params_cb=lambda f: f.command is SaveProject
     ):
         w.files.save_to(path)
     assert path.read_bytes() == before
@@ -259,7 +260,7 @@ def test_broken_and_hostile_files_are_refused_and_nothing_changes(
     path, marker = tmp_path / "bad.nnproj", tmp_path / "payload-ran"
     make(path, marker)
     with qtbot.waitSignal(
-        w.worker.failed, timeout=TIMEOUT_MS, check_params_cb=lambda m, c: c == "load_project"
+        w.engine.failed, timeout=TIMEOUT_MS, check_params_cb=lambda f: f.command is OpenProject
     ):
         w.files.open_path(path)
     assert words in w.files.last_error
@@ -267,7 +268,7 @@ def test_broken_and_hostile_files_are_refused_and_nothing_changes(
     assert (_design(w), w.project.undo_stack.index(), w.windowTitle(), w.files.path) == before
     assert w.isWindowModified() and not marker.exists()
     # The app goes on working: the engine still answers.
-    with qtbot.waitSignal(w.worker.project_saved, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.engine.project_saved, timeout=TIMEOUT_MS):
         w.files.save_to(tmp_path / "still-works.nnproj")
 
 
@@ -292,14 +293,14 @@ def test_a_moved_data_file_is_asked_for(fresh, qtbot, tmp_path, monkeypatch):
         "getOpenFileName",
         lambda parent, caption, *a: asked.append(caption) or ("", ""),
     )
-    with qtbot.waitSignal(w.worker.project_opened, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(w.engine.project_opened, timeout=TIMEOUT_MS):
         w.files.open_path(project)
     assert len(asked) == 1 and "circle.csv" in asked[0]
     assert w.project.is_toy and w.files.path is None
 
     # Found: the project opens reading the file from its new place.
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(moved), ""))
-    with qtbot.waitSignal(w.session.configured, timeout=TIMEOUT_MS) as configured:
+    with qtbot.waitSignal(w.run.configured, timeout=TIMEOUT_MS) as configured:
         w.files.open_path(project)
     assert w.project.data.source.path == str(moved)
     assert w.project.network == SMALL and w.files.path == project
@@ -323,7 +324,7 @@ def test_recovery_is_offered_after_a_crash(qapp, qtbot, tmp_path, monkeypatch):
     assert banner.isVisible() and "did not close properly" in banner.message.text()
     assert "1 more" in banner.message.text()
     w.start_engine()  # Recover waits for the engine to be ready
-    with qtbot.waitSignal(w.worker.project_opened, timeout=READY_TIMEOUT_S * 1000):
+    with qtbot.waitSignal(w.engine.project_opened, timeout=READY_TIMEOUT_S * 1000):
         banner.recover_button.click()
     assert w.project.config.learning_rate == 0.042 and w.project.network == SMALL
     assert w.windowTitle().startswith("mywork[*]") and w.isWindowModified()

@@ -109,12 +109,12 @@ def test_while_training_only_live_settings_stay_editable(window):
 
 def test_invalid_settings_are_explained_and_do_not_reach_the_engine(window, qtbot):
     messages = []
-    window.session.message_changed.connect(lambda text, error: messages.append((text, error)))
+    window.run.message_changed.connect(lambda text, error: messages.append((text, error)))
     window.project.edit_config("Until stopped", epochs=0, schedule="cosine")
     assert window.training_panel.problems.isVisible()
     assert "cosine" in window.training_panel.problems.text()
     window.controls.train_button.click()
-    assert window.session.state == "idle"
+    assert window.run.state == "idle"
     assert messages and messages[-1][1] and "cosine" in messages[-1][0]
 
 
@@ -214,7 +214,7 @@ def test_the_epoch_counter_names_the_running_epoch_as_the_status_bar_does(window
     controls.add_batches([BatchesEnded(51, 3, np.full(2, 0.5), np.full((2, 2), 0.1))])
     controls.add_epochs([epoch(2, 50, 0.4)])
     qtbot.waitUntil(lambda: controls.epoch_label[1].text() == "3 / 10", timeout=2000)
-    window.session._on_paused(TrainPaused(52, 3))
+    window.run._on_paused(TrainPaused(52, 3))
     assert "epoch 3," in window.message_label.text()
     # Stopped during the third: two full epochs were done, as the stop message says.
     controls.on_finished(TrainEnded("stopped", "stopped after 2 full epochs", 2, 52, 2))

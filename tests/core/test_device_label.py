@@ -7,7 +7,7 @@ import torch
 from core.columns import auto_data_spec
 from core.data_spec import ToySource
 from core.dataset import prepare_data
-from core.device import describe
+from core.device import device_label
 from core.events import EventForwarder, TrainStarted
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 from core.toy import make_toy
@@ -29,5 +29,5 @@ def test_a_small_run_names_the_one_thread_it_trains_on():
 
 def test_without_a_count_the_label_is_torchs_own():
     n = torch.get_num_threads()
-    assert describe(torch.device("cpu")) == f"CPU ({n} thread{'s' if n != 1 else ''})"
-    assert describe(torch.device("cpu"), 4) == "CPU (4 threads)"
+    assert device_label(torch.device("cpu")) == f"CPU ({n} thread{'s' if n != 1 else ''})"
+    assert device_label(torch.device("cpu"), 4) == "CPU (4 threads)"

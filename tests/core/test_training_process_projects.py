@@ -15,19 +15,27 @@ from core.data_spec import CsvSource, ToySource
 from core.dataset import load_frame
 from core.events import EpochEnded, TrainEnded
 from core.project import load_project
-from core.remote import (
+from core.spec import TrainConfig
+from core.training_process.client import TrainingProcess
+from core.training_process.commands import (
+    Configure,
+    Export,
+    OpenProject,
+    SaveProject,
+    TakeSnapshot,
+    Train,
+)
+from core.training_process.messages import (
     Configured,
-    Error,
     Events,
     Exported,
+    Failed,
     Message,
     ProjectOpened,
     ProjectSaved,
     Ready,
-    RemoteTrainer,
     Snapshot,
 )
-from core.spec import TrainConfig
 from core.workflow import dense_network
 
 TIMEOUT = 60.0
@@ -37,7 +45,7 @@ CONFIG = TrainConfig(epochs=3, device="cpu", learning_rate=0.03)
 
 
 class Inbox:
-    def __init__(self, remote: RemoteTrainer) -> None:
+    def __init__(self, remote: TrainingProcess) -> None:
         self.remote = remote
         self.messages: list[Message] = []
 
@@ -60,7 +68,7 @@ def ended(m: Message) -> bool:
 
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[Inbox]:
-    with RemoteTrainer() as remote:
+    with TrainingProcess() as remote:
         box = Inbox(remote)
         box.until(lambda m: isinstance(m, Ready))
         yield box
@@ -68,19 +76,19 @@ def inbox() -> Iterator[Inbox]:
 
 def test_a_trained_project_reopens_with_its_weights_and_history(inbox: Inbox, tmp_path: Path):
     data = auto_data_spec(load_frame(SOURCE), SOURCE, "label")
-    inbox.remote.configure(data, NET, CONFIG)
+    inbox.remote.send(Configure(data, NET, CONFIG))
     inbox.until(lambda m: isinstance(m, Snapshot))
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.until(ended)
     trained = inbox.until(lambda m: isinstance(m, Snapshot))[-1]
     path = tmp_path / "xor.nnproj"
-    inbox.remote.save_project(path, data, NET, CONFIG, {"tab": "training"}, True)
-    saved = inbox.until(lambda m: isinstance(m, (ProjectSaved, Error)))[-1]
+    inbox.remote.send(SaveProject(str(path), data, NET, CONFIG, {"tab": "training"}, True))
+    saved = inbox.until(lambda m: isinstance(m, (ProjectSaved, Failed)))[-1]
     assert saved == ProjectSaved(str(path), True)
 
-    inbox.remote.configure(data, dense_network([3]), CONFIG)  # something else in between
+    inbox.remote.send(Configure(data, dense_network([3]), CONFIG))  # something else in between
     inbox.until(lambda m: isinstance(m, Snapshot))
-    inbox.remote.load_project(path)
+    inbox.remote.send(OpenProject(str(path)))
     got = inbox.until(lambda m: isinstance(m, Events))
     assert [type(m) for m in got] == [ProjectOpened, Configured, Snapshot, Events]
     opened, configured, snapshot, history = got
@@ -96,7 +104,7 @@ def test_a_trained_project_reopens_with_its_weights_and_history(inbox: Inbox, tm
     assert [e.epoch for e in history.events if isinstance(e, EpochEnded)] == [1, 2, 3]
 
     # Untrained, or not asked for: the file holds the design alone.
-    inbox.remote.save_project(path, data, NET, CONFIG, {}, False)
+    inbox.remote.send(SaveProject(str(path), data, NET, CONFIG, {}, False))
     assert not inbox.until(lambda m: isinstance(m, ProjectSaved))[-1].trained  # type: ignore[union-attr]
     assert load_project(path).model is None
 
@@ -104,12 +112,12 @@ def test_a_trained_project_reopens_with_its_weights_and_history(inbox: Inbox, tm
 def test_a_broken_file_is_an_error_and_the_model_stays(inbox: Inbox, tmp_path: Path):
     path = tmp_path / "broken.nnproj"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    inbox.remote.load_project(path)
-    error = inbox.until(lambda m: isinstance(m, (Error, ProjectOpened)))[-1]
-    assert isinstance(error, Error) and error.command == "load_project"
+    inbox.remote.send(OpenProject(str(path)))
+    error = inbox.until(lambda m: isinstance(m, (Failed, ProjectOpened)))[-1]
+    assert isinstance(error, Failed) and error.command is OpenProject
     assert "not a valid zip" in error.message
-    inbox.remote.snapshot()  # the model from before is still there
-    assert isinstance(inbox.until(lambda m: isinstance(m, (Snapshot, Error)))[-1], Snapshot)
+    inbox.remote.send(TakeSnapshot())  # the model from before is still there
+    assert isinstance(inbox.until(lambda m: isinstance(m, (Snapshot, Failed)))[-1], Snapshot)
 
 
 def test_a_moved_csv_is_reported_then_read_from_where_it_is(inbox: Inbox, tmp_path: Path):
@@ -119,17 +127,17 @@ def test_a_moved_csv_is_reported_then_read_from_where_it_is(inbox: Inbox, tmp_pa
     data = auto_data_spec(load_frame(CsvSource(str(csv))), CsvSource(str(csv)), "label")
     path = tmp_path / "b" / "xor.nnproj"
     path.parent.mkdir()
-    inbox.remote.save_project(path, data, NET, CONFIG, {}, False)
+    inbox.remote.send(SaveProject(str(path), data, NET, CONFIG, {}, False))
     inbox.until(lambda m: isinstance(m, ProjectSaved))
     moved = tmp_path / "c" / "xor.csv"
     moved.parent.mkdir()
     shutil.move(csv, moved)
 
-    inbox.remote.load_project(path)
+    inbox.remote.send(OpenProject(str(path)))
     first = inbox.until(lambda m: isinstance(m, ProjectOpened))[-1]
     assert isinstance(first, ProjectOpened) and first.missing_source == str(csv)
     assert not first.configured
-    inbox.remote.load_project(path, moved)
+    inbox.remote.send(OpenProject(str(path), str(moved)))
     second = inbox.until(lambda m: isinstance(m, Configured))
     opened = second[-2]
     assert isinstance(opened, ProjectOpened) and opened.missing_source is None
@@ -139,13 +147,13 @@ def test_a_moved_csv_is_reported_then_read_from_where_it_is(inbox: Inbox, tmp_pa
 
 def test_export_needs_a_trained_model_then_writes_each_file(inbox: Inbox, tmp_path: Path):
     data = auto_data_spec(load_frame(SOURCE), SOURCE, "label")
-    inbox.remote.configure(data, NET, CONFIG)
+    inbox.remote.send(Configure(data, NET, CONFIG))
     inbox.until(lambda m: isinstance(m, Snapshot))
-    inbox.remote.export("onnx", tmp_path / "m.onnx")
-    error = inbox.until(lambda m: isinstance(m, (Error, Exported)))[-1]
-    assert isinstance(error, Error) and "train the model" in error.message
-    inbox.remote.train()
+    inbox.remote.send(Export("onnx", str(tmp_path / "m.onnx")))
+    error = inbox.until(lambda m: isinstance(m, (Failed, Exported)))[-1]
+    assert isinstance(error, Failed) and "train the model" in error.message
+    inbox.remote.send(Train())
     inbox.until(ended)
-    inbox.remote.export("python", tmp_path / "m.py")
-    exported = inbox.until(lambda m: isinstance(m, (Error, Exported)))[-1]
+    inbox.remote.send(Export("python", str(tmp_path / "m.py")))
+    exported = inbox.until(lambda m: isinstance(m, (Failed, Exported)))[-1]
     assert exported == Exported("python", (str(tmp_path / "m.py"), str(tmp_path / "m.safetensors")))

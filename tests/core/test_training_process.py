@@ -14,7 +14,8 @@ import pytest
 
 from core.columns import auto_data_spec
 from core.data_spec import CsvSource, DataSpec, ToySource
-from core.dataset import load_frame, prepare_data
+from core.dataset import load_frame, prepare_data, split_rows
+from core.errors import SpecError
 from core.events import (
     BatchesEnded,
     EpochEnded,
@@ -27,23 +28,36 @@ from core.events import (
     TrainStarted,
 )
 from core.modelfile import load_model
-from core.remote import (
+from core.spec import NetworkSpec, TrainConfig
+from core.trainer import Trainer
+from core.training_process.client import TrainingProcess
+from core.training_process.commands import (
+    Configure,
+    Evaluate,
+    Pause,
+    Predict,
+    Resume,
+    SaveModel,
+    SetLive,
+    SetPlane,
+    Step,
+    Stop,
+    Train,
+)
+from core.training_process.messages import (
     GRID,
     UNIT_GRID,
     Configured,
-    Error,
     Evaluation,
     Events,
+    Failed,
     Message,
+    ModelSaved,
     Predicted,
     ProcessDied,
     Ready,
-    RemoteTrainer,
-    Saved,
     Snapshot,
 )
-from core.spec import NetworkSpec, TrainConfig
-from core.trainer import Trainer
 from core.workflow import dense_network
 
 T = TypeVar("T")
@@ -62,9 +76,9 @@ def config(**kw: object) -> TrainConfig:
 
 
 class Inbox:
-    """Everything a RemoteTrainer sent, with the events unpacked in order."""
+    """Everything a TrainingProcess sent, with the events unpacked in order."""
 
-    def __init__(self, remote: RemoteTrainer) -> None:
+    def __init__(self, remote: TrainingProcess) -> None:
         self.remote = remote
         self.messages: list[Message] = []
         self.events: list[Event] = []
@@ -102,7 +116,7 @@ class Inbox:
 
 @pytest.fixture(scope="module")
 def shared() -> Iterator[Inbox]:
-    remote = RemoteTrainer()
+    remote = TrainingProcess()
     remote.start()
     inbox = Inbox(remote)
     inbox.wait(Ready)
@@ -113,7 +127,7 @@ def shared() -> Iterator[Inbox]:
 @pytest.fixture
 def inbox(shared: Inbox) -> Inbox:
     """The shared trainer, idle and with nothing left over from an earlier test."""
-    shared.remote.stop()
+    shared.remote.send(Stop())
     time.sleep(0.05)
     shared.take(shared.remote.poll(0.1))
     shared.clear()
@@ -124,8 +138,8 @@ def configure(
     inbox: Inbox, spec: DataSpec | None = None, network: NetworkSpec = TINY, **kw: object
 ) -> Configured:
     inbox.clear()
-    inbox.remote.configure(spec or data_spec(), network, config(**kw))
-    found = inbox.wait(object, lambda m: isinstance(m, (Configured, Error)))
+    inbox.remote.send(Configure(spec or data_spec(), network, config(**kw)))
+    found = inbox.wait(object, lambda m: isinstance(m, (Configured, Failed)))
     assert isinstance(found, Configured), found
     return found
 
@@ -143,7 +157,7 @@ def test_training_reports_batched_events_and_the_loss_falls(inbox: Inbox) -> Non
     configured = configure(inbox, epochs=15)
     assert configured.class_names == ("blue", "orange")
     assert configured.n_train + configured.n_val == 400
-    inbox.remote.train()
+    inbox.remote.send(Train())
     ended = inbox.wait(TrainEnded)
     assert ended.outcome == "finished"
     epochs = inbox.of(EpochEnded)
@@ -161,7 +175,7 @@ def test_snapshot_shows_the_decision_surface_and_the_small_network(inbox: Inbox)
     configured = configure(inbox, epochs=30)
     assert configured.plane_features == ("x1", "x2")
     first = inbox.wait(Snapshot)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(TrainEnded)
     last = inbox.of(Snapshot)[-1]
     assert isinstance(first, Snapshot) and isinstance(last, Snapshot)
@@ -184,7 +198,7 @@ def test_snapshot_shows_the_decision_surface_and_the_small_network(inbox: Inbox)
 def test_same_seed_gives_the_same_training_as_in_process(inbox: Inbox) -> None:
     spec = data_spec()
     configure(inbox, spec, epochs=3, seed=7)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(TrainEnded)
     remote_losses = losses(inbox.events)
 
@@ -198,58 +212,58 @@ def test_same_seed_gives_the_same_training_as_in_process(inbox: Inbox) -> None:
 def test_pause_step_resume_and_stop(inbox: Inbox) -> None:
     configure(inbox, epochs=0)
     remote = inbox.remote
-    remote.train()
+    remote.send(Train())
     inbox.wait(BatchesEnded)
-    remote.pause()
+    remote.send(Pause())
     paused = inbox.wait(TrainPaused)
     inbox.take(remote.poll(0.5))
     assert max(b.first_step + len(b.loss) - 1 for b in inbox.of(BatchesEnded)) == paused.step
 
     inbox.clear()
-    remote.step(3)
+    remote.send(Step(3))
     paused_again = inbox.wait(TrainPaused)
     assert paused_again.step == paused.step + 3
     assert len(losses(inbox.events)) == 3
 
-    remote.resume()
+    remote.send(Resume())
     inbox.wait(TrainResumed)
     inbox.wait(BatchesEnded, lambda e: e.first_step > paused_again.step + 10)
-    remote.stop()
+    remote.send(Stop())
     ended = inbox.wait(TrainEnded)
     assert ended.outcome == "stopped"
 
 
 def test_step_when_idle_runs_that_many_batches_then_pauses(inbox: Inbox) -> None:
     configure(inbox, epochs=0)
-    inbox.remote.step(5)
+    inbox.remote.send(Step(5))
     started = inbox.wait(TrainStarted)
     paused = inbox.wait(TrainPaused)
     assert paused.step == started.step + 5
-    inbox.remote.stop()
+    inbox.remote.send(Stop())
     inbox.wait(TrainEnded)
 
 
 def test_live_learning_rate_change_arrives_and_takes_effect(inbox: Inbox) -> None:
     configure(inbox, epochs=0, learning_rate=0.01)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(EpochEnded)
-    inbox.remote.set("learning_rate", 0.002)
+    inbox.remote.send(SetLive("learning_rate", 0.002))
     changed = inbox.wait(HyperparameterChanged)
     assert (changed.name, changed.value) == ("learning_rate", 0.002)
     later = inbox.wait(EpochEnded, lambda e: e.step > changed.step)
     assert later.learning_rate == pytest.approx(0.002)
-    inbox.remote.stop()
+    inbox.remote.send(Stop())
     inbox.wait(TrainEnded)
 
 
 def test_reconfigure_while_training_then_train_starts_the_new_design(inbox: Inbox) -> None:
     configure(inbox, epochs=0)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(BatchesEnded)
     inbox.clear()
     wider = dense_network([12], activation="relu")
-    inbox.remote.configure(data_spec(), wider, config(epochs=2))
-    inbox.remote.train()
+    inbox.remote.send(Configure(data_spec(), wider, config(epochs=2)))
+    inbox.remote.send(Train())
     assert inbox.wait(TrainEnded).outcome == "stopped"
     assert inbox.wait(Configured).layer_names == ("dense1", "output")
     started = inbox.wait(TrainStarted)
@@ -259,9 +273,10 @@ def test_reconfigure_while_training_then_train_starts_the_new_design(inbox: Inbo
 
 def test_invalid_live_value_is_an_error_message(inbox: Inbox) -> None:
     configure(inbox)
-    inbox.remote.set("learning_rate", -1.0)
-    error = inbox.wait(Error)
-    assert error.command == "set" and "learning rate must be above 0" in error.message
+    with pytest.raises(SpecError, match="learning rate must be above 0"):
+        SetLive("learning_rate", -1.0)  # refused before it is sent
+    with pytest.raises(SpecError, match="cannot change while training"):
+        SetLive("epochs", 3)
 
 
 def test_bad_configuration_is_an_error_and_the_process_keeps_working(inbox: Inbox) -> None:
@@ -270,26 +285,26 @@ def test_bad_configuration_is_an_error_and_the_process_keeps_working(inbox: Inbo
         good.source,
         tuple(c if c.name != "x2" else type(c)("height", c.role, c.kind) for c in good.columns),
     )
-    inbox.remote.configure(renamed, TINY, config())
-    error = inbox.wait(Error)
-    assert error.command == "configure" and "'height'" in error.message
+    inbox.remote.send(Configure(renamed, TINY, config()))
+    error = inbox.wait(Failed)
+    assert error.command is Configure and "'height'" in error.message
     inbox.clear()
-    inbox.remote.train()  # nothing is configured now
-    error = inbox.wait(Error, lambda m: m.command == "train")
+    inbox.remote.send(Train())  # nothing is configured now
+    error = inbox.wait(Failed, lambda m: m.command is Train)
     assert "choose data and a network" in error.message
 
     configure(inbox, good, epochs=1)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     assert inbox.wait(TrainEnded).outcome == "finished"
 
 
-def test_reset_weights_starts_over_from_the_seed(inbox: Inbox) -> None:
+def test_configuring_again_starts_over_from_the_seed(inbox: Inbox) -> None:
     configure(inbox, epochs=2, seed=3)
     fresh = inbox.wait(Snapshot)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(TrainEnded)
     inbox.clear()
-    inbox.remote.reset_weights(3)
+    inbox.remote.send(Configure(data_spec(), TINY, config(epochs=2, seed=3)))  # Reset
     configured = inbox.wait(Configured)
     again = inbox.wait(Snapshot)
     assert configured.seed == 3 and again.step == 0
@@ -298,12 +313,12 @@ def test_reset_weights_starts_over_from_the_seed(inbox: Inbox) -> None:
 
 def test_save_model_writes_a_file_that_predicts(inbox: Inbox, tmp_path: Path) -> None:
     configure(inbox, epochs=5)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(TrainEnded)
     path = tmp_path / "xor.nnp"
-    inbox.remote.save_model(path)
-    saved = inbox.wait(object, lambda m: isinstance(m, (Saved, Error)))
-    assert saved == Saved(str(path))
+    inbox.remote.send(SaveModel(str(path)))
+    saved = inbox.wait(object, lambda m: isinstance(m, (ModelSaved, Failed)))
+    assert saved == ModelSaved(str(path))
     model = load_model(path)
     assert model.summary["epochs"] == 5 and model.class_names == ("blue", "orange")
 
@@ -333,21 +348,21 @@ def test_message_rate_stays_low_at_full_speed(inbox: Inbox) -> None:
     # One full batch per epoch on a few rows: hundreds of events a second, the worst flood.
     small = ToySource("xor", samples=100, seed=1)
     configure(inbox, auto_data_spec(load_frame(small), small, "label"), epochs=0, batch_size=0)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(TrainStarted)
     inbox.clear()
     start = time.monotonic()
     while time.monotonic() - start < 2.0:
         inbox.take(inbox.remote.poll(0.01))
     elapsed = time.monotonic() - start
-    inbox.remote.stop()
+    inbox.remote.send(Stop())
     inbox.wait(TrainEnded)
     assert len(inbox.of(EpochEnded)) >= 20  # it was training
     assert len(inbox.messages) / elapsed < 40
 
 
 def test_killed_process_is_reported_once_and_start_recovers() -> None:
-    remote = RemoteTrainer()
+    remote = TrainingProcess()
     remote.start()
     inbox = Inbox(remote)
     try:
@@ -358,14 +373,14 @@ def test_killed_process_is_reported_once_and_start_recovers() -> None:
         died = inbox.wait(ProcessDied)
         assert died.exitcode == -9
         assert remote.poll(0.1) == []  # once
-        remote.train()  # a command to a dead process is not an exception
+        remote.send(Train())  # a command to a dead process is not an exception
 
         remote.start()
         respawned = remote.process
         assert respawned is not None and respawned.pid != process.pid
         inbox.wait(Ready)
         configure(inbox, epochs=0)
-        remote.train()
+        remote.send(Train())
         inbox.wait(BatchesEnded)  # close() while training
     finally:
         remote.close()
@@ -386,16 +401,18 @@ def csv_spec(name: str, target: str, **kw: object) -> DataSpec:
 def train_and_save(inbox: Inbox, tmp_path: Path, spec: DataSpec, epochs: int = 5) -> Path:
     """Train `spec` for a few epochs in the child; save the model as the window would."""
     configure(inbox, spec, dense_network([8]), epochs=epochs, batch_size=32)
-    inbox.remote.train()
+    inbox.remote.send(Train())
     inbox.wait(TrainEnded)
     path = tmp_path / "model.nnp"
-    inbox.remote.save_model(path)
-    assert inbox.wait(object, lambda m: isinstance(m, (Saved, Error))) == Saved(str(path))
+    inbox.remote.send(SaveModel(str(path)))
+    assert inbox.wait(object, lambda m: isinstance(m, (ModelSaved, Failed))) == ModelSaved(
+        str(path)
+    )
     return path
 
 
 def answer(inbox: Inbox, kind: type[T]) -> T:
-    found = inbox.wait(object, lambda m: isinstance(m, (kind, Error)))
+    found = inbox.wait(object, lambda m: isinstance(m, (kind, Failed)))
     assert isinstance(found, kind), found
     return found
 
@@ -407,14 +424,14 @@ def test_evaluate_reports_what_nnplay_evaluate_reports_on_each_split(
 
     spec = csv_spec("iris.csv", "species", val_fraction=0.2, test_fraction=0.2)
     model = load_model(train_and_save(inbox, tmp_path, spec))
-    configured = inbox.of(Configured)[-1]
-    inbox.remote.evaluate()
+    inbox.remote.send(Evaluate())
     evaluation = answer(inbox, Evaluation)
     assert [s.split for s in evaluation.splits] == ["val", "test"]
     assert evaluation.epoch == 5
     frame = load_frame(spec.source)
+    split = split_rows(spec, frame)
     for part, rows in zip(
-        evaluation.splits, (configured.val_rows, configured.test_rows), strict=True
+        evaluation.splits, (split.kept[split.parts[1]], split.kept[split.parts[2]]), strict=True
     ):
         assert part.report == evaluate_frame(model, frame.iloc[rows])
         assert part.report["n"] == len(rows) == 30
@@ -425,7 +442,7 @@ def test_evaluate_reports_what_nnplay_evaluate_reports_on_each_split(
 def test_regression_evaluation_sends_the_values_behind_its_metrics(inbox: Inbox) -> None:
     spec = csv_spec("diabetes.csv", "progression")
     configure(inbox, spec, dense_network([8]), epochs=3, batch_size=32)
-    inbox.remote.evaluate()  # untrained weights are evaluated too
+    inbox.remote.send(Evaluate())  # untrained weights are evaluated too
     (part,) = answer(inbox, Evaluation).splits
     assert part.split == "val" and part.report["task"] == "regression"
     assert part.actual is not None and part.predicted is not None
@@ -444,7 +461,7 @@ def test_predict_is_nnplay_predict_and_names_what_is_wrong(inbox: Inbox, tmp_pat
     model = load_model(train_and_save(inbox, tmp_path, spec, epochs=3))
     frame = load_frame(spec.source).drop(columns=["species"]).iloc[::7]
     frame["extra"] = "ignored"
-    inbox.remote.predict(frame, "a")
+    inbox.remote.send(Predict(frame, "a"))
     predicted = answer(inbox, Predicted)
     expected = predict_frame(model, frame)
     assert predicted.request == "a" and predicted.epoch == 3
@@ -452,22 +469,22 @@ def test_predict_is_nnplay_predict_and_names_what_is_wrong(inbox: Inbox, tmp_pat
         predicted.predictions.as_frame(frame), expected.as_frame(frame), check_exact=True
     )
     inbox.clear()
-    inbox.remote.predict(spec.source.path, "by path")  # type: ignore[union-attr]
+    inbox.remote.send(Predict(spec.source.path, "by path"))  # type: ignore[union-attr]
     assert answer(inbox, Predicted).request == "by path"
 
     inbox.clear()
-    inbox.remote.predict(frame.drop(columns=["petal_width", "sepal_length"]), "b")
-    error = answer(inbox, Error)
-    assert error.command == "predict" and error.request == "b"
+    inbox.remote.send(Predict(frame.drop(columns=["petal_width", "sepal_length"]), "b"))
+    error = answer(inbox, Failed)
+    assert error.command is Predict and error.request == "b"
     assert "'sepal_length'" in error.message and "'petal_width'" in error.message
     bad = frame.astype({"sepal_width": object})
     bad.iloc[2, bad.columns.get_loc("sepal_width")] = "wide"
     inbox.clear()
-    inbox.remote.predict(bad, "c")
-    error = answer(inbox, Error)
+    inbox.remote.send(Predict(bad, "c"))
+    error = answer(inbox, Failed)
     assert "'sepal_width'" in error.message and "'wide' is not a number" in error.message
     inbox.clear()
-    inbox.remote.predict(frame.iloc[:1], "d")  # the process is still working
+    inbox.remote.send(Predict(frame.iloc[:1], "d"))  # the process is still working
     assert answer(inbox, Predicted).request == "d"
 
 
@@ -488,14 +505,15 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
         "petal_width",
     )
     inbox.clear()
-    inbox.remote.set_plane("sepal_length", "sepal_width")
+    inbox.remote.send(SetPlane("sepal_length", "sepal_width"))
     snap = answer(inbox, Snapshot)
     assert snap.features == ("sepal_length", "sepal_width") and snap.extent is not None
     xmin, xmax, ymin, ymax = snap.extent
     assert xmin < 4.3 and xmax > 7.9 and ymin < 2.0 and ymax > 4.4  # the features' own units
 
     frame = load_frame(spec.source)
-    train = frame.iloc[configured.train_rows]
+    split = split_rows(spec, frame)
+    train = frame.iloc[split.kept[split.parts[0]]]
     xs = xmin + (np.arange(GRID) + 0.5) * (xmax - xmin) / GRID
     ys = ymin + (np.arange(GRID) + 0.5) * (ymax - ymin) / GRID
     gx, gy = np.meshgrid(xs, ys)
@@ -512,9 +530,9 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
     np.testing.assert_allclose(snap.confidence.ravel(), probs.max(axis=1), atol=1e-5)
 
     inbox.clear()
-    inbox.remote.set_plane("sepal_length", "species")
-    error = answer(inbox, Error)
-    assert error.command == "set_plane" and "'species' is not a numeric feature" in error.message
+    inbox.remote.send(SetPlane("sepal_length", "species"))
+    error = answer(inbox, Failed)
+    assert error.command is SetPlane and "'species' is not a numeric feature" in error.message
     # The choice is kept when the data is configured again.
     configured = configure(inbox, spec, dense_network([8]), epochs=1)
     assert configured.plane_features == ("sepal_length", "sepal_width")

@@ -1,0 +1,184 @@
+"""Every command the window can send to the training process: the whole list is this file.
+
+A command is a frozen dataclass; the child dispatches on its type (`service.TrainingService`),
+so adding a command is one dataclass here and one handler there. Each docstring says what
+answers it (the messages are in `messages.py`); any command can also be answered by `Failed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from core.control import LIVE_SETTINGS
+from core.data_spec import DataSpec
+from core.errors import SpecError
+from core.spec import NetworkSpec, TrainConfig
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+# --- run control: acted on at once, between two batches -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Train:
+    """Start training, continue where the last run ended, or resume a paused run.
+
+    A run that had finished its epochs trains as many epochs again. Answered by the run's events.
+    """
+
+
+@dataclass(frozen=True)
+class Step:
+    """Run `batches` batches, then pause (starts a paused run when none is going on)."""
+
+    batches: int = 1
+
+    def __post_init__(self) -> None:
+        if self.batches < 1:
+            raise SpecError(f"cannot step {self.batches} batches")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Pause the running run after its current batch; answered by a TrainPaused event."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Resume a paused run; answered by a TrainResumed event."""
+
+
+@dataclass(frozen=True)
+class Stop:
+    """End the run after its current batch; answered by a TrainEnded event."""
+
+
+@dataclass(frozen=True)
+class SetLive:
+    """Change a setting that may change while training (core.control.LIVE_SETTINGS).
+
+    Applied before the next batch; answered by a HyperparameterChanged event.
+    """
+
+    name: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.name not in LIVE_SETTINGS:
+            raise SpecError(
+                f"{self.name!r} cannot change while training; "
+                f"live settings: {', '.join(LIVE_SETTINGS)}"
+            )
+        # Checked as the whole config would be: a negative rate never reaches the loop.
+        setting: dict[str, Any] = {self.name: float(self.value)}
+        replace(TrainConfig(), **setting).validate()
+
+
+# --- the design: stop any run, then rebuild ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Configure:
+    """Load and prepare the data and build the network with fresh weights.
+
+    Answered by `Configured`, `PlotPoints` and a `Snapshot`.
+    """
+
+    data: DataSpec
+    network: NetworkSpec
+    config: TrainConfig
+
+
+@dataclass(frozen=True)
+class OpenProject:
+    """Open a project file, reading its CSV from `csv_path` when given (the file moved).
+
+    Answered by `ProjectOpened` (then, when it could be built, as for Configure, and its
+    saved history as Events) or by `Failed`, the current model kept.
+    """
+
+    path: str
+    csv_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """Stop any run and end the process."""
+
+
+# --- model work: answered between two batches while training ------------------------------------
+
+
+@dataclass(frozen=True)
+class TakeSnapshot:
+    """Answered by a `Snapshot` of the model now."""
+
+
+@dataclass(frozen=True)
+class SaveModel:
+    """Write the current model as a model file (.nnp); answered by `ModelSaved`."""
+
+    path: str
+
+
+# eq=False: `extras` is a dict.
+@dataclass(frozen=True, eq=False)
+class SaveProject:
+    """Write a project file of this design; with `with_model`, once the model has trained, its
+    weights, preprocessing and history too. Answered by `ProjectSaved`."""
+
+    path: str
+    data: DataSpec | None
+    network: NetworkSpec
+    config: TrainConfig
+    extras: dict[str, Any] = field(default_factory=dict)
+    with_model: bool = True
+
+
+@dataclass(frozen=True)
+class Export:
+    """Write the trained model in an export format (core.export.EXPORT_FORMATS).
+
+    Answered by `Exported`.
+    """
+
+    format: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Evaluate:
+    """Score the current weights on the validation and test rows; answered by `Evaluation`."""
+
+
+# eq=False: `rows` may be a table.
+@dataclass(frozen=True, eq=False)
+class Predict:
+    """Predict raw rows (a table, or a CSV file's path) as `nnplay predict` does.
+
+    Answered by `Predicted`, or a `Failed` naming the problem; both carry `request`.
+    """
+
+    rows: pd.DataFrame | str
+    request: str = ""
+
+
+@dataclass(frozen=True)
+class SetPlane:
+    """Draw snapshots over these two numeric features, the others held at their median.
+
+    Answered by `PlotPoints` and a `Snapshot` over the new plane; kept when the data is
+    configured again with both features still numeric inputs.
+    """
+
+    feature_x: str
+    feature_y: str
+
+
+RunCommand = Train | Step | Pause | Resume | Stop | SetLive
+DesignCommand = Configure | OpenProject | Shutdown
+ModelCommand = TakeSnapshot | SaveModel | SaveProject | Export | Evaluate | Predict | SetPlane
+Command = RunCommand | DesignCommand | ModelCommand

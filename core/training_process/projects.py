@@ -1,0 +1,65 @@
+"""Opening a saved project in the training process: its model, its counters, its history."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Literal
+
+import numpy as np
+
+from core.data_spec import CsvSource
+from core.events import BatchesEnded, EpochEnded, Event
+from core.history import COLUMNS
+from core.modelfile import TrainedModel
+from core.project import ProjectFile
+from core.trainer import Trainer
+
+
+def same_design(project: ProjectFile, tm: TrainedModel) -> bool:
+    """Whether the project's model was trained on the project's own data and network (the
+    training settings may have changed since; the data file's path may differ: it moved)."""
+    assert project.data is not None
+    data = tm.data
+    if isinstance(data.source, CsvSource) and isinstance(project.data.source, CsvSource):
+        data = replace(data, source=replace(data.source, path=project.data.source.path))
+    return data == project.data and tm.network == project.network
+
+
+def continue_from(trainer: Trainer, tm: TrainedModel) -> None:
+    """Carry a saved model's history and counters over, so training continues where it was."""
+    trainer.history = tm.history
+    if tm.history.rows:
+        trainer.epoch = trainer.best_epoch = int(tm.history.last("epoch"))
+        trainer.step = int(tm.history.last("step"))
+
+
+def history_events(tm: TrainedModel) -> tuple[Event, ...]:
+    """A saved training history as the events that drew it: its thinned steps, then its epochs."""
+    metric: Literal["accuracy", "r2"] = "r2" if tm.history.metric == "r2" else "accuracy"
+    out: list[Event] = []
+    epochs = [int(r[0]) for r in tm.history.rows]
+    ends = [int(r[1]) for r in tm.history.rows]
+    for row in tm.history.step_rows:
+        step = int(row[0])
+        # The epoch a step belongs to: the first whose last step is at or after it.
+        epoch = next(
+            (e for e, end in zip(epochs, ends, strict=True) if end >= step), len(epochs) + 1
+        )
+        out.append(BatchesEnded(step, epoch, np.array([row[1]]), np.array([row[2:]])))
+    for row in tm.history.rows:
+        r = dict(zip(COLUMNS, row, strict=True))
+        out.append(
+            EpochEnded(
+                epoch=int(r["epoch"]),
+                step=int(r["step"]),
+                train_loss=r["train_loss"],
+                val_loss=r["val_loss"],
+                train_metric=r["train_metric"],
+                val_metric=r["val_metric"],
+                metric=metric,
+                learning_rate=r["learning_rate"],
+                samples_per_second=float("nan"),
+                elapsed=r["elapsed"],
+            )
+        )
+    return tuple(out)
