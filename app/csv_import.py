@@ -15,7 +15,8 @@ from PySide6.QtCore import QMimeData, QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 
-from app.csv_loading import BackgroundJobs
+from app.background import LatestJobs
+from app.csv_loading import OUT_OF_MEMORY
 from app.state import Project
 from core.data_spec import CsvSource, DataSpec
 
@@ -65,7 +66,7 @@ class CsvImport(QObject):
         super().__init__(window)
         self.project = project
         self.window = window
-        self.jobs = BackgroundJobs(self)
+        self.jobs = LatestJobs(self, OUT_OF_MEMORY)
         self.dialog: CsvImportDialog | None = None
         self._training = False
 
@@ -176,8 +177,8 @@ class CsvImport(QObject):
     @Slot(int)
     def _on_dialog_finished(self, result: int) -> None:
         dialog, self.dialog = self.dialog, None
-        # The dialog is done with the reader; its thread ends once a running read has finished.
-        self.jobs.stop()
+        # The dialog is done with its jobs (it cancelled them); one still running ends by
+        # itself, its result dropped.
         if dialog is None:
             return
         dialog.deleteLater()
