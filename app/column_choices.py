@@ -3,22 +3,24 @@ what a reopened import keeps, and which roles follow from choosing another targe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import replace
 
-from app.csv_loading import LoadedTable, Progress, choose_target, default_target
+from app.csv_loading import LoadedTable, choose_target, default_target
 from core.columns import ColumnProfile
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
 
 def load_with_defaults(
-    source: CsvSource, progress: Progress
-) -> tuple[LoadedTable, str, DataSpec | None, str]:
-    """Read and profile the file, and the engine's default choice: (table, target, spec, error)."""
+    source: CsvSource,
+) -> Generator[str, None, tuple[LoadedTable, str, DataSpec | None, str]]:
+    """Read and profile the file, and the engine's default choice: (table, target, spec, error).
+
+    Yields what it is doing, as `load_table` does."""
     from app.csv_loading import load_table
     from core.errors import DataError, SpecError
 
-    table = load_table(source, progress)
+    table = yield from load_table(source)
     target = default_target(table.profiles)
     try:
         return table, target, choose_target(table, target, None, "auto"), ""

@@ -11,19 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, QSettings, Signal, Slot
+from PySide6.QtCore import QMimeData, QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 
-from app.csv_loading import BackgroundJobs
+from app.background import LatestJobs
+from app.csv_loading import OUT_OF_MEMORY
 from app.project import Project
+from app.recent_files import RecentFiles
 from core.data_spec import CsvSource, DataSpec
 
 if TYPE_CHECKING:  # the dialog (and pandas with it) loads when a file is first opened
     from app.dialogs.csv_import_dialog import CsvImportDialog
 
-MAX_RECENT = 8
-RECENT_KEY = "recent_csv_files"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 FILE_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "data"
@@ -33,13 +33,6 @@ EXAMPLE_FILES = (
     ("breast_cancer.csv", "569 tumours, 30 measurements: benign or malignant (2 classes)."),
     ("diabetes.csv", "442 patients, 10 measurements: predict disease progression (regression)."),
 )
-
-
-def settings() -> QSettings:
-    """Where the recent files are kept (an INI file, so tests can point it elsewhere)."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "nn-playground", "NN Playground"
-    )
 
 
 def dropped_csv(mime: QMimeData) -> str | None:
@@ -65,7 +58,8 @@ class CsvImport(QObject):
         super().__init__(window)
         self.project = project
         self.window = window
-        self.jobs = BackgroundJobs(self)
+        self.jobs = LatestJobs(self, OUT_OF_MEMORY)
+        self.recent = RecentFiles("recent_csv_files")
         self.dialog: CsvImportDialog | None = None
         self._training = False
 
@@ -124,13 +118,10 @@ class CsvImport(QObject):
         return self.open(spec.source.path, spec)
 
     def recent_files(self) -> list[str]:
-        value = settings().value(RECENT_KEY, [])
-        if isinstance(value, str):  # QSettings gives a lone entry back as a string
-            value = [value]
-        return [str(v) for v in value or []][:MAX_RECENT]
+        return self.recent.paths()
 
     def clear_recent(self) -> None:
-        settings().setValue(RECENT_KEY, [])
+        self.recent.clear()
         self._fill_recent_menu()
 
     def close(self) -> None:
@@ -141,9 +132,7 @@ class CsvImport(QObject):
     # --- internals ----------------------------------------------------------------------------
 
     def _remember(self, path: str) -> None:
-        path = str(Path(path).resolve())
-        recent = [path, *(p for p in self.recent_files() if p != path)][:MAX_RECENT]
-        settings().setValue(RECENT_KEY, recent)
+        self.recent.add(path)
         self._fill_recent_menu()
 
     def _start_folder(self) -> str:
@@ -176,8 +165,8 @@ class CsvImport(QObject):
     @Slot(int)
     def _on_dialog_finished(self, result: int) -> None:
         dialog, self.dialog = self.dialog, None
-        # The dialog is done with the reader; its thread ends once a running read has finished.
-        self.jobs.stop()
+        # The dialog is done with its jobs (it cancelled them); one still running ends by
+        # itself, its result dropped.
         if dialog is None:
             return
         dialog.deleteLater()

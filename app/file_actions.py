@@ -15,7 +15,6 @@ and Open ask about such changes first; Save continues the interrupted action onc
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,14 +22,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from shiboken6 import isValid
 
-from app.autosave import DATA_DIR_ENV, Autosave, data_dir
+from app.autosave import Autosave
 from app.dialogs.export_dialog import ExportDialog
 from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, DataShape, toy_data_spec
+from app.recent_files import RecentFiles
 from app.widgets.recovery_banner import RecoveryBanner
 from core.data_spec import CsvSource
 from core.training_process.commands import Export, OpenProject, SaveProject
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 SUFFIX = ".nnproj"
 PROJECT_FILTER = "NN Playground projects (*.nnproj);;All files (*)"
 DATA_FILTER = "Data files (*.csv *.tsv *.txt);;All files (*)"
-MAX_RECENT = 8
-RECENT_KEY = "recent_projects"
 APP_NAME = "NN Playground"
 
 
@@ -70,13 +68,6 @@ def ask_to_save(parent: object, name: str) -> str:
     if answer == QMessageBox.StandardButton.Discard:
         return "discard"
     return "cancel"
-
-
-def settings() -> QSettings:
-    """The app's settings; kept in the data folder when that is overridden (tests)."""
-    if os.environ.get(DATA_DIR_ENV):
-        return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    return QSettings()
 
 
 @dataclass
@@ -129,6 +120,7 @@ class FileActions(QObject):
         self._closing = False  # Save was chosen on close: close once written
         self._was_dirty = False
         self._offered: list[Path] = []
+        self.recent = RecentFiles("recent_projects")
 
         self._build_actions()
         self.banner = RecoveryBanner(window)
@@ -488,18 +480,11 @@ class FileActions(QObject):
     # --- Open Recent ------------------------------------------------------------------------
 
     def recent_files(self) -> list[str]:
-        value = settings().value(RECENT_KEY, [])
-        if isinstance(value, str):  # an INI file gives back a one-item list as its item
-            value = [value]
-        return [str(v) for v in value or []][:MAX_RECENT]
-
-    def _set_recent(self, paths: list[str]) -> None:
-        settings().setValue(RECENT_KEY, paths[:MAX_RECENT])
-        self._fill_recent_menu()
+        return self.recent.paths()
 
     def _add_recent(self, path: Path) -> None:
-        text = str(path.resolve())
-        self._set_recent([text] + [p for p in self.recent_files() if p != text])
+        self.recent.add(path)
+        self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
         menu = self.recent_menu
@@ -512,12 +497,13 @@ class FileActions(QObject):
             a.triggered.connect(lambda _=False, p=path: self._on_recent_triggered(p))
         if paths:
             menu.addSeparator()
-            menu.addAction("Clear List", lambda: self._set_recent([]))
+            menu.addAction("Clear List", lambda: (self.recent.clear(), self._fill_recent_menu()))
         menu.setEnabled(bool(paths))
 
     def _on_recent_triggered(self, path: str) -> None:
         if not Path(path).is_file():
-            self._set_recent([p for p in self.recent_files() if p != path])
+            self.recent.remove(path)
+            self._fill_recent_menu()
             self._show_error("Could not open the project", f"{path} is not there any more.")
             return
         self.open_recent(path)

@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         self.files.close()
         # Stops a running training and waits for the child process (terminating it if it hangs).
         self.engine.close()
-        self.predict_panel.wait_for_threads()
+        self.predict_panel.jobs.close()  # a file still being read or written
         self.csv_import.close()
         super().closeEvent(event)
 

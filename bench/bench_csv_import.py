@@ -29,7 +29,8 @@ def main(argv: list[str]) -> int:
     rows = int(argv[1]) if len(argv) > 1 else 1_000_000
     columns = int(argv[2]) if len(argv) > 2 else 20
     app = QApplication.instance() or QApplication([argv[0]])
-    from app.csv_loading import BackgroundJobs
+    from app.background import LatestJobs
+    from app.csv_loading import OUT_OF_MEMORY
     from app.dialogs.csv_import_dialog import CsvImportDialog
 
     with tempfile.TemporaryDirectory() as folder:
@@ -54,7 +55,7 @@ def main(argv: list[str]) -> int:
         timer.setInterval(5)
         timer.timeout.connect(tick)
         timer.start()
-        jobs = BackgroundJobs()
+        jobs = LatestJobs(out_of_memory=OUT_OF_MEMORY)
         started = time.perf_counter()
         dialog = CsvImportDialog(str(path), jobs)
         dialog.show()

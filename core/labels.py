@@ -43,12 +43,19 @@ def sort_labels(labels: list[str] | set[str]) -> tuple[str, ...]:
         return tuple(sorted(items))
 
 
+def _mixed(series: pd.Series) -> bool:
+    """Whether the column may hold values of several Python types (1, 1.0 and True side by side):
+    an object column. Text read by pandas 3 is StringDtype, by pandas 2 object: both hold only
+    strings (and gaps), which the fast path writes the same way."""
+    return pd.api.types.is_object_dtype(series.dtype)
+
+
 def label_codes(series: pd.Series) -> LabelCodes:
     """`as_labels(series)` as int64 codes into its distinct labels (-1 where missing).
 
     Each distinct value is written once, so a million rows holding a few labels cost little.
     """
-    if series.dtype == object:
+    if _mixed(series):
         # factorize would merge 1, 1.0 and True, which as_labels writes differently.
         codes, uniques = pd.factorize(as_labels(series), use_na_sentinel=True)
         return codes.astype(np.int64), tuple(str(u) for u in uniques)
@@ -65,7 +72,7 @@ def label_codes(series: pd.Series) -> LabelCodes:
 
 def distinct_labels(series: pd.Series) -> tuple[str, ...]:
     """`label_codes(series)[1]`, the distinct labels in order of appearance, without the codes."""
-    if series.dtype == object:
+    if _mixed(series):
         return label_codes(series)[1]
     uniques = series.dropna().unique()
     texts = as_labels(pd.Series(uniques, dtype=series.dtype)).to_numpy(dtype=object)

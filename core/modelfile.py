@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from torch import nn
 from core import __version__
 from core.data_spec import DataSpec
 from core.errors import ModelFileError, NNPlayError
+from core.files import write_atomic  # here too for its callers (core.project, the CLI)
 from core.history import History
 from core.losses import Head, make_head
 from core.model import build_model
@@ -107,25 +107,6 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, payload in members.items():
             zf.writestr(name, payload)
     return data.getvalue()
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write `payload` to a temporary file beside `path`, then rename it over `path`."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(payload)
-            f.flush()
-            # Without this, a power cut soon after the rename can leave an empty file behind.
-            os.fsync(f.fileno())
-        tmp.replace(path)
-    except BaseException as exc:
-        # Whatever stopped the write (a full disk, a folder named like `path`, Ctrl+C), no
-        # stray temporary file is left beside it.
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
 
 
 def load_model(path: str | Path) -> TrainedModel:

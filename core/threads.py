@@ -9,9 +9,9 @@ if TYPE_CHECKING:
     import torch
 
 # Below about this many floating-point operations per step, splitting each op across threads
-# costs more in hand-offs than it gains (measured here: a 2-[8,8] net runs 1.1-1.5x faster on one
-# thread; a 100-[512x3] net at batch 256 runs faster on all cores). Spinning OpenMP threads also
-# steal the core the window draws on.
+# costs more in hand-offs than it gains (measured on 2 cores, torch 2.13: a 2-[8,8] net runs
+# 1.1-1.5x faster on one thread; a 100-[512x3] net at batch 256 runs faster on all cores).
+# Spinning OpenMP threads also steal the core the window draws on.
 MULTI_THREAD_FLOPS = 2e7
 
 

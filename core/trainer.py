@@ -48,6 +48,9 @@ TRAIN_METRIC_ROWS = 4096
 # measured on the 100-[512x3] net, 24,096 rows in chunks of 65,536 took 1.55x as long as in
 # chunks of 4,096 (the activations of one huge chunk fall out of the caches).
 EVAL_CHUNK_VALUES = 2**21
+# A device running out of memory: torch.OutOfMemoryError (any device) from torch 2.5; before it,
+# the same exception class lived only as torch.cuda.OutOfMemoryError (both exist on CPU builds).
+OUT_OF_MEMORY: type[Exception] = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ class Trainer:
         self._t0 = time.perf_counter()
         try:
             outcome, reason = self._run()
-        except torch.OutOfMemoryError:
+        except OUT_OF_MEMORY:
             self._restore(self._safe)
             outcome, reason = (
                 "failed",

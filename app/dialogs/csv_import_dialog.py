@@ -3,7 +3,7 @@
 It shows the first rows as read with the detected (or chosen) delimiter, encoding, decimal mark
 and header; one row per column with its role, kind, preparation and missing-value strategy and a
 summary of its values; the target's class balance; the task; the split. Reading, profiling and
-checking run in `BackgroundJobs` (a million rows take seconds), so the dialog never freezes; the
+checking run in `app.background.LatestJobs` (a million rows take seconds), so the dialog never freezes; the
 preview reads only the first rows. Whatever is wrong with the file or with the choice is said in
 a banner at the top, naming the row and column where it can; Import stays disabled until the
 choice has been checked the way training will use it (`prepare_data`). The dialog never touches
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.background import LatestJobs
 from app.column_choices import (
     fallback_columns,
     load_with_defaults,
@@ -44,7 +45,6 @@ from app.column_choices import (
     with_target,
 )
 from app.csv_loading import (
-    BackgroundJobs,
     CheckedChoice,
     LoadedTable,
     Preview,
@@ -92,7 +92,7 @@ class CsvImportDialog(QDialog):
     def __init__(
         self,
         path: str,
-        jobs: BackgroundJobs,
+        jobs: LatestJobs,
         current: DataSpec | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -279,13 +279,10 @@ class CsvImportDialog(QDialog):
         self._update_import()
         source = self.format_bar.source(self.path)
         self.jobs.submit(
-            "preview", lambda _p: read_preview(source), self._on_preview, self._on_preview_failed
+            "preview", read_preview, source, done=self._on_preview, failed=self._on_preview_failed
         )
         self.jobs.submit(
-            "load",
-            lambda progress: load_with_defaults(source, progress),
-            self._on_loaded,
-            self._on_load_failed,
+            "load", load_with_defaults, source, done=self._on_loaded, failed=self._on_load_failed
         )
 
     def _on_preview(self, preview: Preview) -> None:
@@ -380,9 +377,13 @@ class CsvImportDialog(QDialog):
         task = self.target_box.chosen_task()
         self.jobs.submit(
             "target",
-            lambda _p: choose_target(table, target, ordered, task),
-            lambda spec: self._on_target_checked(spec, fresh),
-            self._on_target_failed,
+            choose_target,
+            table,
+            target,
+            ordered,
+            task,
+            done=lambda spec: self._on_target_checked(spec, fresh),
+            failed=self._on_target_failed,
         )
 
     def _on_target_checked(self, spec: DataSpec, fresh: set[str]) -> None:
@@ -417,9 +418,12 @@ class CsvImportDialog(QDialog):
         task = self._task_value()
         self.jobs.submit(
             "summary",
-            lambda _p: summarise_target(table.frame, target, task),
-            self._on_summary,
-            lambda _message: self.balance.clear(),
+            summarise_target,
+            table.frame,
+            target,
+            task,
+            done=self._on_summary,
+            failed=lambda _message: self.balance.clear(),
         )
 
     def _on_summary(self, summary: TargetSummary) -> None:
@@ -502,10 +506,7 @@ class CsvImportDialog(QDialog):
             return
         frame = table.frame
         self.jobs.submit(
-            "check",
-            lambda progress: check_choice(spec, frame, progress),
-            self._on_checked,
-            self._on_check_failed,
+            "check", check_choice, spec, frame, done=self._on_checked, failed=self._on_check_failed
         )
 
     def _on_checked(self, checked: CheckedChoice) -> None:

@@ -1,6 +1,6 @@
 """The Predict tab: new rows from a CSV file, or typed one at a time, through the current model.
 
-A file is read in a background thread with the same reader as `nnplay predict`
+A file is read off the GUI thread (`app.background.LatestJobs`) with the same reader as `nnplay predict`
 (`core.csv_io.read_csv`) and sent to the training process, which predicts it with
 `core.predict.predict_frame` on `core.workflow.trained_model` -- the path of a saved model in
 `nnplay predict` -- so the saved CSV is the one `nnplay predict` writes with the same weights.
@@ -15,7 +15,6 @@ first" sorts them to the top.
 
 from __future__ import annotations
 
-import threading
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,12 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.background import LatestJobs
 from app.engine_link import EngineLink
 from app.panels.row_form import RowForm
 from app.run import Run, RunState
 from app.widgets.flow_layout import FlowLayout
 from app.widgets.prediction_table import PredictionTableModel
-from core.errors import NNPlayError
 from core.training_process.commands import Predict
 from core.training_process.messages import Configured, Failed, Predicted
 
@@ -56,23 +55,26 @@ FORM_MIN_WIDTH = 170  # px: in a 1024-wide window the file's buttons keep two ro
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
-def describe(exc: BaseException) -> str:
-    """A sentence for the user: our errors as they are, others with their type."""
-    if isinstance(exc, NNPlayError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def read_rows(path: str) -> pd.DataFrame:
+    """The file's rows, read as `nnplay predict` reads them (any thread)."""
+    from core.csv_io import read_csv
+    from core.data_spec import CsvSource
+
+    frame, _ = read_csv(CsvSource(path))
+    return frame
+
+
+def write_rows(table: pd.DataFrame, path: str) -> None:
+    """Write the table as `nnplay predict --out` does, the same bytes (any thread)."""
+    from core.files import write_atomic
+
+    write_atomic(Path(path), table.to_csv(index=False).encode("utf-8"))
 
 
 class PredictPanel(QWidget):
     """Predict a CSV file's rows (and save them), or one row typed into the form."""
 
     saved = Signal(str)  # the predictions were written to this path
-    _read = Signal(int, str, object)  # (load number, path, DataFrame) from the reading thread
-    _read_failed = Signal(int, str, str)  # (load number, path, message)
-    _written = Signal(str, str)  # (path, error message or "")
 
     def __init__(self, engine: EngineLink, run: Run, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,12 +85,11 @@ class PredictPanel(QWidget):
         self.path = ""
         self.predictions: Predictions | None = None  # of `frame`, once they came
         self.predicted_at = ""  # "epoch 12": which weights made them
-        self._loads = count(1)
-        self._load = 0  # the load whose answer counts
+        # Reading and writing files; a file opened supersedes the one still being read.
+        self.jobs = LatestJobs(self)
         self._requests = count(1)
         self._file_request = ""
         self._row_request = ""
-        self._threads: list[threading.Thread] = []
         self._pending: tuple[pd.DataFrame, str] | None = None  # the rows being predicted
         self._saving = False
         self._last_folder = ""  # where predictions were saved last, this session
@@ -183,9 +184,6 @@ class PredictPanel(QWidget):
         layout.setContentsMargins(4, 6, 4, 4)
         layout.addWidget(split)
 
-        self._read.connect(self._on_read)
-        self._read_failed.connect(self._on_read_failed)
-        self._written.connect(self._on_written)
         run.configured.connect(self._on_configured)
         run.model_changed.connect(self._on_model_changed)
         engine.predicted.connect(self._on_predicted)
@@ -197,12 +195,16 @@ class PredictPanel(QWidget):
     def load(self, path: str | Path) -> None:
         """Read `path` in the background, then predict its rows."""
         path = str(path)
-        self._load = next(self._loads)
         self._say(f"Reading {Path(path).name}…")
-        thread = threading.Thread(
-            target=self._read_file, args=(self._load, path), name="nnplay-predict-read", daemon=True
+        self.jobs.submit(
+            "read",
+            read_rows,
+            path,
+            done=lambda frame: self._send_file(frame, path),
+            failed=lambda message: self._say(
+                f"Could not read {Path(path).name}: {message}", error=True
+            ),
         )
-        self._start(thread)
 
     def predict_again(self) -> None:
         """Predict the file's rows with the current weights."""
@@ -223,58 +225,16 @@ class PredictPanel(QWidget):
         table = self.predictions.as_frame(self.frame)
         self._saving = True
         self._say(f"Writing {Path(path).name}…")
-        thread = threading.Thread(
-            target=self._write_file, args=(table, path), name="nnplay-predict-write", daemon=True
+        self.jobs.submit(
+            "write",
+            write_rows,
+            table,
+            path,
+            done=lambda _none: self._on_written(path, ""),
+            failed=lambda message: self._on_written(path, message),
         )
-        self._start(thread)
-
-    def wait_for_threads(self, timeout: float = 5.0) -> None:
-        """Let a read or write in progress finish (when the window closes)."""
-        for thread in list(self._threads):
-            thread.join(timeout)
-
-    # --- background work (reading and writing threads) ----------------------------------------
-
-    def _start(self, thread: threading.Thread) -> None:
-        self._threads = [t for t in self._threads if t.is_alive()]
-        self._threads.append(thread)
-        thread.start()
-
-    def _read_file(self, load: int, path: str) -> None:
-        from core.csv_io import read_csv
-        from core.data_spec import CsvSource
-
-        try:
-            frame, _ = read_csv(CsvSource(path))  # as `nnplay predict` reads it
-        except Exception as exc:
-            self._read_failed.emit(load, path, describe(exc))
-            return
-        self._read.emit(load, path, frame)
-
-    def _write_file(self, table: pd.DataFrame, path: str) -> None:
-        target = Path(path)
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            table.to_csv(tmp, index=False)  # as `nnplay predict --out` writes it
-            tmp.replace(target)
-        except Exception as exc:
-            tmp.unlink(missing_ok=True)
-            self._written.emit(path, describe(exc))
-            return
-        self._written.emit(path, "")
 
     # --- slots (GUI thread) -------------------------------------------------------------------
-
-    @Slot(int, str, object)
-    def _on_read(self, load: int, path: str, frame: pd.DataFrame) -> None:
-        if load != self._load:
-            return  # another file was opened since
-        self._send_file(frame, path)
-
-    @Slot(int, str, str)
-    def _on_read_failed(self, load: int, path: str, message: str) -> None:
-        if load == self._load:
-            self._say(f"Could not read {Path(path).name}: {message}", error=True)
 
     def _send_file(self, frame: pd.DataFrame, path: str) -> None:
         self._file_request = f"file-{next(self._requests)}"
@@ -334,7 +294,6 @@ class PredictPanel(QWidget):
         if self.predictions is not None and not new:
             self._show_file_summary(changed=True)
 
-    @Slot(str, str)
     def _on_written(self, path: str, error: str) -> None:
         self._saving = False
         if error:

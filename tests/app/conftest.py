@@ -1,4 +1,5 @@
-"""GUI test setup: fail any test that leaves a thread, a QThread or a training process running.
+"""GUI test setup: fail any test that leaves a thread, a QThread, a background job or a training
+process running.
 
 A fixture of a wider scope (one window and training process shared by a module's tests) may keep
 its process between that module's tests; it must be gone when the module ends. A test that
@@ -37,6 +38,15 @@ def _running_qthreads() -> list[object]:
     return out
 
 
+def _pool_jobs() -> int:
+    """Background jobs running in Qt's global thread pool (superqt's workers, app.background)."""
+    try:
+        from PySide6.QtCore import QThreadPool
+    except ImportError:  # pragma: no cover
+        return 0
+    return QThreadPool.globalInstance().activeThreadCount()
+
+
 def _leaks(
     threads_before: set[int | None],
     processes_before: set[int | None],
@@ -45,22 +55,30 @@ def _leaks(
 ) -> list[str]:
     deadline = time.monotonic() + GRACE_S
     while True:
+        # A dummy thread is one Python did not start: a Qt pool thread that ran Python code (it
+        # stays listed, idle, after its job); the pool's running jobs are counted instead.
         threads = [
-            t for t in threading.enumerate() if t.ident not in threads_before and t.is_alive()
+            t
+            for t in threading.enumerate()
+            if t.ident not in threads_before
+            and t.is_alive()
+            and not isinstance(t, threading._DummyThread)
         ]
+        jobs = _pool_jobs()
         children = [
             p
             for p in multiprocessing.active_children()
             if processes and p.pid not in processes_before and p.is_alive()
         ]
         qthreads = [q for q in _running_qthreads() if id(q) not in qthreads_before]
-        if not (threads or children or qthreads) or time.monotonic() > deadline:
+        if not (threads or children or qthreads or jobs) or time.monotonic() > deadline:
             break
         time.sleep(0.05)
     return (
         [f"thread {t.name!r}" for t in threads]
         + [f"process {p.name} (pid {p.pid})" for p in children]
         + [f"QThread {q.objectName() or q!r}" for q in qthreads]
+        + ([f"{jobs} background job(s) in the thread pool"] if jobs else [])
     )
 
 

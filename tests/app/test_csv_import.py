@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QComboBox
 
-from app.csv_import import MAX_RECENT
 from app.dialogs.csv_import_dialog import (
     DEFAULT_SIZE,
     KIND,
@@ -21,6 +20,7 @@ from app.dialogs.csv_import_dialog import (
     fitting_size,
 )
 from app.main_window import MainWindow
+from app.recent_files import MAX_RECENT
 from core.data_spec import CsvSource, ToySource
 
 DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
@@ -28,10 +28,9 @@ WAIT_MS = 15_000
 
 
 @pytest.fixture(autouse=True)
-def recent_files_in_tmp(tmp_path):
-    """Keep the recent-files list of these tests out of the user's settings."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    yield
+def recent_files_in_tmp(tmp_path, monkeypatch):
+    """Each test starts with no recent files (the settings live in the app-data folder)."""
+    monkeypatch.setenv("NNPLAY_DATA_DIR", str(tmp_path))
 
 
 @pytest.fixture

@@ -1,0 +1,28 @@
+"""Writing files so that a crash or a full disk never leaves a half-written one (no torch here:
+the window's process writes predictions with it and must not import torch)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from core.errors import ModelFileError
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write `payload` to a temporary file beside `path`, then rename it over `path`."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(payload)
+            f.flush()
+            # Without this, a power cut soon after the rename can leave an empty file behind.
+            os.fsync(f.fileno())
+        tmp.replace(path)
+    except BaseException as exc:
+        # Whatever stopped the write (a full disk, a folder named like `path`, Ctrl+C), no
+        # stray temporary file is left beside it.
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
