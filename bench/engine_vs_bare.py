@@ -8,7 +8,7 @@ printed is the median of the per-round ratios of steps per second.
                                    [--table-rows 1000000] [--torch-step]
 
 The bare loop steps with `torch.optim.Adam(fused=True).step()`; the engine calls the same fused
-kernel on the same state directly (core/optimizers.py `DirectAdamStep`, tested to give identical
+kernel on the same state directly (core/optimizer_steps.py `DirectAdamStep`, tested to give identical
 weights), skipping about 30 us of Python per step. `--torch-step` makes the engine use
 `optimizer.step()` too, to show how much of the ratio that is.
 
@@ -42,7 +42,7 @@ from core.dataset import PreparedData, prepare_data
 from core.events import Callback, EpochEnded
 from core.loss_functions import LOSS_FUNCTIONS
 from core.model import build_model
-from core.optimizers import make_optimizer
+from core.optimizer_steps import make_optimizer
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 from core.threads import training_threads
 from core.trainer import Trainer

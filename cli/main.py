@@ -215,7 +215,7 @@ def _optimizer_names() -> list[str]:
 
 
 def _export_formats() -> list[str]:
-    from core.export import EXPORT_FORMATS
+    from core.export_formats import EXPORT_FORMATS
 
     return list(EXPORT_FORMATS)
 
@@ -629,7 +629,8 @@ def _same_path(a: str, b: str) -> bool:
 
 
 def _export(ns: argparse.Namespace) -> int:
-    from core.export import check_export, export_model, format_for
+    from core.export import export_model
+    from core.export_formats import check_export, format_for
 
     fmt = ns.format or format_for(ns.out)
     check_export(fmt, ns.out)  # before loading torch, so that a mistake is reported at once

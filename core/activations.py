@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from torch import nn
 
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation: the torch module that computes it, how to initialise the layer before it,
-    and what it does in a sentence. Torch is imported only when a module is built, so the window
-    can read this registry without loading torch."""
+    """One activation: the torch module that computes it (built by core.model), how to
+    initialise the layer before it, and what it does in a sentence."""
 
     label: str
     module: str  # class name in torch.nn
     init: str  # "he" (ReLU family) or "xavier" (tanh, sigmoid and friends)
     description: str
-
-    def make(self) -> nn.Module:
-        from torch import nn
-
-        module: nn.Module = getattr(nn, self.module)()
-        return module
 
 
 ACTIVATIONS: dict[str, Activation] = {

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import torch
 
 from core.errors import SpecError
-
-if TYPE_CHECKING:
-    import torch
-
-# torch is imported inside the functions: the window unpickles DeviceChoice from the training
-# process and must not load torch for it.
-
-
-@dataclass(frozen=True)
-class DeviceChoice:
-    name: str  # what TrainConfig.device stores: auto, cpu, cuda, cuda:1, mps
-    label: str  # what a person reads: "NVIDIA H200 (cuda:0)"
+from core.spec import DeviceChoice
 
 
 def available_devices() -> list[DeviceChoice]:
     """The devices this machine offers, best first, with 'auto' on top."""
-    import torch
-
     out = [DeviceChoice("auto", f"Automatic ({device_label(resolve_device('auto'))})")]
     if torch.cuda.is_available():
         for i in range(torch.cuda.device_count()):
@@ -35,8 +21,6 @@ def available_devices() -> list[DeviceChoice]:
 
 
 def resolve_device(name: str) -> torch.device:
-    import torch
-
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda", torch.cuda.current_device())
@@ -68,8 +52,6 @@ def resolve_device(name: str) -> torch.device:
 
 def device_label(device: torch.device, threads: int | None = None) -> str:
     """'CPU (1 thread)', or the GPU's name; `threads`: those training will use (default: torch's)."""
-    import torch
-
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} ({device})"
     if device.type == "mps":
@@ -79,7 +61,5 @@ def device_label(device: torch.device, threads: int | None = None) -> str:
 
 
 def _mps_available() -> bool:
-    import torch
-
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())

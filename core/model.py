@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -10,7 +11,21 @@ from torch import nn
 from core.activations import ACTIVATIONS
 from core.layers import LAYER_KINDS
 from core.losses import Head
-from core.spec import NetworkSpec
+from core.spec import LayerSpec, NetworkSpec
+
+
+def _dense(n_in: int, layer: LayerSpec) -> list[nn.Module]:
+    activation: nn.Module = getattr(nn, ACTIVATIONS[layer.activation].module)()
+    return [nn.Linear(n_in, layer.units, bias=layer.bias), activation]
+
+
+# The torch modules of each layer kind in core.layers.LAYER_KINDS (a test keeps the keys equal).
+LAYER_MODULES: dict[str, Callable[[int, LayerSpec], list[nn.Module]]] = {
+    "dense": _dense,
+    "dropout": lambda n_in, layer: [nn.Dropout(layer.p)],
+    "batch_norm": lambda n_in, layer: [nn.BatchNorm1d(n_in)],
+    "layer_norm": lambda n_in, layer: [nn.LayerNorm(n_in)],
+}
 
 
 def build_model(
@@ -27,7 +42,7 @@ def build_model(
     children: dict[str, nn.Module] = {}
     width = n_inputs
     for name, layer in zip(network.layer_names(), network.layers, strict=True):
-        modules = LAYER_KINDS[layer.kind].build(width, layer)
+        modules = LAYER_MODULES[layer.kind](width, layer)
         children[name] = modules[0]
         if layer.kind == "dense":
             children[f"{name}_act"] = modules[1]

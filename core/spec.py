@@ -125,6 +125,14 @@ class NetworkSpec:
 
 
 @dataclass(frozen=True)
+class DeviceChoice:
+    """A device TrainConfig.device may name, as the training process found it."""
+
+    name: str  # what TrainConfig.device stores: auto, cpu, cuda, cuda:1, mps
+    label: str  # what a person reads: "NVIDIA H200 (cuda:0)"
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     """How to train: loss, optimizer and its settings, batches, epochs, regularisation, device."""
 

@@ -31,7 +31,8 @@ from core.history import History
 from core.loss_functions import LOSS_FUNCTIONS, predicted_class
 from core.losses import Head, make_head, resolve_loss
 from core.model import build_model, trainable_layers
-from core.optimizers import Schedule, make_optimizer, optimizer_step
+from core.optimizer_steps import make_optimizer, optimizer_step
+from core.optimizers import Schedule
 from core.spec import NetworkSpec, TrainConfig
 from core.step_record import StepRecord
 from core.threads import training_threads

@@ -1,4 +1,4 @@
-"""File > Export model: choose a format (core.export.EXPORT_FORMATS) and where to write it.
+"""File > Export model: choose a format (core.export_formats.EXPORT_FORMATS) and where to write it.
 
 The dialog only chooses; the training process writes the files (it has torch). It checks what
 can be checked here, with core's own rules (`check_export`: the folder exists, the suffix a
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import NNPlayError
-from core.export import EXPORT_FORMATS, check_export
+from core.export_formats import EXPORT_FORMATS, check_export
 
 
 class ExportDialog(QDialog):

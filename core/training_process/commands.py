@@ -140,7 +140,7 @@ class SaveProject:
 
 @dataclass(frozen=True)
 class Export:
-    """Write the trained model in an export format (core.export.EXPORT_FORMATS).
+    """Write the trained model in an export format (core.export_formats.EXPORT_FORMATS).
 
     Answered by `Exported`.
     """

@@ -17,9 +17,9 @@ from core.events import Event
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
-    from core.device import DeviceChoice
     from core.predictions import Predictions
     from core.preprocess import FittedPreprocessor
+    from core.spec import DeviceChoice
     from core.training_process.commands import Command
 
 # The decision surface is drawn from GRID x GRID points, each hidden unit from UNIT_GRID x UNIT_GRID.

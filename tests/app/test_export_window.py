@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QRadioButton
 
 from app.main_window import MainWindow
 from core.data_spec import ToySource
-from core.export import EXPORT_FORMATS
+from core.export_formats import EXPORT_FORMATS
 from core.modelfile import load_model
 from core.predict import predict_frame
 from core.spec import LayerSpec, NetworkSpec

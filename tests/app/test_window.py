@@ -233,7 +233,7 @@ def test_the_epoch_counter_names_the_running_epoch_as_the_status_bar_does(window
 def test_the_device_list_leaves_the_thread_count_to_the_status_bar(window):
     """The engine offers "Automatic (CPU (2 threads))", but a small network trains on one
     thread, as the status bar says: the list names the CPU without a count to contradict it."""
-    from core.device import DeviceChoice
+    from core.spec import DeviceChoice
 
     window.training_panel.set_devices(
         (

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from core.errors import SpecError
-from core.export import EXPORT_FORMATS, check_export, export_model, format_for
+from core.export import WRITERS, export_model
+from core.export_formats import EXPORT_FORMATS, check_export, format_for
 from core.modelfile import load_model
 from core.predict import model_outputs
 
@@ -38,3 +39,7 @@ def test_impossible_exports_are_refused_before_any_work(tmp_path, fmt, name, wor
         check_export(fmt, tmp_path / name)
     with pytest.raises(SpecError, match="cannot tell the export format"):
         format_for("model.bin")
+
+
+def test_every_export_format_has_a_writer() -> None:
+    assert set(WRITERS) == set(EXPORT_FORMATS)

@@ -132,3 +132,15 @@ def test_huber_is_quadratic_near_zero_and_linear_far_away():
     large = f.compute(torch.tensor([[10.0]]), torch.tensor([[0.0]]), head).item()
     assert small == pytest.approx(0.5 * 0.25)
     assert large == pytest.approx(10 - 0.5)
+
+
+def test_every_layer_kind_and_activation_builds_its_torch_modules() -> None:
+    from torch import nn
+
+    from core.activations import ACTIVATIONS
+    from core.layers import LAYER_KINDS
+    from core.model import LAYER_MODULES
+
+    assert set(LAYER_MODULES) == set(LAYER_KINDS)
+    for name, activation in ACTIVATIONS.items():
+        assert isinstance(getattr(nn, activation.module)(), nn.Module), name

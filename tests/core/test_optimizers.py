@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from core.optimizers import DirectAdamStep, make_optimizer, optimizer_step
+from core.optimizer_steps import DirectAdamStep, make_optimizer, optimizer_step
 from core.spec import TrainConfig
 
 
