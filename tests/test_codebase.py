@@ -46,7 +46,8 @@ def test_core_modules_that_the_window_reads_do_not_load_torch():
     """The window process reads specs and registries; loading torch there costs seconds."""
     code = (
         "import sys; import core.spec, core.data_spec, core.losses, core.optimizers, core.activations, "
-        "core.layers, core.toy, core.columns, core.csv_io, core.dataset, core.predictions, core.remote; "
+        "core.layers, core.toy, core.columns, core.csv_io, core.dataset, core.predictions, core.remote, "
+        "core.plot_points; "
         "print('torch' in sys.modules)"
     )
     r = subprocess.run(
