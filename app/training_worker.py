@@ -31,6 +31,7 @@ from core.events import (
     TrainResumed,
     TrainStarted,
 )
+from core.plot_points import PlotPoints
 from core.spec import NetworkSpec, TrainConfig
 
 MAX_RESTARTS = 3  # a child that keeps dying is not restarted forever
@@ -78,6 +79,7 @@ class TrainingWorker(QObject):
     resumed = Signal(object)  # TrainResumed
     finished = Signal(object)  # TrainEnded (finished, stopped or failed)
     snapshot_received = Signal(object)  # core.remote.Snapshot
+    points_received = Signal(object)  # core.plot_points.PlotPoints: the data points to draw
     saved = Signal(str)  # path of a saved model file
     project_saved = Signal(object)  # core.remote.ProjectSaved
     project_opened = Signal(object)  # core.remote.ProjectOpened
@@ -265,6 +267,8 @@ class TrainingWorker(QObject):
             self.snapshot_received.emit(message)
         elif isinstance(message, remote.Configured):
             self.configured.emit(message)
+        elif isinstance(message, PlotPoints):
+            self.points_received.emit(message)
         elif isinstance(message, remote.Ready):
             self.is_ready = True
             self.ready.emit(message.devices)

@@ -42,6 +42,7 @@ from core.events import (
     TrainPaused,
     TrainStarted,
 )
+from core.plot_points import PlotPoints, sample_plot_points
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
@@ -258,6 +259,7 @@ Message = (
     | Predicted
     | Error
     | ProcessDied
+    | PlotPoints
 )
 
 
@@ -419,8 +421,8 @@ class RemoteTrainer:
     def set_plane(self, feature_x: str, feature_y: str) -> None:
         """Draw snapshots over these two numeric features, the others held at their median.
 
-        Answered by a `Snapshot` over the new plane, or an `Error`; kept when the data is
-        configured again with both features still numeric inputs.
+        Answered by a `Snapshot` over the new plane and the data's `PlotPoints` over it, or an
+        `Error`; kept when the data is configured again with both features still numeric inputs.
         """
         self._send("set_plane", str(feature_x), str(feature_y))
 
@@ -936,7 +938,9 @@ class _Service:
             test_rows=data.test.rows,
             preprocessor=data.preprocessor,
         )
-        self.outbox.send(*first, configured, self.snapshot())
+        # The data points the window draws: a capped sample of this split, over the plane.
+        points = () if plane is None else (sample_plot_points(frame, data, plane.features),)
+        self.outbox.send(*first, configured, self.snapshot(), *points)
 
     def snapshot(self) -> Snapshot:
         trainer = self._require_trainer()
@@ -1094,7 +1098,12 @@ class _Service:
         self.plane_choice = (feature_x, feature_y)
         self.plane = _make_plane(self._frame, trainer.data, trainer, self.plane_choice)
         self.pictured = self.plane is not None or _drawable(trainer.model)
-        self.outbox.send(self.snapshot())
+        points = (
+            ()
+            if self.plane is None
+            else (sample_plot_points(self._frame, trainer.data, self.plane.features),)
+        )
+        self.outbox.send(self.snapshot(), *points)
 
 
 def _same_design(project: ProjectFile, tm: TrainedModel) -> bool:
