@@ -60,6 +60,7 @@ def test_regression_points_carry_the_target_in_its_own_units() -> None:
     points = sample_plot_points(frame, data, ("x1", "x2"), cap_per_split=50)
     assert points.task == "regression" and points.class_names == ()
     assert (np.bincount(points.split, minlength=3)[:2] == 50).all()
-    rows = {tuple(r): y for r, y in zip(frame[["x1", "x2"]].to_numpy(np.float32), frame["y"])}
+    xy_of = frame[["x1", "x2"]].to_numpy(np.float32)
+    rows = {tuple(r): y for r, y in zip(xy_of, frame["y"], strict=True)}
     for xy, y in zip(points.x, points.target, strict=True):
         assert abs(rows[tuple(xy)] - y) < 1e-5
