@@ -215,13 +215,14 @@ class MainWindow(QMainWindow):
         w.hyperparameter_changed.connect(self._on_hyperparameter_changed)
         w.finished.connect(c.on_finished)
         w.snapshot_received.connect(self._on_snapshot_received)
+        w.points_received.connect(self.output_view.show_points)
+        w.failed.connect(self._on_failed)
         self.output_view.plane_requested.connect(w.set_plane)
         for combo in (self.output_view.plane_x, self.output_view.plane_y):
             show_full_text(combo)  # a narrow column cuts them to "worst perim…"
         self.data_panel.open_csv_requested.connect(self.csv_import.choose_file)
         self.data_panel.csv_settings_requested.connect(self.csv_import.reopen)
         self.csv_import.message_changed.connect(self._on_message_changed)
-        self.csv_import.table_loaded.connect(self.output_view.use_table)
         self.files.message_changed.connect(self._on_message_changed)
 
     # --- life cycle -----------------------------------------------------------------------------
@@ -287,7 +288,14 @@ class MainWindow(QMainWindow):
         self.diagram.clear_weights()
         self.output_view.clear_surface()
         self.output_view.show_plane(info.plane_features)
+        if self.session.model_fits_design:  # not an answer to an older design still on its way
+            self.data_panel.show_split(info.n_train, info.n_val, info.n_test, info.dropped_rows)
         self.device_label.setText(f"Device: {info.device_name}")
+
+    @Slot(str, str)
+    def _on_failed(self, _message: str, command: str) -> None:
+        if command == "configure":  # the status bar says why
+            self.output_view.clear_points("The data could not be prepared.")
 
     @Slot(object)
     def _on_started(self, event: TrainStarted) -> None:
