@@ -80,7 +80,9 @@ def test_the_data_panel_shows_the_split_the_engine_made(qtbot, window, tmp_path)
     # The output plot draws the engine's rows: the three training points, and the test one.
     view = window.output_view
     qtbot.waitUntil(lambda: len(view.scatter["train"].data) == 3, timeout=5_000)
+    view.show_test.click()
     assert len(view.scatter["test"].data) == 1
+    view.show_test.click()
 
 
 def test_a_new_validation_share_redraws_the_engines_new_split(qtbot, window):
