@@ -49,9 +49,6 @@ class CsvImport(QObject):
     """Open CSV, Open Recent CSV and the import dialog, for one window and its project."""
 
     imported = Signal(str)  # the path, once the project uses it
-    # (CsvSource, pandas.DataFrame): the table as the dialog read it, just before the project
-    # switches to it, so that views needing the rows (the output plot) need not read it again.
-    table_loaded = Signal(object, object)
     message_changed = Signal(str, bool)  # (text, is_error) for the status bar
 
     def __init__(self, project: Project, window: QWidget) -> None:
@@ -175,8 +172,6 @@ class CsvImport(QObject):
         spec, shape = dialog.spec, dialog.shape
         assert shape is not None and isinstance(spec.source, CsvSource)
         name = Path(spec.source.path).name
-        if dialog.table is not None:
-            self.table_loaded.emit(spec.source, dialog.table.frame)
         # The shape first, so the one change the edit announces shows the right inputs at once.
         self.project.set_data_shape(shape, spec)
         self.project.edit("data", spec, f"Open {name}")

@@ -33,6 +33,7 @@ from core.events import (
     TrainResumed,
     TrainStarted,
 )
+from core.plot_points import PlotPoints
 from core.training_process.client import TrainingProcess
 from core.training_process.commands import Command, Step, Train
 from core.training_process.messages import (
@@ -100,6 +101,7 @@ class EngineLink(QObject):
     evaluated = Signal(object)  # Evaluation
     predicted = Signal(object)  # Predicted
     failed = Signal(object)  # Failed: the command's type says which one failed
+    points_received = Signal(object)  # PlotPoints: the data points to draw
     process_died = Signal(str)  # a sentence for the user; a new process is being started
     # ... and one per training event (see _EVENT_SIGNALS); runs of batches and epochs as lists.
     started = Signal(object)  # TrainStarted
@@ -132,6 +134,7 @@ class EngineLink(QObject):
             Evaluation: self.evaluated,
             Predicted: self.predicted,
             Failed: self.failed,
+            PlotPoints: self.points_received,
         }
         self._event_signals: dict[type, SignalInstance] = {
             TrainStarted: self.started,

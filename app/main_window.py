@@ -45,8 +45,8 @@ from app.project import Project
 from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
 from core.events import HyperparameterChanged, TrainStarted
-from core.training_process.commands import SetPlane
-from core.training_process.messages import Configured, Ready, Snapshot
+from core.training_process.commands import Configure, SetPlane
+from core.training_process.messages import Configured, Failed, Ready, Snapshot
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -217,13 +217,14 @@ class MainWindow(QMainWindow):
         w.hyperparameter_changed.connect(self._on_hyperparameter_changed)
         w.finished.connect(c.on_finished)
         w.snapshot_received.connect(self._on_snapshot_received)
+        w.points_received.connect(self.output_view.show_points)
+        w.failed.connect(self._on_failed)
         self.output_view.plane_requested.connect(lambda x, y: w.send(SetPlane(x, y)))
         for combo in (self.output_view.plane_x, self.output_view.plane_y):
             show_full_text(combo)  # a narrow column cuts them to "worst perim…"
         self.data_panel.open_csv_requested.connect(self.csv_import.choose_file)
         self.data_panel.csv_settings_requested.connect(self.csv_import.reopen)
         self.csv_import.message_changed.connect(self._on_message_changed)
-        self.csv_import.table_loaded.connect(self.output_view.use_table)
         self.files.message_changed.connect(self._on_message_changed)
         self.files.design_replaced.connect(self._clear_model_views)
 
@@ -295,7 +296,14 @@ class MainWindow(QMainWindow):
         # Before any run starts, so a reopened project's saved steps have their lines.
         self.plots.gradients.set_layers(info.layer_names, info.layer_labels or info.layer_names)
         self.output_view.show_plane(info.plane_features)
+        if self.run.model_fits_design:  # not an answer to an older design still on its way
+            self.data_panel.show_split(info.n_train, info.n_val, info.n_test, info.dropped_rows)
         self.device_label.setText(f"Device: {info.device_name}")
+
+    @Slot(str, str)
+    def _on_failed(self, failed: Failed) -> None:
+        if failed.command is Configure:  # the status bar says why
+            self.output_view.clear_points("The data could not be prepared.")
 
     @Slot(object)
     def _on_started(self, event: TrainStarted) -> None:

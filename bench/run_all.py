@@ -1,6 +1,6 @@
 """Run every benchmark and write bench/RESULTS.md from their output.
 
-    python bench/run_all.py [--quick] [--only engine,sklearn,csv,window,startup,soak]
+    python bench/run_all.py [--quick] [--only engine,sklearn,csv,window,data_edit,startup,soak]
                             [--soak-minutes 4]
 
 Each benchmark runs in its own process, one after another (never two at once: they compete for
@@ -34,6 +34,7 @@ def commands(quick: bool, soak_minutes: float) -> dict[str, list[str]]:
         "sklearn": ["engine_vs_sklearn.py", "--rounds", "2" if quick else "3"],
         "csv": ["csv_loading.py", "--rounds", "2" if quick else "3"],
         "window": ["bench_window_training.py", "--seconds", "30" if quick else "60"],
+        "data_edit": ["bench_data_edit.py", "--edits", "2" if quick else "4"],
         "startup": ["startup.py", "--rounds", rounds],
         "soak": ["soak.py", "--minutes", str(2.0 if quick else soak_minutes)],
     }

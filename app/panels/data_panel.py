@@ -2,13 +2,15 @@
 
 Every change is one undoable `Project.edit("data", ...)`; the panel only shows `project.data`
 and refreshes on `project.changed("data")`, so undo/redo and loaded files show up here too.
+How many rows each set holds is the split the training process made (`show_split`, from its
+`Configured`), never a count worked out here: rounding, stratification and rows without a
+target make the two differ on small files.
 While training runs the controls are disabled (changing the data under a running model would
 make its numbers meaningless); a note says so, and stopping training enables them again.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,13 +52,6 @@ QToolButton:disabled { color: palette(mid); }
 """
 
 
-def split_sizes(n: int, spec: DataSpec) -> tuple[int, int, int]:
-    """(training, validation, test) row counts for n rows, as core.split rounds them."""
-    n_val = math.floor(n * spec.val_fraction + 0.5)
-    n_test = math.floor(n * spec.test_fraction + 0.5)
-    return n - n_val - n_test, n_val, n_test
-
-
 class DataPanel(QWidget):
     """Choose and shape the training data; edits go to `project.data` as undoable steps."""
 
@@ -67,6 +62,8 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self.project = project
         self._running = False
+        # The engine's split of the data it was given: (that data, (train, val, test, dropped)).
+        self._split: tuple[DataSpec, tuple[int, int, int, int]] | None = None
         # The toy settings to go back to when the user leaves a CSV for a toy dataset.
         self._last_toy = project.data.source if project.is_toy else ToySource()
 
@@ -231,6 +228,18 @@ class DataPanel(QWidget):
         self.training_note.setVisible(running)
         self._refresh()
 
+    def show_split(self, n_train: int, n_val: int, n_test: int, dropped_rows: int = 0) -> None:
+        """The engine split the current data so (its `Configured`): show these counts."""
+        self._split = (self.project.data, (n_train, n_val, n_test, dropped_rows))
+        self._refresh()
+
+    def split_counts(self) -> tuple[int, int, int, int] | None:
+        """(training, validation, test, dropped) rows of the current data, once the engine
+        has split it; None until then."""
+        if self._split is None or self._split[0] != self.project.data:
+            return None
+        return self._split[1]
+
     # --- showing the project ------------------------------------------------------------------
 
     def _on_project_changed(self, field: str) -> None:
@@ -288,9 +297,7 @@ class DataPanel(QWidget):
             self.description.setText(
                 f"<b>{dataset.label}</b> · {dataset.task}<br>{dataset.description}"
             )
-            n_train, n_val, n_test = split_sizes(source.samples, spec)
-            test = f", {n_test:,} test" if n_test else ""
-            self.summary.setText(f"{n_train:,} training points, {n_val:,} validation{test}.")
+            self.summary.setText(self._split_text("points"))
             self.csv_label.setText("Train on a table of yours.")
         else:
             self.description.setText(
@@ -315,10 +322,19 @@ class DataPanel(QWidget):
         if targets:
             parts.append(f"target <i>{targets[0]}</i> ({spec.task})")
         text = f"Using <b>{name}</b> — {', '.join(parts)}."
-        if n_rows:
-            n_train, n_val, n_test = split_sizes(n_rows, spec)
-            test = f", {n_test:,} test" if n_test else ""
-            text += f"<br>{n_train:,} training rows, {n_val:,} validation{test}."
+        split = self._split_text("rows")
+        return text + (f"<br>{split}" if split else "")
+
+    def _split_text(self, unit: str) -> str:
+        """'300 training points, 100 validation, 100 test.' as the engine split the data."""
+        counts = self.split_counts()
+        if counts is None:
+            return ""
+        n_train, n_val, n_test, dropped = counts
+        test = f", {n_test:,} test" if n_test else ""
+        text = f"{n_train:,} training {unit}, {n_val:,} validation{test}."
+        if dropped:
+            text += f" {dropped:,} row{'s' if dropped != 1 else ''} without a target left out."
         return text
 
     def _show_ratio(self, train_percent: int) -> None:

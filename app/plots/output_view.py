@@ -3,8 +3,10 @@
 A heatmap of the decision boundary (classification) or the regression surface, drawn by one
 persistent ImageItem that `set_surface` refills (it is called several times a second while
 training), behind the training points (filled) and validation points (rings); test points
-(crosses) stay hidden until "Show test data" is ticked. It follows `project.changed("data")`
-for the points itself; the window only feeds it surfaces.
+(crosses) stay hidden until "Show test data" is ticked. The points are what the training
+process sends (`show_points`, a `core.plot_points.PlotPoints`: at most a few thousand of each
+split, sampled where the data lives); the view follows `project.changed("data")` only for what
+the DataSpec says (which features the plane may span), and never reads or splits the data.
 
 With more than two features (a CSV), two drop-downs above the plot choose the two numeric
 features the plane spans; the model's output is drawn over them with the other features held at
@@ -20,12 +22,9 @@ regression the predicted value in target units.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -47,37 +46,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.plots import colors
-from app.plots.data_points import (
-    DataPoints,
-    axis_names,
-    numeric_features,
-    points_from_project,
-    points_from_spec,
-)
+from app.plots.data_points import axis_names, numeric_features
 from app.project import Project
-from core.data_spec import CsvSource, DataSpec, ToySource
-from core.plane import default_plane
+from core.plot_points import PLOT_POINTS_PER_SPLIT, SPLITS, PlotPoints
 
-if TYPE_CHECKING:
-    import pandas as pd
+__all__ = ["OutputView", "grid_points"]
 
-
-__all__ = ["DataPoints", "OutputView", "grid_points", "points_from_project", "points_from_spec"]
-
-SPLITS = ("train", "val", "test")
 SURFACE_MARGIN = 0.1  # the surface reaches this fraction of the shown box beyond each side
-FIRST_POINTS_LATEST_MS = 400  # a view not shown (a hidden window, tests) draws its points by then
-
-
-def _table_key(source: CsvSource | ToySource) -> tuple[object, ...] | None:
-    """What identifies a loaded table: the source, and for a file its size and time."""
-    if not isinstance(source, CsvSource):
-        return (source,)
-    try:
-        stat = Path(source.path).stat()
-    except OSError:
-        return None
-    return (source, stat.st_mtime_ns, stat.st_size)
+NOT_2D = "The output plot shows data with two or more numeric features."
 
 
 def grid_points(extent: tuple[float, float, float, float], size: int) -> np.ndarray:
@@ -180,9 +156,11 @@ class OutputView(QWidget):
         super().__init__(parent)
         self.project = project
         self._plane: tuple[str, str] | None = None  # chosen features, when there are more than 2
-        self._table_key: tuple[object, ...] | None = None
-        self._table = None  # the data's table, kept while neither source nor file changes
-        self._points: DataPoints | None = None
+        self._points: PlotPoints | None = None
+        self._styles: dict[tuple[int, int, int], tuple[QBrush, QPen, QPen]] = {}
+        self._cross_rim = _pen(QColor(40, 40, 40, 200), 0.8)
+        # The hidden test set's points, drawn when "Show test data" is ticked.
+        self._test_pending: tuple[np.ndarray, list[QBrush], float] | None = None
         self._axis_names = ("x1", "x2")
         self._box, _ = _data_box(np.empty((0, 2)))
         self._value_range = (-1.0, 1.0)
@@ -210,6 +188,8 @@ class OutputView(QWidget):
         item.addItem(self.surface_item)
 
         self.scatter: dict[str, pg.ScatterPlotItem] = {}
+        # Each split's positions are copied into its own array, allocated once at the cap.
+        self._positions = {name: np.empty((PLOT_POINTS_PER_SPLIT, 2)) for name in SPLITS}
         for z, split in enumerate(SPLITS):
             scatter = pg.ScatterPlotItem(pxMode=True, symbol="x" if split == "test" else "o")
             scatter.setZValue(z + 1)
@@ -285,12 +265,7 @@ class OutputView(QWidget):
 
         self._apply_palette()
         project.changed.connect(self._on_project_changed)
-        # The points come right after the view's first paint: drawing them loads pandas
-        # (about 0.3 s), which the window's first paint does not wait for. A view that is never
-        # shown gets them a moment later anyway.
-        self._first_points_due = True
-        self.installEventFilter(self)
-        QTimer.singleShot(FIRST_POINTS_LATEST_MS, self, self._show_first_points_unless_painting)
+        self._on_project_changed("data")
 
     # --- public -------------------------------------------------------------------------------
 
@@ -301,6 +276,27 @@ class OutputView(QWidget):
         """
         return _grow(self._box, SURFACE_MARGIN)
 
+    def show_points(self, points: PlotPoints) -> None:
+        """Draw the data points the engine sent, unless they are over another plane than the
+        one shown now (an answer to an earlier choice)."""
+        shown = self.plane_features
+        if shown is None or set(points.features) != set(shown):
+            return
+        if self._plane is not None and points.features != self._plane:
+            return
+        self.set_points(
+            points.x,
+            points.target,
+            points.split,
+            points.task,
+            points.class_names,
+            axis_names=points.features,
+        )
+        # The surface pictures the model, which a new sample of the same task does not change;
+        # one drawn for another task or other classes would be coloured wrongly.
+        if self._surface_key != (points.task, points.class_names):
+            self.clear_surface()
+
     def set_points(
         self,
         x: np.ndarray,
@@ -310,11 +306,20 @@ class OutputView(QWidget):
         class_names: tuple[str, ...],
         axis_names: tuple[str, str] = ("x1", "x2"),
     ) -> None:
-        """Show these points, coloured by class (or value), styled by the set they belong to."""
+        """Show these points, coloured by class (or value), styled by the set they belong to.
+
+        `split` holds "train", "val" and "test", or their codes (core.plot_points.SPLITS). At
+        most PLOT_POINTS_PER_SPLIT of each set are drawn (an even subset beyond that).
+        """
         x = np.asarray(x, dtype=np.float64).reshape(-1, 2)
-        split = np.asarray(split).astype(str)
+        split = _split_codes(np.asarray(split))
         target = np.asarray(target)
-        self._points = DataPoints(x, target, split, task, tuple(class_names))
+        keep = _capped(split)
+        if keep is not None:
+            x, target, split = x[keep], target[keep], split[keep]
+        self._points = PlotPoints(
+            (axis_names[0], axis_names[1]), x, target, split, task, tuple(class_names)
+        )
         self._axis_names = axis_names
         self._show_plot(True)
         if task == "regression":
@@ -326,28 +331,33 @@ class OutputView(QWidget):
         # style object, so a fresh object per point would render every point's symbol anew.
         palette, index = np.unique(rgb, axis=0, return_inverse=True)
         index = index.reshape(-1)
-        fills = [QBrush(_rgb(c)) for c in palette]
-        rims = [_pen(_rgb(c).darker(150), 1.0) for c in palette]
-        rings = [_pen(_rgb(c).darker(125), 2.0) for c in palette]
-        cross_rim = _pen(QColor(40, 40, 40, 200), 0.8)
-        for name, scatter in self.scatter.items():
-            mask = split == name
+        styles = [self._style((int(c[0]), int(c[1]), int(c[2]))) for c in palette]
+        fills = [fill for fill, _, _ in styles]
+        rims = [rim for _, rim, _ in styles]
+        rings = [ring for _, _, ring in styles]
+        self._test_pending = None
+        for code, (name, scatter) in enumerate(self.scatter.items()):
+            mask = split == code
             ids = index[mask]
+            pos = self._positions[name][: len(ids)]
+            pos[:] = x[mask]
+            if name == "test" and not scatter.isVisible():
+                # Hidden until asked for: drawn then (a third of the work, often never needed).
+                self._test_pending = (pos, [fills[i] for i in ids], size)
+                scatter.setData(pos=np.empty((0, 2)))
+                continue
             if name == "train":
                 # A darker rim of its own colour keeps a point visible on any background,
                 # including a neutral one (a regression value near the middle).
                 brushes = [fills[i] for i in ids]
                 pens = [rims[i] for i in ids]
-                scatter.setData(pos=x[mask], brush=brushes, pen=pens, size=size)
+                scatter.setData(pos=pos, brush=brushes, pen=pens, size=size)
             elif name == "val":
                 pens = [rings[i] for i in ids]
-                scatter.setData(
-                    pos=x[mask], brush=QBrush(Qt.BrushStyle.NoBrush), pen=pens, size=size
-                )
+                scatter.setData(pos=pos, brush=QBrush(Qt.BrushStyle.NoBrush), pen=pens, size=size)
             else:
-                brushes = [fills[i] for i in ids]
-                scatter.setData(pos=x[mask], brush=brushes, pen=cross_rim, size=size + 2)
-        n_test = int((split == "test").sum())
+                self._draw_test(pos, [fills[i] for i in ids], size)
+        n_test = int((split == SPLITS.index("test")).sum())
         self.show_test.setEnabled(n_test > 0)
         self.show_test.setToolTip(
             "Also draw the test points (crosses), which training never sees."
@@ -439,7 +449,7 @@ class OutputView(QWidget):
                 chips.append(f"<span style='color:{c}; font-size:large'>●</span>&nbsp;{name}")
             self.legend.setText("&nbsp;&nbsp; ".join(chips))
         text = self.palette().color(QPalette.ColorRole.WindowText).name()
-        n_test = int((pts.split == "test").sum())
+        n_test = int((pts.split == SPLITS.index("test")).sum())
         self.marks.setText(
             f"<span style='color:{text}'>●</span>&nbsp;training&nbsp;&nbsp; "
             f"<span style='color:{text}'>○</span>&nbsp;validation"
@@ -480,62 +490,49 @@ class OutputView(QWidget):
             self._apply_palette()
         super().changeEvent(event)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self and event.type() == QEvent.Type.Paint and self._first_points_due:
-            self.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._show_first_points)
-        return False
-
-    @Slot()
-    def _show_first_points(self) -> None:
-        if self._first_points_due:
-            self._on_project_changed("data")
-
-    @Slot()
-    def _show_first_points_unless_painting(self) -> None:
-        # A view on screen gets its points after its first paint, however long that takes.
-        if not self.isVisible():
-            self._show_first_points()
-
     def _on_project_changed(self, field: str) -> None:
         if field != "data":
             return
-        self._first_points_due = False
         spec = self.project.data
         numeric = numeric_features(spec)
         choosing = len(spec.features) > 2 and len(numeric) >= 2
         if not choosing:
             self._plane = None
         elif self._plane is None or not set(self._plane) <= set(numeric):
-            table = self._table_of(spec)
-            chosen = default_plane(table, spec) if table is not None else None
-            self._plane = chosen or (numeric[0], numeric[1])  # as the engine chooses it
+            # Until the engine says which two it draws over (Configured, then show_plane).
+            self._plane = (numeric[0], numeric[1])
         self._fill_plane_choices(numeric if choosing else ())
         self.plane_row.setVisible(choosing)
-        self._show_points()
-
-    def _show_points(self) -> None:
-        if self._plane is not None:
-            spec = self.project.data
-            points = points_from_spec(spec, self._table_of(spec), self._plane)
-            names = self._plane
-        else:
-            points = points_from_project(self.project)
-            names = axis_names(self.project.data) or ("x1", "x2")
-        if points is None:
-            self._points = None
-            for scatter in self.scatter.values():
-                scatter.setData(pos=np.empty((0, 2)))
-            self.clear_surface()
-            self._update_legend()
-            self.message.setText("The output plot shows data with two or more numeric features.")
-            self._show_plot(False)
+        if self._surface_key is not None and self._surface_key[0] != spec.task:
+            self.clear_surface()  # a picture of another task's model means nothing here
+        features = self.plane_features
+        if features is None:
+            self.clear_points(NOT_2D)
             return
-        self.set_points(*points, axis_names=names)
-        # The surface pictures the model, which a new sample of the same task does not change;
-        # one drawn for another task or other classes would be coloured wrongly.
-        if self._surface_key != (points.task, points.class_names):
-            self.clear_surface()
+        # The engine sends the new data's points once it has split it; until then the old ones
+        # stay, unless they lie over other features.
+        if self._points is None or set(self._points.features) != set(features):
+            self._clear_scatter(features)
+        self._show_plot(True)
+
+    def clear_points(self, message: str = "") -> None:
+        """Draw no points; with `message`, show it instead of the plot."""
+        self._clear_scatter(self._axis_names)
+        self.clear_surface()
+        if message:
+            self.message.setText(message)
+            self._show_plot(False)
+
+    def _clear_scatter(self, features: tuple[str, str]) -> None:
+        self._points = None
+        self._test_pending = None
+        for scatter in self.scatter.values():
+            scatter.setData(pos=np.empty((0, 2)))
+        self._axis_names = features
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", features[0])
+        item.setLabel("left", features[1])
+        self._update_legend()
 
     @property
     def plane_features(self) -> tuple[str, str] | None:
@@ -551,7 +548,7 @@ class OutputView(QWidget):
         self._plane = (features[0], features[1])
         self._fill_plane_choices(numeric_features(self.project.data))
         self.clear_surface()
-        self._show_points()
+        self._clear_scatter(self._plane)
 
     def choose_plane(self, feature_x: str, feature_y: str) -> None:
         """As if the user picked these two features in the drop-downs."""
@@ -582,33 +579,50 @@ class OutputView(QWidget):
             return
         self._plane = (x, y)
         self.clear_surface()
-        self._show_points()
+        self._clear_scatter(self._plane)  # the engine sends the points over the new plane
         self.plane_requested.emit(x, y)
-
-    def use_table(self, source: CsvSource | ToySource, frame: pd.DataFrame) -> None:
-        """Take a table already read elsewhere (the import dialog's), so it is not read again
-        on the GUI thread."""
-        key = _table_key(source)
-        if key is not None:
-            self._table, self._table_key = frame, key
-
-    def _table_of(self, spec: DataSpec) -> pd.DataFrame | None:
-        """The data's table, read once while neither the source nor the file changes."""
-        source = spec.source
-        key = _table_key(source)
-        if key is None:
-            return None
-        if key != self._table_key:
-            from core.dataset import load_frame
-
-            try:
-                self._table = load_frame(source)
-            except Exception:  # the data panel says what is wrong with the file
-                self._table, self._table_key = None, None
-                return None
-            self._table_key = key
-        return self._table
 
     def _on_show_test_toggled(self, checked: bool) -> None:
         self.scatter["test"].setVisible(checked)
+        if checked and self._test_pending is not None:
+            self._draw_test(*self._test_pending)
+            self._test_pending = None
         self._update_legend()
+
+    def _draw_test(self, pos: np.ndarray, brushes: list[QBrush], size: float) -> None:
+        self.scatter["test"].setData(pos=pos, brush=brushes, pen=self._cross_rim, size=size + 2)
+
+    def _style(self, rgb: tuple[int, int, int]) -> tuple[QBrush, QPen, QPen]:
+        """A colour's fill, rim and ring, made once: the scatter renders a symbol per style
+        object, so fresh objects on every redraw would render (and keep) them all anew."""
+        style = self._styles.get(rgb)
+        if style is None:
+            c = _rgb(rgb)
+            style = (QBrush(c), _pen(c.darker(150), 1.0), _pen(c.darker(125), 2.0))
+            self._styles[rgb] = style
+        return style
+
+
+def _split_codes(split: np.ndarray) -> np.ndarray:
+    """uint8 codes (core.plot_points.SPLITS) of split names, or the codes as they are."""
+    if split.dtype.kind in "US":
+        codes = np.full(len(split), 255, dtype=np.uint8)
+        for code, name in enumerate(SPLITS):
+            codes[split == name] = code
+        return codes
+    return split.astype(np.uint8, copy=False)
+
+
+def _capped(split: np.ndarray) -> np.ndarray | None:
+    """Positions keeping at most PLOT_POINTS_PER_SPLIT points of each set (an even subset),
+    or None when no set has more: the plot never draws an uncapped scatter."""
+    counts = np.bincount(split, minlength=len(SPLITS))
+    if counts.max(initial=0) <= PLOT_POINTS_PER_SPLIT:
+        return None
+    keep = []
+    for code in range(len(SPLITS)):
+        rows = np.flatnonzero(split == code)
+        if len(rows) > PLOT_POINTS_PER_SPLIT:
+            rows = rows[np.linspace(0, len(rows) - 1, PLOT_POINTS_PER_SPLIT).astype(np.intp)]
+        keep.append(rows)
+    return np.sort(np.concatenate(keep))

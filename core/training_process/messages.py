@@ -14,6 +14,7 @@ import numpy as np
 
 from core.data_spec import DataSpec
 from core.events import Event
+from core.plot_points import PlotPoints
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
@@ -213,4 +214,5 @@ Message = (
     | Predicted
     | Failed
     | ProcessDied
+    | PlotPoints  # the data points to draw: a capped sample of each split (core.plot_points)
 )

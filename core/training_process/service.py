@@ -28,6 +28,7 @@ from core.device import available_devices, device_label
 from core.errors import SpecError, describe_error
 from core.events import TrainEnded
 from core.modelfile import TrainedModel
+from core.plot_points import sample_plot_points
 from core.preprocess import NumericFeature
 from core.project import load_project
 from core.spec import NetworkSpec, TrainConfig
@@ -105,7 +106,8 @@ class TrainingService:
         warm_up()
         reader = threading.Thread(target=self._read_commands, name="nnplay-commands", daemon=True)
         reader.start()
-        self.outbox.send(Ready(tuple(available_devices()), torch.__version__))
+        # str(): torch.__version__ is a TorchVersion, and unpickling one would import torch.
+        self.outbox.send(Ready(tuple(available_devices()), str(torch.__version__)))
         while True:
             job = self.jobs.get()
             if isinstance(job, Shutdown):
@@ -331,7 +333,9 @@ class TrainingService:
             extent=plane.extent if plane else None,
             preprocessor=data.preprocessor,
         )
-        self.outbox.send(*first, configured, self.snapshot())
+        # The data points the window draws: a capped sample of this split, over the plane.
+        points = () if plane is None else (sample_plot_points(frame, data, plane.features),)
+        self.outbox.send(*first, configured, self.snapshot(), *points)
 
     def snapshot(self) -> Snapshot:
         trainer = self._require_trainer()
@@ -407,7 +411,12 @@ class TrainingService:
         self.plane_choice = (feature_x, feature_y)
         self.plane = make_plane(self.frame, trainer.data, trainer, self.plane_choice)
         self.pictured = self.plane is not None or drawable(trainer.model)
-        self.outbox.send(self.snapshot())
+        points = (
+            ()
+            if self.plane is None
+            else (sample_plot_points(self.frame, trainer.data, self.plane.features),)
+        )
+        self.outbox.send(self.snapshot(), *points)
 
 
 def _command_of(job: Command | _StartRun | _ServeModelWork) -> type[Command]:

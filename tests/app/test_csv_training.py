@@ -55,3 +55,44 @@ def test_an_imported_csv_trains_from_the_train_button(qtbot, window, name, n_tra
     assert losses[-1] < losses[0], "the loss went down"
     assert window.run.info.input_names == window.project.shape.input_names
     assert "Trained 3 epochs" in window.message_label.text()
+
+
+def test_the_data_panel_shows_the_split_the_engine_made(qtbot, window, tmp_path):
+    """A 4-row file: the import dialog, the data panel and the engine agree on one split."""
+    path = tmp_path / "four.csv"
+    path.write_text("x1,x2,label\n0,0,a\n1,0,a\n0,1,b\n1,1,b\n")
+    import_csv(qtbot, window, path)
+    qtbot.waitUntil(
+        lambda: (
+            window.run.info is not None
+            and window.run.info.n_train + window.run.info.n_val + window.run.info.n_test == 4
+        ),
+        timeout=15_000,
+    )
+    info = window.run.info
+    # Stratified, each class keeps a training row: not the 2 / 1 / 1 that rounding alone gives.
+    assert (info.n_train, info.n_val, info.n_test) == (3, 0, 1)
+    qtbot.waitUntil(
+        lambda: "3 training rows, 0 validation, 1 test" in window.data_panel.csv_label.text(),
+        timeout=5_000,
+    )
+    # The output plot draws the engine's rows: the three training points, and the test one.
+    view = window.output_view
+    qtbot.waitUntil(lambda: len(view.scatter["train"].data) == 3, timeout=5_000)
+    view.show_test.click()
+    assert len(view.scatter["test"].data) == 1
+    view.show_test.click()
+
+
+def test_a_new_validation_share_redraws_the_engines_new_split(qtbot, window):
+    import_csv(qtbot, window, DATA / "iris.csv")
+    qtbot.waitUntil(
+        lambda: window.run.info is not None and window.run.info.n_train == 90,
+        timeout=15_000,
+    )
+    view = window.output_view
+    qtbot.waitUntil(lambda: len(view.scatter["val"].data) == 30, timeout=5_000)
+    qtbot.keyClick(window.data_panel.train_share, Qt.Key.Key_Right)  # 65 % training, 15 % val
+    qtbot.waitUntil(lambda: window.run.info.n_val == 23, timeout=15_000)  # 15 %, rounded up
+    qtbot.waitUntil(lambda: len(view.scatter["val"].data) == 23, timeout=5_000)
+    assert "97 training rows, 23 validation, 30 test" in window.data_panel.csv_label.text()

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from app.panels.data_panel import DataPanel
 from app.project import Project
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
+from core.dataset import prepare_data
+from core.errors import DataError
 from core.toy import TOY_DATASETS, make_toy
 
 
@@ -22,7 +24,31 @@ def panel(qtbot, project) -> DataPanel:
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
+
+    # As the window wires the engine: each data change comes back as the split it made.
+    def engine(field: str) -> None:
+        if field == "data":
+            try:
+                data = prepare_data(project.data)
+            except (DataError, OSError):
+                return  # the engine answers with an error; the status bar says it
+            widget.show_split(len(data.train), len(data.val), len(data.test), data.dropped_rows)
+
+    project.changed.connect(engine)
+    engine("data")
     return widget
+
+
+def test_the_counts_are_the_engines_and_only_for_the_data_it_split(qtbot, project):
+    panel = DataPanel(project)
+    qtbot.addWidget(panel)
+    assert panel.summary.text() == ""  # nothing is split in the window
+    panel.show_split(299, 101, 100)
+    assert panel.summary.text() == "299 training points, 101 validation, 100 test."
+    qtbot.keyClick(panel.train_share, Qt.Key.Key_Right)
+    assert panel.summary.text() == ""  # those counts were for other data
+    project.undo_stack.undo()
+    assert panel.summary.text() == "299 training points, 101 validation, 100 test."
 
 
 def test_opens_on_the_projects_dataset_with_its_picture_selected(panel, project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 
 import numpy as np
@@ -10,11 +11,12 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
 from app.plots import colors
-from app.plots.output_view import OutputView, grid_points, points_from_project
+from app.plots.output_view import OutputView, grid_points
 from app.project import Project
 from core.data_spec import ToySource
-from core.dataset import prepare_data
-from core.toy import make_toy
+from core.dataset import load_frame, prepare_data
+from core.errors import DataError
+from core.plot_points import PLOT_POINTS_PER_SPLIT, PlotPoints, sample_plot_points
 
 G = 40
 
@@ -24,6 +26,12 @@ def project() -> Project:
     return Project()
 
 
+def engine_points(project: Project, features: tuple[str, str] = ("x1", "x2")) -> PlotPoints:
+    """What the training process sends for the project's data once it has split it."""
+    frame = load_frame(project.data.source)
+    return sample_plot_points(frame, prepare_data(project.data, frame), features)
+
+
 @pytest.fixture
 def view(qtbot, project) -> OutputView:
     widget = OutputView(project)
@@ -31,8 +39,16 @@ def view(qtbot, project) -> OutputView:
     widget.resize(420, 460)
     widget.show()
     qtbot.waitExposed(widget)
-    # The points come just after the first paint (so that the window's first paint needs no pandas).
-    qtbot.waitUntil(lambda: len(widget.scatter["train"].data) > 0)
+
+    # As the window wires the engine: each data change comes back as the new split's points.
+    def engine(field: str) -> None:
+        if field == "data":
+            # A file that cannot be read: the engine answers with an error instead.
+            with contextlib.suppress(DataError, OSError):
+                widget.show_points(engine_points(project))
+
+    project.changed.connect(engine)
+    engine("data")
     return widget
 
 
@@ -64,8 +80,10 @@ def test_opens_with_the_projects_points_and_no_surface(view, project):
     prepared = prepare_data(project.data)
     assert len(view.scatter["train"].data) == len(prepared.train) == 300
     assert len(view.scatter["val"].data) == len(prepared.val) == 100
-    assert len(view.scatter["test"].data) == len(prepared.test) == 100
     assert not view.scatter["test"].isVisible()  # until "Show test data" is ticked
+    view.show_test.click()
+    assert len(view.scatter["test"].data) == len(prepared.test) == 100
+    view.show_test.click()
     assert not view.has_surface
     text = view.legend.text()
     assert "blue" in text and "orange" in text
@@ -104,23 +122,44 @@ def test_the_toggle_is_off_when_the_data_has_no_test_set(view, project):
 
 
 def test_points_follow_the_project(view, project):
+    view.show_test.click()  # every set drawn
     project.set_toy(ToySource("circle", 300, 0.0, 4))
     assert sum(len(view.scatter[s].data) for s in ("train", "val", "test")) == 300
     project.undo_stack.undo()
     assert sum(len(view.scatter[s].data) for s in ("train", "val", "test")) == 500
 
 
-def test_points_come_from_the_same_split_as_training(project):
-    points = points_from_project(project)
-    frame = make_toy(project.data.source)
-    prepared = prepare_data(project.data)
-    train = points.split == "train"
+def test_the_view_draws_the_engines_points_as_sent(view, project):
+    points = engine_points(project)
+    train = view.scatter["train"].data
     np.testing.assert_array_equal(
-        points.x[train], frame[["x1", "x2"]].to_numpy()[prepared.train.rows]
+        np.column_stack([train["x"], train["y"]]), points.x[points.split == 0]
     )
-    np.testing.assert_array_equal(points.target[train], prepared.train.y)
-    assert points.class_names == ("blue", "orange")
-    assert points.task == "classification"
+
+
+def first(points: PlotPoints, n: int, features: tuple[str, str]) -> PlotPoints:
+    return replace(
+        points, features=features, x=points.x[:n], target=points.target[:n], split=points.split[:n]
+    )
+
+
+def test_points_for_another_plane_than_shown_are_not_drawn(view, project):
+    points = engine_points(project)
+    view.show_points(first(points, 5, ("x2", "x1")))
+    assert len(view.scatter["train"].data) == 5  # the same two features: drawn, axes as sent
+    axes = view.plot.getPlotItem()
+    assert axes.getAxis("bottom").labelText == "x2"
+    view.show_points(first(points, 3, ("x1", "other")))
+    assert len(view.scatter["train"].data) == 5
+
+
+def test_no_set_ever_draws_more_than_the_cap(view):
+    n = 3 * PLOT_POINTS_PER_SPLIT
+    x = np.random.default_rng(0).normal(size=(n, 2))
+    view.set_points(
+        x, np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.uint8), "classification", ("a", "b")
+    )
+    assert len(view.scatter["train"].data) == PLOT_POINTS_PER_SPLIT
 
 
 def test_surface_is_refilled_in_place(view):
@@ -221,9 +260,9 @@ def test_a_new_dataset_keeps_the_surface_only_when_it_still_applies(view, projec
 def test_data_that_is_not_two_dimensional_shows_a_message(view, project):
     from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
-    spec = DataSpec(
+    spec = DataSpec(  # one numeric feature: nothing to span a plane with
         source=CsvSource("/nowhere/wide.csv"),
-        columns=(ColumnSpec("a"), ColumnSpec("b"), ColumnSpec("c"), ColumnSpec("y", "target")),
+        columns=(ColumnSpec("a"), ColumnSpec("b", kind="categorical"), ColumnSpec("y", "target")),
         task="regression",
     )
     project.edit("data", spec, "Open wide.csv")

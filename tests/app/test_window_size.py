@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 
 from app.main_window import MainWindow
+from core.dataset import load_frame, prepare_data
+from core.plot_points import sample_plot_points
 
 
 @pytest.fixture
@@ -15,8 +17,11 @@ def window(qtbot):
     w.resize(1400, 900)
     w.show()
     qtbot.waitExposed(w)
-    # The output's points come just after the first paint; their legend has its width then.
-    qtbot.waitUntil(lambda: len(w.output_view.scatter["train"].data) > 0, timeout=3000)
+    # The output's points, as the engine sends them (this window has none): their legend has
+    # its width then.
+    frame = load_frame(w.project.data.source)
+    data = prepare_data(w.project.data, frame)
+    w.output_view.show_points(sample_plot_points(frame, data, ("x1", "x2")))
     return w
 
 

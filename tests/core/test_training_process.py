@@ -28,6 +28,7 @@ from core.events import (
     TrainStarted,
 )
 from core.modelfile import load_model
+from core.plot_points import TRAIN, PlotPoints
 from core.spec import NetworkSpec, TrainConfig
 from core.trainer import Trainer
 from core.training_process.client import TrainingProcess
@@ -175,6 +176,12 @@ def test_snapshot_shows_the_decision_surface_and_the_small_network(inbox: Inbox)
     configured = configure(inbox, epochs=30)
     assert configured.plane_features == ("x1", "x2")
     first = inbox.wait(Snapshot)
+    # With them, the data points to draw: the engine's own split, the window splits nothing.
+    points = inbox.wait(PlotPoints)
+    assert points.features == ("x1", "x2")
+    split = split_rows(data_spec(), load_frame(SOURCE))
+    train = load_frame(SOURCE)[["x1", "x2"]].to_numpy(np.float32)[split.kept[split.parts[0]]]
+    np.testing.assert_array_equal(points.x[points.split == TRAIN], train)
     inbox.remote.send(Train())
     inbox.wait(TrainEnded)
     last = inbox.of(Snapshot)[-1]
@@ -508,6 +515,7 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
     inbox.remote.send(SetPlane("sepal_length", "sepal_width"))
     snap = answer(inbox, Snapshot)
     assert snap.features == ("sepal_length", "sepal_width") and snap.extent is not None
+    assert inbox.wait(PlotPoints).features == ("sepal_length", "sepal_width")
     xmin, xmax, ymin, ymax = snap.extent
     assert xmin < 4.3 and xmax > 7.9 and ymin < 2.0 and ymax > 4.4  # the features' own units
 

@@ -14,6 +14,7 @@ from core.columns import auto_data_spec
 from core.data_spec import CsvSource, ToySource
 from core.dataset import load_frame
 from core.events import EpochEnded, TrainEnded
+from core.plot_points import PlotPoints
 from core.project import load_project
 from core.spec import TrainConfig
 from core.training_process.client import TrainingProcess
@@ -87,11 +88,11 @@ def test_a_trained_project_reopens_with_its_weights_and_history(inbox: Inbox, tm
     assert saved == ProjectSaved(str(path), True)
 
     inbox.remote.send(Configure(data, dense_network([3]), CONFIG))  # something else in between
-    inbox.until(lambda m: isinstance(m, Snapshot))
+    inbox.until(lambda m: isinstance(m, PlotPoints))
     inbox.remote.send(OpenProject(str(path)))
     got = inbox.until(lambda m: isinstance(m, Events))
-    assert [type(m) for m in got] == [ProjectOpened, Configured, Snapshot, Events]
-    opened, configured, snapshot, history = got
+    assert [type(m) for m in got] == [ProjectOpened, Configured, Snapshot, PlotPoints, Events]
+    opened, configured, snapshot, _points, history = got
     assert isinstance(opened, ProjectOpened) and isinstance(snapshot, Snapshot)
     assert opened.trained and opened.configured and opened.finished
     assert (opened.data, opened.network, opened.config) == (data, NET, CONFIG)
