@@ -124,7 +124,7 @@ def settle_layout(qtbot):
     class Counter(QObject):
         seen = 0
 
-        def eventFilter(self, _obj, event):  # noqa: N802 - Qt's name
+        def eventFilter(self, _obj, event):
             if event.type() == QEvent.Type.LayoutRequest:
                 self.seen += 1
             return False
