@@ -31,7 +31,7 @@ def test_ruff_format_is_applied():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_mypy_core_is_clean():
+def test_mypy_core_and_cli_are_clean():
     r = run(tool("mypy"))
     assert r.returncode == 0, r.stdout + r.stderr
 
