@@ -14,6 +14,9 @@ import pytest
 
 from core.dataset import load_frame
 
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def window(qapp, steps):

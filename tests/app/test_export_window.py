@@ -22,6 +22,9 @@ from core.predict import predict_frame
 from core.spec import LayerSpec, NetworkSpec
 from core.toy import make_toy
 
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 READY_TIMEOUT_S = 90
 TIMEOUT_MS = 30_000
 XOR = ToySource("xor", samples=300, noise=0.05, seed=2)

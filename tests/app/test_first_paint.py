@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = """
 import json, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -45,6 +47,7 @@ print(json.dumps(seen))
 """
 
 
+@pytest.mark.slow  # a GUI process of its own
 def test_first_paint_needs_no_pandas_and_the_points_follow(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NNPLAY_DATA_DIR=str(tmp_path))
     r = subprocess.run(

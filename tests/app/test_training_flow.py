@@ -16,6 +16,9 @@ from PySide6.QtCore import Qt
 from app.training_worker import MAX_RESTARTS
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def window(qapp, steps):

@@ -108,6 +108,7 @@ def show_predictions(window, qtbot, steps) -> None:
     qtbot.waitUntil(lambda: panel.form.result.text() != "—", timeout=10_000)
 
 
+@pytest.mark.slow  # a window with a real training process
 def test_a_30_feature_csv_with_predictions_fits_and_stays_usable_at_1024(
     predicting, qtbot, steps, settle_layout
 ):
@@ -134,6 +135,7 @@ def test_a_30_feature_csv_with_predictions_fits_and_stays_usable_at_1024(
         assert field.width() >= needed, (name, field.text(), field.width())
 
 
+@pytest.mark.slow  # a window with a real training process
 def test_cut_choices_name_their_item_in_full(predicting, qtbot, steps, settle_layout):
     """The plane pickers and the training settings may be narrower than their items; the
     list they open is not, and the tooltip names the chosen item."""
