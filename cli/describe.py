@@ -11,9 +11,10 @@ def describe_model(tm: TrainedModel) -> str:
     shapes = tm.network.shapes(pre.n_inputs, tm.head.units)
     lines = [f"task: {tm.task}", "", "architecture:"]
     lines.append(f"  input     {pre.n_inputs} values ({len(tm.data.features)} columns)")
-    for s in shapes:
+    for shape in shapes:
         lines.append(
-            f"  {s.name:<9} {s.label:<28} -> {s.out_features:<5} {s.parameters:>9,} parameters"
+            f"  {shape.name:<9} {shape.label:<28} -> {shape.out_features:<5} "
+            f"{shape.parameters:>9,} parameters"
         )
     lines.append(f"  head      {tm.head.describe()}")
     lines.append(f"  total     {tm.parameter_count():,} parameters")
@@ -40,8 +41,8 @@ def describe_model(tm: TrainedModel) -> str:
         f"batch size {cfg.batch_size or 'full'}, seed {cfg.seed}",
         f"  activations: {', '.join(ACTIVATIONS[a].label for a in acts) or 'none'}",
     ]
-    s = tm.summary
-    if s:
+    summary = tm.summary
+    if summary:
         keys = [
             "epochs",
             "steps",
@@ -54,8 +55,8 @@ def describe_model(tm: TrainedModel) -> str:
             "reason",
         ]
         for k in keys:
-            if k in s and s[k] is not None:
-                v = s[k]
+            if k in summary and summary[k] is not None:
+                v = summary[k]
                 lines.append(
                     f"  {k.replace('_', ' ')}: {v:.4g}"
                     if isinstance(v, float)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -224,27 +225,12 @@ def _train(ns: argparse.Namespace) -> int:
     if ns.project:
         return _train_project(ns)
     from core.columns import auto_data_spec
-    from core.data_spec import CsvSource, ToySource
+    from core.data_spec import CsvSource, ToySource, split_problems
     from core.dataset import prepare_data
     from core.errors import SpecError
-    from core.spec import TrainConfig
+    from core.spec import NetworkSpec, TrainConfig
 
-    _check_train_options(ns)
-    # torch takes a second or two to import: the data is checked first, so that a wrong file
-    # or column name is reported at once.
-    frame, source, target = _load_training_frame(ns, CsvSource, ToySource)
-    features = [f.strip() for f in ns.features.split(",") if f.strip()] if ns.features else None
-    spec = auto_data_spec(
-        frame,
-        source,
-        target=target,
-        features=features,
-        task=ns.task,
-        val_fraction=ns.val_fraction,
-        test_fraction=ns.test_fraction,
-        seed=ns.seed,
-    )
-    _check_loss(ns.loss, spec.task, target)
+    _check_command_line_rules(ns)
     try:
         hidden = [int(h) for h in ns.hidden.split(",") if h.strip()]
     except ValueError:
@@ -261,19 +247,35 @@ def _train(ns: argparse.Namespace) -> int:
         early_stopping=ns.early_stopping,
         seed=ns.seed,
         device=ns.device,
-    ).validate()
+    )
+    network = NetworkSpec.dense(hidden, ns.activation, ns.dropout)
+    # The specs' own checks, said in the command line's words; and before the data is read
+    # (torch takes a second or two to import after that), so that a mistake is reported at once.
+    _refuse(
+        config.problems() + network.problems() + split_problems(ns.val_fraction, ns.test_fraction)
+    )
+    frame, source, target = _load_training_frame(ns, CsvSource, ToySource)
+    features = [f.strip() for f in ns.features.split(",") if f.strip()] if ns.features else None
+    spec = auto_data_spec(
+        frame,
+        source,
+        target=target,
+        features=features,
+        task=ns.task,
+        val_fraction=ns.val_fraction,
+        test_fraction=ns.test_fraction,
+        seed=ns.seed,
+    )
+    _check_loss(ns.loss, spec.task, target)
     _check_early_stopping(config.early_stopping, spec.val_fraction, "--val-fraction")
     out = _model_out(ns.out, (".nnp",))
-    from core.workflow import dense_network
-
-    network = dense_network(hidden, ns.activation, ns.dropout)
     data = prepare_data(spec, frame)
     return _fit_and_save(network, data, config, out, ns.json, frame=frame)
 
 
-def _check_train_options(ns: argparse.Namespace) -> None:
-    """The options the engine would also refuse, said in the command line's words: the engine
-    speaks of layers and fields the user never named."""
+def _check_command_line_rules(ns: argparse.Namespace) -> None:
+    """What only the command line refuses: options of --toy given with --data, and epochs 0,
+    which the engine takes as 'until stopped' but a command has no Stop button for."""
     from core.errors import SpecError
 
     if ns.data:
@@ -283,23 +285,36 @@ def _check_train_options(ns: argparse.Namespace) -> None:
             raise SpecError(f"{' and '.join(ignored)} applies to --toy datasets only, not --data")
     if ns.epochs < 1:
         raise SpecError(f"--epochs must be at least 1, not {ns.epochs}")
-    if not ns.lr > 0:
-        raise SpecError(f"--lr (the learning rate) must be above 0, not {ns.lr:g}")
-    if ns.weight_decay < 0:
-        raise SpecError(f"--weight-decay cannot be negative ({ns.weight_decay:g})")
-    if not 0 <= ns.dropout < 1:
-        raise SpecError(f"--dropout must be between 0 and 1 (below 1), not {ns.dropout:g}")
-    for flag in ("--val-fraction", "--test-fraction"):
-        value = getattr(ns, flag[2:].replace("-", "_"))
-        if not 0 <= value < 1:
-            raise SpecError(f"{flag} must be at least 0 and below 1, not {value:g}")
-    held_out = ns.val_fraction + ns.test_fraction
-    if held_out >= 0.95:
-        raise SpecError(
-            f"--val-fraction {ns.val_fraction:g} and --test-fraction {ns.test_fraction:g} hold "
-            f"out {held_out:.0%} of the rows, leaving too little to train on; keep their sum "
-            "below 0.95"
-        )
+
+
+# The engine's words for a setting, and the option that sets it: the specs check the settings,
+# the command line names its options in what they find.
+_OPTION_WORDS = (
+    ("learning rate", "--lr (the learning rate)"),
+    ("weight decay", "--weight-decay"),
+    ("batch size", "--batch-size"),
+    ("early-stopping patience", "--early-stopping"),
+    ("validation fraction", "--val-fraction"),
+    ("test fraction", "--test-fraction"),
+    ("dropout probability", "--dropout"),
+    ("a dense layer", "each --hidden layer"),
+    ("unknown device", "unknown --device"),
+)
+
+
+def _refuse(problems: list[str]) -> None:
+    """Raise the specs' problems, if any, in the words of the options that set what they name."""
+    from core.errors import SpecError
+
+    said = []
+    for problem in problems:
+        # The layers all come from --hidden and --dropout: which one says nothing here.
+        problem = re.sub(r"^layer \d+: ", "", problem)
+        for words, option in _OPTION_WORDS:
+            problem = problem.replace(words, option)
+        said.append(problem)
+    if said:
+        raise SpecError("; ".join(dict.fromkeys(said)))  # each layer's same problem once
 
 
 def _check_loss(loss: str, task: str, target: str) -> None:

@@ -99,12 +99,7 @@ class DataSpec:
             out.append("choose at least one feature column")
         if self.task not in ("classification", "regression"):
             out.append(f"task must be classification or regression, not {self.task!r}")
-        for name in ("val_fraction", "test_fraction"):
-            v = getattr(self, name)
-            if not 0 <= v < 1:
-                out.append(f"{name.replace('_', ' ')} must be at least 0 and below 1, not {v}")
-        if self.val_fraction + self.test_fraction >= 0.95:
-            out.append("validation and test fractions leave too little to train on")
+        out += split_problems(self.val_fraction, self.test_fraction)
         if self.task == "regression" and n_targets == 1 and self.target.kind != "numeric":
             out.append(f"regression needs a numeric target; {self.target.name!r} is categorical")
         return out
@@ -114,3 +109,21 @@ class DataSpec:
         if problems:
             raise SpecError("invalid data settings: " + "; ".join(problems))
         return self
+
+
+def split_problems(val_fraction: float, test_fraction: float) -> list[str]:
+    """What is wrong with the shares of rows held out for validation and test (DataSpec's
+    check, which needs no columns: the command line asks it before it reads the data)."""
+    out = [
+        f"{name} must be at least 0 and below 1, not {v:g}"
+        for name, v in (("validation fraction", val_fraction), ("test fraction", test_fraction))
+        if not 0 <= v < 1
+    ]
+    held_out = val_fraction + test_fraction
+    if not out and held_out >= 0.95:
+        out.append(
+            f"validation fraction {val_fraction:g} and test fraction {test_fraction:g} hold out "
+            f"{held_out:.0%} of the rows and leave too little to train on; keep their sum below "
+            "0.95"
+        )
+    return out

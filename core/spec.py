@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -44,7 +45,7 @@ class LayerSpec:
                     f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
                 )
         if self.kind == "dropout" and not (0.0 <= self.p < 1.0):
-            out.append(f"dropout probability must be at least 0 and below 1, not {self.p}")
+            out.append(f"dropout probability must be between 0 and 1 (below 1), not {self.p:g}")
         return out
 
     def label(self) -> str:
@@ -91,6 +92,19 @@ class NetworkSpec:
     def validate(self) -> NetworkSpec:
         _raise_problems("network", self.problems())
         return self
+
+    @classmethod
+    def dense(
+        cls, hidden: Sequence[int], activation: str = "relu", dropout: float = 0.0
+    ) -> NetworkSpec:
+        """Dense layers of the given widths, each followed by dropout when `dropout` is not 0.
+        Not validated: `problems()` says what is wrong with the widths or the dropout."""
+        layers: list[LayerSpec] = []
+        for units in hidden:
+            layers.append(LayerSpec(kind="dense", units=units, activation=activation))
+            if dropout:
+                layers.append(LayerSpec(kind="dropout", p=dropout))
+        return cls(layers=tuple(layers))
 
     def layer_names(self) -> list[str]:
         """Stable names: dense1, dense2, dropout1, ... by kind and order."""

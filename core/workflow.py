@@ -11,20 +11,15 @@ from core.control import TrainingControl
 from core.dataset import PreparedData
 from core.events import Callback
 from core.modelfile import TrainedModel
-from core.spec import LayerSpec, NetworkSpec, TrainConfig
+from core.spec import NetworkSpec, TrainConfig
 from core.trainer import Trainer, TrainResult
 
 
 def dense_network(
     hidden: Sequence[int], activation: str = "relu", dropout: float = 0.0
 ) -> NetworkSpec:
-    """Dense layers of the given widths, each followed by dropout when `dropout` > 0."""
-    layers: list[LayerSpec] = []
-    for units in hidden:
-        layers.append(LayerSpec(kind="dense", units=units, activation=activation))
-        if dropout > 0:
-            layers.append(LayerSpec(kind="dropout", p=dropout))
-    return NetworkSpec(layers=tuple(layers)).validate()
+    """Dense layers of the given widths, each followed by dropout when `dropout` is not 0."""
+    return NetworkSpec.dense(hidden, activation, dropout).validate()
 
 
 @dataclass

@@ -31,7 +31,8 @@ def test_ruff_format_is_applied():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_mypy_core_is_clean():
+@pytest.mark.slow  # 15-25 s
+def test_mypy_core_and_cli_are_clean():
     r = run(tool("mypy"))
     assert r.returncode == 0, r.stdout + r.stderr
 
@@ -42,6 +43,7 @@ def test_core_never_imports_qt():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+@pytest.mark.slow  # a process of its own
 def test_core_modules_that_the_window_reads_do_not_load_torch():
     """The window process reads specs and registries; loading torch there costs seconds."""
     code = (

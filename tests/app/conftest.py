@@ -127,6 +127,46 @@ def no_leaked_threads_or_processes(request, no_leaks_after_module):
         pytest.fail(f"test left running: {', '.join(leaked)}")
 
 
+# --- layouts: wait until Qt has laid out what changed --------------------------------------
+
+
+@pytest.fixture
+def settle_layout(qtbot):
+    """`settle_layout()` waits until no layout request is pending, anywhere in the app.
+
+    A layout that changes posts a request to its widget; handling it may post the next one to
+    the parent, one level per pass of the event loop, up to the window, which then grows to its
+    new minimum size. So a test that checks a window did *not* grow waits for the requests to run
+    out, rather than for some milliseconds that a loaded machine may not honour.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    class Counter(QObject):
+        seen = 0
+
+        def eventFilter(self, _obj, event):
+            if event.type() == QEvent.Type.LayoutRequest:
+                self.seen += 1
+            return False
+
+    def settle(timeout: int = 5000) -> None:
+        counter = Counter()
+        app = QCoreApplication.instance()
+        app.installEventFilter(counter)
+
+        def none_pending() -> bool:
+            before = counter.seen
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+            return counter.seen == before
+
+        try:
+            qtbot.waitUntil(none_pending, timeout=timeout)
+        finally:
+            app.removeEventFilter(counter)
+
+    return settle
+
+
 # --- a CSV project in a real window: shared by the evaluation and prediction tests ------------
 
 

@@ -9,6 +9,9 @@ from PySide6.QtCore import QSettings, Qt
 
 from app.main_window import MainWindow
 
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
 
 

@@ -14,6 +14,9 @@ import pytest
 
 from core.dataset import load_frame
 
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def window(qapp, steps):
@@ -123,12 +126,12 @@ def test_evaluation_follows_training_and_the_plane_follows_the_picker(window, qt
     assert panel.current_split().report["n"] == window.run.info.n_test
 
 
-def test_a_long_evaluation_line_does_not_widen_the_window(window, qtbot):
+def test_a_long_evaluation_line_does_not_widen_the_window(window, qtbot, settle_layout):
     window.resize(1400, 900)
-    qtbot.wait(50)
+    settle_layout()
     width = window.width()
     panel = window.evaluation_panel
     window.tabs.setCurrentWidget(panel)
     panel.detail.setText("30 validation rows · loss 0.1766 · epoch 40 · " * 6)
-    qtbot.wait(100)
+    settle_layout()
     assert window.width() == width

@@ -14,7 +14,6 @@ import onnxruntime as ort
 import pytest
 from PySide6.QtWidgets import QApplication, QRadioButton
 
-from app.main_window import MainWindow
 from core.data_spec import ToySource
 from core.export_formats import EXPORT_FORMATS
 from core.modelfile import load_model
@@ -22,25 +21,17 @@ from core.predict import predict_frame
 from core.spec import LayerSpec, NetworkSpec
 from core.toy import make_toy
 
-READY_TIMEOUT_S = 90
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 TIMEOUT_MS = 30_000
 XOR = ToySource("xor", samples=300, noise=0.05, seed=2)
 
 
 @pytest.fixture(scope="module")
-def window(qapp: QApplication):
-    w = MainWindow()
-    w.show()
-    w.start_engine()
-    end = time.monotonic() + READY_TIMEOUT_S
-    while w.run.info is None:
-        assert time.monotonic() < end, "the training process did not get ready"
-        qapp.processEvents()
-        time.sleep(0.01)
-    yield w
-    w.close()
-    w.deleteLater()
-    qapp.processEvents()
+def window(qapp: QApplication, steps):
+    with steps.running_window(qapp) as w:
+        yield w
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = """
 import json, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -55,6 +57,7 @@ print(json.dumps(seen))
 """
 
 
+@pytest.mark.slow  # a GUI process of its own
 def test_first_paint_needs_no_pandas_the_points_follow_and_torch_stays_out(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NNPLAY_DATA_DIR=str(tmp_path))
     r = subprocess.run(

@@ -70,13 +70,16 @@ def loss_plot(qtbot):
 
 def test_a_long_run_is_drawn_thinned_to_the_plots_width(loss_plot, qtbot):
     _train(loss_plot, 100_000)
-    qtbot.wait(10)
     curve = loss_plot._curves[0].item
-    shown = curve._getDisplayDataset()
     width = loss_plot.plot.getPlotItem().getViewBox().width()
     assert len(loss_plot.steps) == 100_000
-    # Peak downsampling: a lowest and a highest point per pixel or so, not 100,000 points.
-    assert len(shown.x) <= 4 * width
+
+    def thinned() -> None:
+        # Peak downsampling: a lowest and a highest point per pixel or so, not 100,000 points.
+        assert len(curve._getDisplayDataset().x) <= 4 * width
+
+    qtbot.waitUntil(thinned, timeout=5000)  # the view takes its new range on the next paint
+    shown = curve._getDisplayDataset()
     # ... and the envelope is kept: the thinned curve spans the values (pyqtgraph drops the
     # last, partial bin of points).
     logs = np.log10(loss_plot.steps.y())

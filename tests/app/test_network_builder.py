@@ -203,10 +203,13 @@ def test_many_inputs_are_named_in_short_with_the_full_list_in_the_tooltip(qtbot,
     label = panel.input_card.names
     assert label.text() == "mean feature 0, mean feature 1, … and 28 more"
     assert all(name in label.toolTip().splitlines() for name in names)
-    # Two lines at most: nothing is cut at the card's top or bottom.
-    qtbot.wait(50)
-    assert label.height() >= label.heightForWidth(label.width())
-    assert label.heightForWidth(label.width()) <= 2 * label.fontMetrics().lineSpacing() + 4
+
+    def two_lines_at_most_and_nothing_cut() -> None:
+        # The card grows to the label's height once the layout has run.
+        assert label.height() >= label.heightForWidth(label.width())
+        assert label.heightForWidth(label.width()) <= 2 * label.fontMetrics().lineSpacing() + 4
+
+    qtbot.waitUntil(two_lines_at_most_and_nothing_cut, timeout=5000)
 
 
 def test_two_classes_can_be_answered_with_softmax(panel, project):

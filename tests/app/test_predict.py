@@ -10,6 +10,9 @@ from PySide6.QtCore import Qt
 
 from core.dataset import load_frame
 
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def window(qapp, steps):

@@ -17,9 +17,12 @@ def test_a_full_bars_percentage_is_not_cut(qtbot, width):
     bars.show()
     qtbot.waitExposed(bars)
     bars.set_probabilities(np.array([1.0, 0.0]))
-    qtbot.wait(20)
     label = bars.labels[0]
     assert label.textItem.toPlainText() == "100%"
-    shown = label.mapRectToScene(label.boundingRect())
-    plot = bars.viewbox.sceneBoundingRect()
-    assert shown.right() <= plot.right() + 0.5, (shown, plot)
+
+    def shown_whole() -> None:
+        shown = label.mapRectToScene(label.boundingRect())
+        plot = bars.viewbox.sceneBoundingRect()
+        assert shown.right() <= plot.right() + 0.5, (shown, plot)
+
+    qtbot.waitUntil(shown_whole, timeout=5000)  # placed once the view has its new range

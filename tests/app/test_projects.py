@@ -66,6 +66,7 @@ def _toy_project(path: Path, **config: object) -> Path:
     return path
 
 
+@pytest.mark.slow  # the shared window's training process
 def test_an_edit_marks_the_title_and_saving_clears_it(fresh, qtbot, tmp_path):
     w = fresh
     assert w.windowTitle() == "Untitled[*] — NN Playground"
@@ -85,6 +86,7 @@ def test_an_edit_marks_the_title_and_saving_clears_it(fresh, qtbot, tmp_path):
     assert not w.isWindowModified()
 
 
+@pytest.mark.slow  # the shared window's training process
 def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     fresh, qtbot, tmp_path, monkeypatch
 ):
@@ -181,6 +183,7 @@ def test_new_open_and_close_ask_about_unsaved_changes(qtbot, monkeypatch):
     w.deleteLater()
 
 
+@pytest.mark.slow  # the shared window's training process
 def test_save_from_the_question_writes_the_file_then_goes_on(fresh, qtbot, tmp_path, monkeypatch):
     w = fresh
     path = tmp_path / "kept.nnproj"
@@ -194,6 +197,7 @@ def test_save_from_the_question_writes_the_file_then_goes_on(fresh, qtbot, tmp_p
     assert w.project.config == DEFAULT_CONFIG and not w.isWindowModified()
 
 
+@pytest.mark.slow  # the shared window's training process
 def test_a_failed_save_leaves_the_old_file_intact(fresh, qtbot, tmp_path):
     w = fresh
     path = tmp_path / "safe.nnproj"
@@ -240,6 +244,7 @@ def _with_manifest(change: dict[str, object]):
     return make
 
 
+@pytest.mark.slow  # the shared window's training process
 @pytest.mark.parametrize(
     ("make", "words"),
     [
@@ -272,6 +277,7 @@ def test_broken_and_hostile_files_are_refused_and_nothing_changes(
         w.files.save_to(tmp_path / "still-works.nnproj")
 
 
+@pytest.mark.slow  # the shared window's training process
 def test_a_moved_data_file_is_asked_for(fresh, qtbot, tmp_path, monkeypatch):
     w = fresh
     frame = make_toy(ToySource("circle", samples=200, seed=4))
@@ -308,6 +314,7 @@ def test_a_moved_data_file_is_asked_for(fresh, qtbot, tmp_path, monkeypatch):
     assert w.isWindowModified(), "the new place is not saved yet"
 
 
+@pytest.mark.slow  # a window with a training process of its own
 def test_recovery_is_offered_after_a_crash(qapp, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("NNPLAY_DATA_DIR", str(tmp_path))
     # What a crashed session left: two autosaves, no live lock on either.

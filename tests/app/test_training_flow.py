@@ -16,6 +16,9 @@ from PySide6.QtCore import Qt
 from app.engine_link import MAX_RESTARTS
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
+# Every test here shares a window with a real training process (torch loads in it): slow.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def window(qapp, steps):
@@ -89,14 +92,18 @@ def test_pause_step_resume_stop_and_continue(window, qtbot, states):
     assert window.data_panel.isEnabled()  # the panel stays, its controls are locked
     assert not window.training_panel.optimizer.isEnabled()
 
-    controls.train_button.click()  # Pause
+    with qtbot.waitSignal(window.engine.paused, timeout=5000) as paused:
+        controls.train_button.click()  # Pause
     qtbot.waitUntil(lambda: window.run.state == "paused", timeout=5000)
     assert controls.train_button.text() == "Resume"
-    qtbot.wait(100)
-    paused_at = controls._step
-    qtbot.keyClick(window, Qt.Key.Key_S)  # Step
+    paused_at = paused.args[0].step  # the engine's step: the counter shows it once caught up
+    qtbot.waitUntil(lambda: controls._step == paused_at, timeout=5000)
+    # One batch, then the engine pauses again and says so at the step after.
+    with qtbot.waitSignal(
+        window.engine.paused, timeout=5000, check_params_cb=lambda e: e.step == paused_at + 1
+    ):
+        qtbot.keyClick(window, Qt.Key.Key_S)  # Step
     qtbot.waitUntil(lambda: controls._step == paused_at + 1, timeout=5000)
-    qtbot.wait(200)
     assert controls._step == paused_at + 1 and window.run.state == "paused"
 
     qtbot.keyClick(window, Qt.Key.Key_Space)  # Resume

@@ -192,6 +192,7 @@ def test_space_toggles_training_from_anywhere_in_the_window(window, qtbot):
     assert calls
 
 
+@pytest.mark.slow  # a GUI process of its own
 def test_gui_process_starts_without_importing_torch():
     code = (
         "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"

@@ -30,10 +30,10 @@ def fits(window, width: int, height: int) -> bool:
     return hint.width() <= width and hint.height() <= height
 
 
-def test_the_window_fits_a_1024_by_768_screen(window, qtbot):
+def test_the_window_fits_a_1024_by_768_screen(window, qtbot, settle_layout):
     assert fits(window, 1024, 768), window.minimumSizeHint()
     window.resize(1024, 768)
-    qtbot.wait(50)
+    settle_layout()
     assert (window.width(), window.height()) == (1024, 768)
     # Each area keeps at least the width its own controls ask for: nothing is cut at an edge.
     for area in (window.data_panel, window.training_panel, window.network_panel.cards[0]):
@@ -46,12 +46,13 @@ def test_every_tab_fits_a_1024_wide_window(window):
         assert fits(window, 1024, 768), (window.tabs.tabText(i), window.minimumSizeHint())
 
 
-def test_showing_the_test_points_does_not_widen_the_window(window, qtbot):
+def test_showing_the_test_points_does_not_widen_the_window(window, qtbot, settle_layout):
     window.resize(1024, 768)
-    qtbot.wait(50)
+    settle_layout()
     assert window.output_view.show_test.isEnabled()  # the spiral keeps a test share
     window.output_view.show_test.click()
-    qtbot.wait(50)
+    qtbot.waitUntil(window.output_view.scatter["test"].isVisible, timeout=3000)
+    settle_layout()
     assert window.width() == 1024
     assert fits(window, 1024, 768)
 
@@ -65,14 +66,14 @@ def test_the_default_network_shows_every_card_without_scrolling(window):
     assert bottom <= viewport.height()
 
 
-def test_a_long_evaluation_line_wraps_and_loses_nothing(window, qtbot):
+def test_a_long_evaluation_line_wraps_and_loses_nothing(window, qtbot, settle_layout):
     window.resize(1024, 768)
     panel = window.evaluation_panel
     window.tabs.setCurrentWidget(panel)
     text = "30 validation rows · loss 0.1766 · epoch 40 · " * 4
     panel.detail.setText(text)
     panel.summary.setText("R² 0.241   ·   RMSE 66.69   ·   MAE 52.23   (in units of progression)")
-    qtbot.wait(100)
+    settle_layout()
     assert window.width() == 1024
     for label in (panel.detail, panel.summary):
         assert shows_all(label), label.text()
@@ -112,7 +113,10 @@ def show_predictions(window, qtbot, steps) -> None:
     qtbot.waitUntil(lambda: panel.form.result.text() != "—", timeout=10_000)
 
 
-def test_a_30_feature_csv_with_predictions_fits_and_stays_usable_at_1024(predicting, qtbot, steps):
+@pytest.mark.slow  # a window with a real training process
+def test_a_30_feature_csv_with_predictions_fits_and_stays_usable_at_1024(
+    predicting, qtbot, steps, settle_layout
+):
     window = predicting
     show_predictions(window, qtbot, steps)
     panel = window.predict_panel
@@ -122,7 +126,7 @@ def test_a_30_feature_csv_with_predictions_fits_and_stays_usable_at_1024(predict
 
     window.tabs.setCurrentWidget(panel)
     window.resize(1024, 768)
-    qtbot.wait(100)
+    settle_layout()
     assert (window.width(), window.height()) == (1024, 768)
     # The status reads as lines of words, not a word per line.
     assert panel.status.width() >= 250 and shows_all(panel.status), panel.status.width()
@@ -136,13 +140,14 @@ def test_a_30_feature_csv_with_predictions_fits_and_stays_usable_at_1024(predict
         assert field.width() >= needed, (name, field.text(), field.width())
 
 
-def test_cut_choices_name_their_item_in_full(predicting, qtbot, steps):
+@pytest.mark.slow  # a window with a real training process
+def test_cut_choices_name_their_item_in_full(predicting, qtbot, steps, settle_layout):
     """The plane pickers and the training settings may be narrower than their items; the
     list they open is not, and the tooltip names the chosen item."""
     window = predicting
     show_predictions(window, qtbot, steps)
     window.resize(1024, 768)
-    qtbot.wait(50)
+    settle_layout()
     combos = (
         window.output_view.plane_x,
         window.output_view.plane_y,
@@ -154,16 +159,21 @@ def test_cut_choices_name_their_item_in_full(predicting, qtbot, steps):
         assert combo.count() > 0
         if settings.isAncestorOf(combo):
             settings.ensureWidgetVisible(combo)  # as one scrolls to it, to read it
-            qtbot.wait(50)
+            settle_layout()
         widest = max(
             combo.view().fontMetrics().horizontalAdvance(combo.itemText(i))
             for i in range(combo.count())
         )
         combo.showPopup()  # the list that opens shows each item whole
-        qtbot.wait(20)
+        qtbot.waitUntil(combo.view().isVisible, timeout=3000)
+        settle_layout()
         assert combo.view().width() > widest, (combo.currentText(), combo.view().width())
         combo.hidePopup()
-        assert combo.toolTip().startswith(combo.currentText() + "\n"), combo.toolTip()
+
+        def tip_names_the_item(combo=combo) -> None:
+            assert combo.toolTip().startswith(combo.currentText() + "\n"), combo.toolTip()
+
+        qtbot.waitUntil(tip_names_the_item, timeout=3000)  # named when it is next painted
     assert window.output_view.plane_x.currentText().startswith("worst ")
     # The loss's choice is named in full although the combo cuts it at this width.
     assert window.training_panel.loss.currentText() == "Auto (binary cross-entropy)"

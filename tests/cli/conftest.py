@@ -1,19 +1,24 @@
-"""Run `nnplay` as a real subprocess, as a user would, and train each example model once.
+"""Run `nnplay` as a user would, in-process for speed, and train each example model once.
 
-Every subprocess imports torch (1-3 s), so trainings are shared through session fixtures.
+`nnplay(*args, cwd=...)` calls `cli.main.main(argv)` in this process: what it prints, its exit
+code (a `SystemExit` included) and its warnings, as the real process would print them. Starting
+a real `nnplay` imports torch (1-3 s each): `nnplay_process` does that, for the few tests that are
+about the process itself (its exit code, signals, start-up); they are marked slow.
 Helpers reach the tests as fixtures: pytest runs with --import-mode=importlib, so test
 modules cannot import a helper module from this folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +39,9 @@ DIABETES_ARGS = [
     "--weight-decay", "0.01",
 ]  # fmt: skip
 SEED = ["--seed", "1", "--device", "cpu"]
+
+# The one line that may follow a refused option: where the options are listed.
+HELP_HINT = re.compile(r"run 'nnplay( \w+)? --help' to see the options")
 
 
 @dataclass(frozen=True)
@@ -59,15 +67,66 @@ class Run:
         return self
 
     def bad_input(self, *names: str) -> str:
-        """Assert the bad-input contract; return the error line, which mentions every name."""
+        """Assert the bad-input contract: exit code 2 and one `error: ` line on stderr (with,
+        after a refused option, the hint to --help) and nothing else, no warning either.
+        Returns the error line, which mentions every name."""
         assert self.returncode == 2, (self.returncode, self.stderr)
         assert "Traceback" not in self.stderr, self.stderr
-        errors = [line for line in self.stderr.splitlines() if line.startswith("error: ")]
+        lines = self.stderr.splitlines()
+        errors = [line for line in lines if line.startswith("error: ")]
         assert len(errors) == 1, self.stderr
+        others = [line for line in lines if line not in errors and not HELP_HINT.fullmatch(line)]
+        assert others == [], self.stderr
         assert "internal error" not in errors[0]
         for name in names:
             assert name in errors[0], (name, errors[0])
         return errors[0]
+
+
+# Categories a Python process does not show by default (see the `warnings` module).
+_HIDDEN_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
+
+
+@contextlib.contextmanager
+def _environment(cwd: Path, env: dict[str, str] | None) -> Iterator[None]:
+    old_cwd, old_env = Path.cwd(), {k: os.environ.get(k) for k in env or {}}
+    os.chdir(cwd)
+    os.environ.update(env or {})
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        for k, v in old_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_in_process(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """`nnplay ARGS` in `cwd`, as `cli.main.main(argv)` in this process: exit code, stdout,
+    stderr. Warnings the real process would print go to stderr, as there."""
+    from cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        _environment(cwd, env),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse: --help, a refused option
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+    shown = [w for w in caught if not issubclass(w.category, _HIDDEN_WARNINGS)]
+    printed = "".join(
+        warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line) for w in shown
+    )
+    return Run(code, out.getvalue(), err.getvalue() + printed)
 
 
 def run_nnplay(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -88,25 +147,16 @@ def run_nnplay(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) 
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def run_all(commands: list[tuple[list[str | Path], Path]]) -> list[Run]:
-    """Run several `(args, cwd)` at once, one per core: most of each run is importing torch,
-    which uses one core, and small models train on one thread (core/threads.py)."""
-    workers = max(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_nnplay, *args, cwd=cwd) for args, cwd in commands]
-        return [f.result() for f in futures]
-
-
 @pytest.fixture(scope="session")
 def nnplay() -> Callable[..., Run]:
-    """Run the command line: nnplay(*args, cwd=folder, env=extra_environment) -> Run."""
-    return run_nnplay
+    """Run the command line in-process: nnplay(*args, cwd=folder, env=extra_environment) -> Run."""
+    return run_in_process
 
 
 @pytest.fixture(scope="session")
-def nnplay_all() -> Callable[[list[tuple[list[str | Path], Path]]], list[Run]]:
-    """Run several command lines at once: nnplay_all([(args, cwd), ...]) -> [Run, ...]."""
-    return run_all
+def nnplay_process() -> Callable[..., Run]:
+    """Run the command line as a real process (slow: it imports torch): same arguments."""
+    return run_nnplay
 
 
 @dataclass(frozen=True)
@@ -127,17 +177,14 @@ EXAMPLES = {
 
 @pytest.fixture(scope="session")
 def example_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trained]:
-    """The three examples trained side by side, each into its own folder."""
+    """The three examples, each trained into its own folder."""
     planned = {}  # name -> (train options without --out, model file)
     for name, (csv, args) in EXAMPLES.items():
         folder = tmp_path_factory.mktemp(name)
         planned[name] = (["--data", str(DATA / csv), *args, *SEED], folder / f"{name}.nnp")
-    commands: list[tuple[list[str | Path], Path]] = [
-        (["train", *options, "--out", path, "--json"], path.parent)
-        for options, path in planned.values()
-    ]
     models = {}
-    for (name, (options, path)), run in zip(planned.items(), run_all(commands), strict=True):
+    for name, (options, path) in planned.items():
+        run = run_in_process("train", *options, "--out", path, "--json", cwd=path.parent)
         summary = run.ok().json()
         assert path.is_file()
         models[name] = Trained(path, summary, options)
@@ -164,7 +211,9 @@ def iris_predictions(iris_model: Trained, tmp_path_factory: pytest.TempPathFacto
     """iris.csv predicted by the iris model, written with --out."""
     tmp = tmp_path_factory.mktemp("iris_pred")
     out = tmp / "predictions.csv"
-    run = run_nnplay("predict", iris_model.path, "--data", DATA / "iris.csv", "--out", out, cwd=tmp)
+    run = run_in_process(
+        "predict", iris_model.path, "--data", DATA / "iris.csv", "--out", out, cwd=tmp
+    )
     assert run.ok().stdout == ""  # with --out, the table goes to the file only
     assert "150 predictions" in run.stderr
     return out

@@ -1,7 +1,7 @@
 """train, predict, evaluate and info end to end on the example CSVs in resources/data.
 
-Fixtures (tests/cli/conftest.py): `nnplay(*args, cwd=...)` runs the command line as a
-subprocess; `iris_model`, `cancer_model`, `diabetes_model` are models trained once per session.
+Fixtures (tests/cli/conftest.py): `nnplay(*args, cwd=...)` runs the command line (in-process);
+`iris_model`, `cancer_model`, `diabetes_model` are models trained once per session.
 """
 
 from __future__ import annotations

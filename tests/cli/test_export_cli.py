@@ -44,6 +44,7 @@ def test_onnx_export_predicts_like_nnplay_predict_with_onnxruntime_alone(
     assert json.loads(meta["class_names"]) == ["setosa", "versicolor", "virginica"]
 
 
+@pytest.mark.slow  # a fresh Python process that loads torch
 def test_python_export_runs_in_a_fresh_process_and_predicts_like_nnplay_predict(
     nnplay: Any, iris_model: Any, iris_predictions: Path, data_dir: Path, tmp_path: Path
 ) -> None:

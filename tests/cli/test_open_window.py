@@ -4,7 +4,10 @@ import os
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow
 def test_nnplay_without_arguments_opens_the_window(tmp_path):
     env = dict(
         os.environ,

@@ -20,28 +20,25 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def toy_runs(nnplay_all: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Each toy dataset trained once, side by side; the model files lie next to the runs."""
+def toy_runs(nnplay: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Each toy dataset trained once; the model files lie next to the runs."""
     tmp = tmp_path_factory.mktemp("toys")
-    commands = [
-        (
-            [
-                "train",
-                "--toy",
-                toy,
-                "--noise",
-                "0.1",
-                *SMALL,
-                *FAST,
-                "--out",
-                f"{toy}.nnp",
-                "--json",
-            ],
-            tmp,
+    runs = {
+        toy: nnplay(
+            "train",
+            "--toy",
+            toy,
+            "--noise",
+            "0.1",
+            *SMALL,
+            *FAST,
+            "--out",
+            f"{toy}.nnp",
+            "--json",
+            cwd=tmp,
         )
         for toy in EXPECTED
-    ]
-    runs = dict(zip(EXPECTED, nnplay_all(commands), strict=True))
+    }
     return {"folder": tmp, **runs}
 
 

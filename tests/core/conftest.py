@@ -23,6 +23,16 @@ from core.spec import LayerSpec, NetworkSpec, TrainConfig
 from core.workflow import dense_network, train
 
 DATA = Path(__file__).resolve().parents[2] / "resources" / "data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of core/training_process (test_training_process*.py) starts or shares a training process, which
+    loads torch: slow. Marked here, so that the mark holds however those files are split."""
+    for item in items:
+        if item.path.name.startswith("test_training_process"):
+            item.add_marker(pytest.mark.slow)
+
+
 FAST = TrainConfig(epochs=15, learning_rate=0.02, batch_size=64, device="cpu", seed=3)
 
 

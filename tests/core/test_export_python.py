@@ -54,6 +54,7 @@ def import_generated(path: Path) -> ModuleType:
     return module
 
 
+@pytest.mark.slow  # a fresh Python process that loads torch
 @pytest.mark.parametrize("target", ["kind", "price"])
 def test_the_generated_script_runs_alone_and_predicts_like_the_app(
     mixed, mixed_csv, target, tmp_path

@@ -204,7 +204,7 @@ def _fit(
         ("circle", [8, 8], 300),
         ("xor", [8, 8], 300),
         ("gaussian", [8, 8], 100),
-        ("spiral", [32, 32], 1000),
+        pytest.param("spiral", [32, 32], 1000, marks=pytest.mark.slow),  # seconds of training
     ],
 )
 def test_a_small_network_learns_each_classification_dataset(

@@ -52,6 +52,19 @@ def run(data, config=None, network=None, control=None):
     return trainer, result, events
 
 
+def wait_for(condition, timeout_s: float = 10.0) -> None:
+    """Poll `condition` (a training thread changes what it reads) until true; fail at timeout."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the training thread"
+        time.sleep(0.005)
+
+
+def paused_at(events, step: int) -> bool:
+    """The trainer reported a pause at `step`: it now blocks until told to go on."""
+    return any(e.step == step for e in of(events, TrainPaused))
+
+
 def of(events, kind):
     return [e for e in events if isinstance(e, kind)]
 
@@ -107,21 +120,15 @@ def test_pause_step_resume_and_stop_from_another_thread():
     thread = threading.Thread(target=trainer.fit)
     thread.start()
     try:
-        time.sleep(0.3)
+        wait_for(lambda: paused_at(events, 0))  # it reports that it waits, paused
         assert trainer.step == 0  # starts paused: nothing runs
         control.step(3)
-        deadline = time.monotonic() + 5
-        while trainer.step < 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.2)
+        wait_for(lambda: paused_at(events, 3))  # paused again, waiting for the next request
         assert trainer.step == 3  # exactly the steps asked for, then paused again
         reported = sum(len(b.loss) for b in of(events, BatchesEnded))
         assert reported == 3
         control.resume()
-        deadline = time.monotonic() + 5
-        while trainer.step < 200 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert trainer.step >= 200
+        wait_for(lambda: trainer.step >= 200)
         t0 = time.monotonic()
         control.stop()
         thread.join(timeout=5)
@@ -278,17 +285,13 @@ def test_pausing_mid_run_then_stepping_reports_every_step_exactly_once():
     thread = threading.Thread(target=trainer.fit)
     thread.start()
     try:
-        while trainer.step < 50:
-            time.sleep(0.005)
+        wait_for(lambda: trainer.step >= 50)
         control.pause()
-        while not of(events, TrainPaused):
-            time.sleep(0.005)
-        paused_at = trainer.step
+        wait_for(lambda: of(events, TrainPaused))
+        pause_step = trainer.step
         control.step(2)
-        while trainer.step < paused_at + 2:
-            time.sleep(0.005)
-        time.sleep(0.1)
-        assert trainer.step == paused_at + 2
+        wait_for(lambda: paused_at(events, pause_step + 2))  # paused again after the two
+        assert trainer.step == pause_step + 2
     finally:
         control.stop()
         thread.join(timeout=5)
