@@ -241,19 +241,20 @@ class EvaluationPanel(QWidget):
         self.pages.setCurrentWidget(self.message)
 
     def _show(self) -> None:
-        part = self.current_split()
-        if part is None:
+        part, evaluation = self.current_split(), self.evaluation
+        if part is None or evaluation is None:
             # The validation share is 0 and there is no test set: nothing to show.
             self._show_message("This data keeps no rows back to evaluate on.")
             return
         r = part.report
         rows = "validation" if part.split == "val" else "test"
         self.detail.setText(
-            f"{r['n']:,} {rows} rows · loss {r['loss']:.4g} · epoch {self.evaluation.epoch}"
+            f"{r['n']:,} {rows} rows · loss {r['loss']:.4g} · epoch {evaluation.epoch}"
         )
         if r["task"] == "classification":
             self._show_classification(r)
         else:
+            assert part.actual is not None and part.predicted is not None  # regression has both
             self._show_regression(r, part.actual, part.predicted)
 
     def _show_classification(self, r: dict) -> None:
