@@ -228,7 +228,7 @@ class Trainer:
             for start in range(0, n, bs):
                 if drop_single and n - start == 1:
                     break  # batch norm cannot train on a single row
-                if control.attention:
+                if control.has_requests:
                     ended = self._handle_control(record, epoch)
                     if ended:
                         return ended
@@ -248,7 +248,7 @@ class Trainer:
                 if control.steps_allowed:
                     with control._cond:
                         control.steps_allowed -= 1
-                        control.attention = True
+                        control.has_requests = True
                     failure = self._report(record, epoch)  # a stepped batch shows at once
                     if failure:
                         return "failed", failure
@@ -330,7 +330,7 @@ class Trainer:
                 self._emit(TrainResumed(self.step, epoch))
             control.settle()
             if control.steps_allowed:
-                control.attention = True
+                control.has_requests = True
             return None
 
     def _end_epoch(self, epoch: int, seconds: float) -> tuple[str, str] | None:
