@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from core.control import TrainingControl
+from core.cpu_threads import training_threads
 from core.dataset import PreparedData
 from core.device import device_label, resolve_device
 from core.errors import SpecError
@@ -35,7 +36,6 @@ from core.optimizer_steps import make_optimizer, optimizer_step
 from core.optimizers import Schedule
 from core.spec import NetworkSpec, TrainConfig
 from core.step_record import StepRecord
-from core.threads import training_threads
 
 # The autograd engine's entry point, as torch.autograd.backward calls it.
 _run_backward = torch.autograd.Variable._execution_engine.run_backward
