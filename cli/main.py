@@ -658,10 +658,10 @@ def _export(ns: argparse.Namespace) -> int:
 
 
 def _info(ns: argparse.Namespace) -> int:
-    from cli.describe import describe_model
+    from cli.model_report import model_report
     from core.modelfile import load_model
 
-    print(describe_model(load_model(ns.model)))
+    print(model_report(load_model(ns.model)))
     return 0
 
 
