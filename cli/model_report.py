@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.activations import ACTIVATIONS
-from core.modelfile import TrainedModel
+
+if TYPE_CHECKING:
+    from core.modelfile import TrainedModel  # loads torch, which `nnplay --help` does without
 
 
 def model_report(tm: TrainedModel) -> str:
