@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import result
 
 from core.columns import auto_data_spec
+from core.cpu_threads import training_threads
 from core.data_spec import CsvSource
 from core.dataset import PreparedData, prepare_data
 from core.events import Callback, EpochEnded
@@ -44,7 +45,6 @@ from core.loss_functions import LOSS_FUNCTIONS
 from core.model import build_model
 from core.optimizer_steps import make_optimizer
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
-from core.threads import training_threads
 from core.trainer import Trainer
 
 

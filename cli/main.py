@@ -6,6 +6,7 @@ Bad input of any kind ends with exit code 2 and one `error: ...` line on stderr,
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import re
@@ -15,7 +16,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cli.model_report import model_report
 from cli.progress import ProgressBar
+from core.activations import ACTIVATIONS
+from core.control import TrainingControl
+from core.data_spec import CsvSource, ToySource, split_problems
+from core.errors import DataError, NNPlayError, SpecError
+from core.export_formats import EXPORT_FORMATS, check_export, format_for
+from core.losses import LOSSES
+from core.optimizers import OPTIMIZERS
+from core.spec import TASKS, NetworkSpec, TrainConfig
+from core.toy import TOY_DATASETS, make_toy, toy_target
+
+# The modules above are the torch-free part of core/ and load no pandas: `nnplay --help` needs
+# them for its choices and answers at once. What loads pandas (0.3 s: the CSV reader, the
+# dataset) or torch (seconds: model files, training, export) is imported in the command that
+# uses it, after the command line is checked; the window (Qt) only when it opens.
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -38,8 +54,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        from core.errors import NNPlayError
-
         if isinstance(exc, NNPlayError):
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -98,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     src = t.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", metavar="FILE.csv", help="CSV file to train on")
-    src.add_argument("--toy", choices=_toy_names(), help="built-in 2-D dataset")
+    src.add_argument("--toy", choices=list(TOY_DATASETS), help="built-in 2-D dataset")
     src.add_argument(
         "--project",
         metavar="FILE.nnproj",
@@ -108,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--features", help="comma-separated feature columns (default: all usable)")
     t.add_argument(
         "--task",
-        choices=["auto", "classification", "regression"],
+        choices=["auto", *TASKS],
         default="auto",
         help="auto: classification for a text or few-valued target",
     )
@@ -118,15 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--hidden", default="64,32", help="hidden layer widths, e.g. 64,32 ('' for none)"
     )
     t.add_argument(
-        "--activation", default="relu", choices=_activation_names(), help="of every hidden layer"
+        "--activation", default="relu", choices=list(ACTIVATIONS), help="of every hidden layer"
     )
     t.add_argument(
         "--dropout", type=_number, default=0.0, help="share of units dropped in training, 0 to 1"
     )
-    t.add_argument(
-        "--loss", default="auto", choices=["auto", *_loss_names()], help="auto: fits the task"
-    )
-    t.add_argument("--optimizer", default="adam", choices=_optimizer_names(), help="update rule")
+    t.add_argument("--loss", default="auto", choices=["auto", *LOSSES], help="auto: fits the task")
+    t.add_argument("--optimizer", default="adam", choices=list(OPTIMIZERS), help="update rule")
     t.add_argument("--lr", type=_number, default=0.001, help="learning rate")
     t.add_argument("--weight-decay", type=_number, default=0.0, help="pulls the weights toward 0")
     t.add_argument("--batch-size", type=int, default=32, help="rows per step; 0 for full batch")
@@ -180,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("model", metavar="MODEL.nnp")
     ex.add_argument(
         "--format",
-        choices=_export_formats(),
+        choices=list(EXPORT_FORMATS),
         help="nnp: model file; onnx: with the preprocessing inside; python: a .py file and its "
         ".safetensors weights; pt2: torch.export program (default: from the --out suffix)",
     )
@@ -189,46 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-# Choices come from the engine's registries; importing them loads torch, which argparse needs
-# only for `train`, so they are read lazily.
-def _toy_names() -> list[str]:
-    from core.toy import TOY_DATASETS
-
-    return list(TOY_DATASETS)
-
-
-def _activation_names() -> list[str]:
-    from core.activations import ACTIVATIONS
-
-    return list(ACTIVATIONS)
-
-
-def _loss_names() -> list[str]:
-    from core.losses import LOSSES
-
-    return list(LOSSES)
-
-
-def _optimizer_names() -> list[str]:
-    from core.optimizers import OPTIMIZERS
-
-    return list(OPTIMIZERS)
-
-
-def _export_formats() -> list[str]:
-    from core.export_formats import EXPORT_FORMATS
-
-    return list(EXPORT_FORMATS)
-
-
 def _train(ns: argparse.Namespace) -> int:
     if ns.project:
         return _train_project(ns)
     from core.columns import auto_data_spec
-    from core.data_spec import CsvSource, ToySource, split_problems
     from core.dataset import prepare_data
-    from core.errors import SpecError
-    from core.spec import NetworkSpec, TrainConfig
 
     _check_command_line_rules(ns)
     try:
@@ -254,7 +231,7 @@ def _train(ns: argparse.Namespace) -> int:
     _refuse(
         config.problems() + network.problems() + split_problems(ns.val_fraction, ns.test_fraction)
     )
-    frame, source, target = _load_training_frame(ns, CsvSource, ToySource)
+    frame, source, target = _load_training_frame(ns)
     features = [f.strip() for f in ns.features.split(",") if f.strip()] if ns.features else None
     spec = auto_data_spec(
         frame,
@@ -276,8 +253,6 @@ def _train(ns: argparse.Namespace) -> int:
 def _check_command_line_rules(ns: argparse.Namespace) -> None:
     """What only the command line refuses: options of --toy given with --data, and epochs 0,
     which the engine takes as 'until stopped' but a command has no Stop button for."""
-    from core.errors import SpecError
-
     if ns.data:
         defaults = build_parser().parse_args(["train", "--data", "x", "--out", "x"])
         ignored = [f"--{n}" for n in ("noise", "samples") if getattr(ns, n) != getattr(defaults, n)]
@@ -304,8 +279,6 @@ _OPTION_WORDS = (
 
 def _refuse(problems: list[str]) -> None:
     """Raise the specs' problems, if any, in the words of the options that set what they name."""
-    from core.errors import SpecError
-
     said = []
     for problem in problems:
         # The layers all come from --hidden and --dropout: which one says nothing here.
@@ -318,9 +291,6 @@ def _refuse(problems: list[str]) -> None:
 
 
 def _check_loss(loss: str, task: str, target: str) -> None:
-    from core.errors import SpecError
-    from core.losses import LOSSES
-
     if loss != "auto" and task not in LOSSES[loss].tasks:
         fitting = [name for name, spec in LOSSES.items() if task in spec.tasks]
         raise SpecError(
@@ -331,8 +301,6 @@ def _check_loss(loss: str, task: str, target: str) -> None:
 
 def _model_out(path: str, suffixes: tuple[str, ...]) -> Path:
     """--out of `train`, checked before any training time is spent."""
-    from core.errors import SpecError
-
     out = Path(path)
     if out.suffix.lower() not in suffixes:
         raise SpecError(
@@ -349,8 +317,6 @@ def _model_out(path: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def _check_early_stopping(patience: int, val_fraction: float, where: str) -> None:
-    from core.errors import SpecError
-
     if patience and val_fraction == 0:
         raise SpecError(
             f"early stopping watches the validation loss, but {where} is 0 so there are no "
@@ -370,7 +336,6 @@ def _fit_and_save(
     """Train, save the model (or, given a project and a .nnproj path, the trained project) and
     print the summary, with the test rows' scores when the data has a test share (`frame` is
     the table `data` was prepared from)."""
-    from core.control import TrainingControl
     from core.modelfile import save_model
     from core.workflow import train
 
@@ -387,8 +352,6 @@ def _fit_and_save(
     if outcome.result.outcome == "failed":
         return _training_failed(outcome, out, as_json)
     if project is not None and out.suffix == ".nnproj":
-        import dataclasses
-
         from core.project import save_project
 
         save_project(out, dataclasses.replace(project, model=outcome.model))
@@ -449,10 +412,6 @@ _PROJECT_SETTINGS = (
 
 def _train_project(ns: argparse.Namespace) -> int:
     """`train --project`: the project's data and settings; only --device may override them."""
-    import dataclasses
-
-    from core.errors import DataError, SpecError
-
     defaults = build_parser().parse_args(["train", "--project", ns.project, "--out", ns.out])
     given = [name for name in _PROJECT_SETTINGS if getattr(ns, name) != getattr(defaults, name)]
     if given:
@@ -488,17 +447,10 @@ def _train_project(ns: argparse.Namespace) -> int:
     return _fit_and_save(project.network, data, config, out, ns.json, project, frame)
 
 
-def _load_training_frame(
-    ns: argparse.Namespace, CsvSource: Any, ToySource: Any
-) -> tuple[Any, Any, str]:
-    from core.errors import SpecError
-
+def _load_training_frame(ns: argparse.Namespace) -> tuple[Any, CsvSource | ToySource, str]:
     if ns.toy:
-        from core.toy import make_toy, toy_target
-
-        source = ToySource(name=ns.toy, samples=ns.samples, noise=ns.noise, seed=ns.seed)
-        target = ns.target or toy_target(ns.toy)
-        return make_toy(source), source, target
+        toy = ToySource(name=ns.toy, samples=ns.samples, noise=ns.noise, seed=ns.seed)
+        return make_toy(toy), toy, ns.target or toy_target(ns.toy)
     if not ns.target:
         raise SpecError("--target is required with --data: name the column to predict")
     from core.csv_io import read_csv
@@ -535,15 +487,12 @@ def _num(v: float | None) -> str:
 
 def _read_data(path: str) -> Any:
     from core.csv_io import read_csv
-    from core.data_spec import CsvSource
 
     frame, _ = read_csv(CsvSource(path=path))
     return frame
 
 
 def _predict(ns: argparse.Namespace) -> int:
-    from core.errors import SpecError
-
     out = Path(ns.out) if ns.out else None
     if out is not None and not out.parent.is_dir():
         raise SpecError(f"cannot write {out}: folder {out.parent} does not exist")
@@ -598,9 +547,7 @@ def _rows_to_score(tm: Any, frame: Any, path: str, split: str) -> Any:
     """The rows `evaluate` scores: all of them, or one part of the training split (which only
     the file the model was trained on has). Scoring a model's own training rows flatters it,
     so that case is pointed out."""
-    from core.data_spec import CsvSource
     from core.dataset import split_rows
-    from core.errors import SpecError
 
     source = tm.data.source
     same_file = isinstance(source, CsvSource) and _same_path(source.path, path)
@@ -644,11 +591,9 @@ def _same_path(a: str, b: str) -> bool:
 
 
 def _export(ns: argparse.Namespace) -> int:
-    from core.export import export_model
-    from core.export_formats import check_export, format_for
-
     fmt = ns.format or format_for(ns.out)
     check_export(fmt, ns.out)  # before loading torch, so that a mistake is reported at once
+    from core.export import export_model
     from core.modelfile import load_model
 
     written = export_model(load_model(ns.model), fmt, ns.out)
@@ -658,10 +603,9 @@ def _export(ns: argparse.Namespace) -> int:
 
 
 def _info(ns: argparse.Namespace) -> int:
-    from cli.describe import describe_model
     from core.modelfile import load_model
 
-    print(describe_model(load_model(ns.model)))
+    print(model_report(load_model(ns.model)))
     return 0
 
 

@@ -9,11 +9,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from core.cpu_threads import map_work
 from core.data_spec import ColumnRole, ColumnSpec, CsvSource, DataSpec, Scaling, ToySource
 from core.errors import DataError
 from core.labels import as_labels, distinct_labels
 from core.spec import TASKS, Task
-from core.table_threads import map_work
 
 ColumnKindFound = Literal["numeric", "categorical", "constant", "identifier"]
 

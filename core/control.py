@@ -10,8 +10,9 @@ LIVE_SETTINGS = ("learning_rate", "weight_decay", "l1", "l2")
 class TrainingControl:
     """Requests to a running training, checked between batches.
 
-    The hot loop reads one attribute, `attention`, per batch; everything else happens only when a
-    request is pending. A threading primitive rather than a queued Qt slot, because a busy loop
+    The hot loop reads one attribute, `has_requests`, per batch: true while anything asks the
+    loop to look (a pause, a stop, a pending setting, or steps to count down); everything else
+    happens only then. A threading primitive rather than a queued Qt slot, because a busy loop
     never returns to an event loop to receive one.
     """
 
@@ -21,18 +22,18 @@ class TrainingControl:
         self.stop_requested = False
         self.steps_allowed = 0
         self.pending: dict[str, float] = {}
-        self.attention = paused
+        self.has_requests = paused
 
     def pause(self) -> None:
         with self._cond:
             self.paused = True
-            self.attention = True
+            self.has_requests = True
 
     def resume(self) -> None:
         with self._cond:
             self.paused = False
             self.steps_allowed = 0
-            self.attention = True
+            self.has_requests = True
             self._cond.notify_all()
 
     def step(self, n: int = 1) -> None:
@@ -40,13 +41,13 @@ class TrainingControl:
         with self._cond:
             self.paused = True
             self.steps_allowed += n
-            self.attention = True
+            self.has_requests = True
             self._cond.notify_all()
 
     def stop(self) -> None:
         with self._cond:
             self.stop_requested = True
-            self.attention = True
+            self.has_requests = True
             self._cond.notify_all()
 
     def set(self, name: str, value: float) -> None:
@@ -57,7 +58,7 @@ class TrainingControl:
             )
         with self._cond:
             self.pending[name] = float(value)
-            self.attention = True
+            self.has_requests = True
             self._cond.notify_all()
 
     def take_pending(self) -> dict[str, float]:
@@ -76,6 +77,6 @@ class TrainingControl:
                 self._cond.wait(timeout)
 
     def settle(self) -> None:
-        """Recompute `attention` after the loop handled what was pending."""
+        """Recompute `has_requests` after the loop handled what was pending."""
         with self._cond:
-            self.attention = bool(self.paused or self.stop_requested or self.pending)
+            self.has_requests = bool(self.paused or self.stop_requested or self.pending)

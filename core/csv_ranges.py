@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from core.table_threads import cores
+from core.cpu_threads import cores
 
 if TYPE_CHECKING:
     from core.csv_io import CsvFormat

@@ -15,6 +15,7 @@ from core.labels import LabelCodes, label_codes
 from core.preprocess import FittedPreprocessor, fit_preprocessor
 from core.spec import Task
 from core.split import split_indices
+from core.toy import make_toy
 
 
 # eq=False: the fields are numpy arrays, whose == is elementwise and has no single truth value.
@@ -59,9 +60,6 @@ def load_frame(source: CsvSource | ToySource) -> pd.DataFrame:
     """The whole table a source describes."""
     if isinstance(source, CsvSource):
         return read_csv(source)[0]
-    # Imported here so that reading CSV files does not depend on the toy generators.
-    from core.toy import make_toy
-
     return make_toy(source)
 
 

@@ -24,12 +24,19 @@ class Head:
     kind: HeadKind
     units: int
 
-    def describe(self) -> str:
+    @property
+    def description(self) -> str:
+        """What the head does, in the user's words (as the registries' `description` fields)."""
         if self.kind == "softmax":
             return f"{self.units} units, softmax: one probability per class, summing to 1"
         if self.kind == "sigmoid":
             return "1 unit, sigmoid: the probability of the second class"
         return f"{self.units} linear unit{'s' if self.units > 1 else ''}: the predicted value"
+
+    def describe(self) -> str:
+        """The old name of `description`, still called by app/plots/network_diagram.py (being
+        changed on another branch); remove it once that file reads `description`."""
+        return self.description
 
 
 def make_head(

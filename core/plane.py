@@ -5,20 +5,16 @@ first two columns of a file are often an id and a category code: so the default 
 numeric features, with more than two values, most related to the target. "Related" is the
 share of the feature's variance explained by the target: the squared correlation for a numeric
 target, the share between the class means for classes. Both are unit-free, so features measured
-in different units compare fairly. The window and the training process both use this, so the
-points and the model's surface are drawn over the same plane.
+in different units compare fairly. The training process picks the plane and sends it with the
+points and the model's surface, so both are drawn over the same plane.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+import pandas as pd
 
 from core.data_spec import DataSpec
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 MAX_ROWS_SCORED = 50_000  # an evenly spread sample is enough to rank a few columns
 
@@ -28,8 +24,6 @@ def default_plane(frame: pd.DataFrame, spec: DataSpec) -> tuple[str, str] | None
     numeric = [c.name for c in spec.features if c.kind == "numeric" and c.name in frame.columns]
     if len(numeric) <= 2:
         return (numeric[0], numeric[1]) if len(numeric) == 2 else None
-    import pandas as pd
-
     step = max(1, len(frame) // MAX_ROWS_SCORED)
     rows = frame.iloc[::step]
     target = rows[spec.target.name] if spec.target.name in rows.columns else None
@@ -47,8 +41,6 @@ def default_plane(frame: pd.DataFrame, spec: DataSpec) -> tuple[str, str] | None
 
 def _relation(x: np.ndarray, target: pd.Series, task: str) -> float:
     """The share of x's variance that goes with the target (0 when unknown)."""
-    import pandas as pd
-
     if task == "regression":
         y = pd.to_numeric(target, errors="coerce").to_numpy(dtype=np.float64)
         ok = np.isfinite(x) & np.isfinite(y)

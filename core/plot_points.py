@@ -65,7 +65,7 @@ def sample_plot_points(
     a rare class stays visible in the proportion training sees it; regression samples evenly.
     Deterministic: the same data gives the same points. Rows keep their order in the file.
     """
-    import pandas as pd
+    import pandas as pd  # not at import time: the window reads PlotPoints before its first paint
 
     columns = [
         pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.cpu_threads import cores, map_work
 from core.data_spec import ColumnSpec, DataSpec
 from core.errors import DataError, ModelFileError, SpecError
 from core.labels import LabelCodes, label_codes, sort_labels
 from core.spec import Task, from_json, to_json
-from core.table_threads import cores, map_work
 
 PREPROCESSOR_FORMAT = 1
 MISSING_CATEGORY = "missing"

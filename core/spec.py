@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -14,6 +16,8 @@ from typing import Any, Literal, TypeVar
 from core.activations import ACTIVATIONS
 from core.errors import SpecError
 from core.layers import LAYER_KINDS
+from core.losses import LOSSES
+from core.optimizers import OPTIMIZERS, SCHEDULES
 
 FORMAT_VERSION = 1
 TASKS = ("classification", "regression")
@@ -172,9 +176,6 @@ class TrainConfig:
     device: str = "auto"
 
     def problems(self) -> list[str]:
-        from core.losses import LOSSES
-        from core.optimizers import OPTIMIZERS, SCHEDULES
-
         out = []
         if self.loss != "auto" and self.loss not in LOSSES:
             out.append(f"unknown loss {self.loss!r}; choose auto or one of {', '.join(LOSSES)}")
@@ -267,15 +268,10 @@ def from_json(cls: type[T], data: Any, where: str = "") -> T:
 
 
 def _field_types(cls: type) -> dict[str, Any]:
-    import typing
-
     return typing.get_type_hints(cls)
 
 
 def _convert(tp: Any, value: Any, where: str) -> Any:
-    import types
-    import typing
-
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if tp is Any:

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from core.control import TrainingControl
+from core.cpu_threads import training_threads
 from core.dataset import PreparedData
 from core.device import device_label, resolve_device
 from core.errors import SpecError
@@ -28,14 +29,13 @@ from core.events import (
     TrainStarted,
 )
 from core.history import History
-from core.loss_functions import LOSS_FUNCTIONS, predicted_class
+from core.loss_functions import LOSS_FUNCTIONS, loss_target, predicted_class
 from core.losses import Head, make_head, resolve_loss
 from core.model import build_model, trainable_layers
 from core.optimizer_steps import make_optimizer, optimizer_step
 from core.optimizers import Schedule
 from core.spec import NetworkSpec, TrainConfig
 from core.step_record import StepRecord
-from core.threads import training_threads
 
 # The autograd engine's entry point, as torch.autograd.backward calls it.
 _run_backward = torch.autograd.Variable._execution_engine.run_backward
@@ -111,15 +111,23 @@ class Trainer:
         self._best_val = math.inf
         self._best_state: list[torch.Tensor] | None = None
         self._bad_epochs = 0
-        self._x, self._t = self._to_device(data.train.x, data.train.y)
-        self._vx, self._vt = self._to_device(data.val.x, data.val.y)
-        self._vy = torch.as_tensor(data.val.y).to(self.device)
+        # Inputs, and targets as the loss wants them (converted once); the validation targets
+        # also as the data gives them (class indices or standardised values), for the metric.
+        self._train_inputs, self._train_loss_targets = self._to_device(data.train.x, data.train.y)
+        self._val_inputs, self._val_loss_targets = self._to_device(data.val.x, data.val.y)
+        self._val_targets = torch.as_tensor(data.val.y).to(self.device)
+        # The training metric is measured on a fixed sample of the training rows.
         g = torch.Generator().manual_seed(config.seed + 1)
-        n_metric = min(TRAIN_METRIC_ROWS, len(data.train.x))
-        sample = torch.randperm(len(data.train.x), generator=g)[:n_metric].to(self.device)
-        self._mx, self._my = self._x[sample], torch.as_tensor(data.train.y).to(self.device)[sample]
-        # The epoch-end evaluation runs once over the metric rows and the validation rows together.
-        self._eval_x = torch.cat([self._mx, self._vx]) if len(self._vx) else self._mx
+        n_sample = min(TRAIN_METRIC_ROWS, len(data.train.x))
+        sample = torch.randperm(len(data.train.x), generator=g)[:n_sample].to(self.device)
+        self._train_sample_inputs = self._train_inputs[sample]
+        self._train_sample_targets = torch.as_tensor(data.train.y).to(self.device)[sample]
+        # The epoch-end evaluation runs once over the sampled rows and the validation rows together.
+        self._eval_inputs = (
+            torch.cat([self._train_sample_inputs, self._val_inputs])
+            if len(self._val_inputs)
+            else self._train_sample_inputs
+        )
         widest = max([data.n_inputs] + [p.shape[0] for p in self.params if p.dim() == 2])
         self._eval_chunk = max(256, EVAL_CHUNK_VALUES // widest)
         self._shuffle = torch.Generator().manual_seed(config.seed)
@@ -133,12 +141,12 @@ class Trainer:
 
     @property
     def batch_size(self) -> int:
-        n = len(self._x)
+        n = len(self._train_inputs)
         return n if self.config.batch_size == 0 else min(self.config.batch_size, n)
 
     @property
     def steps_per_epoch(self) -> int:
-        n, bs = len(self._x), self.batch_size
+        n, bs = len(self._train_inputs), self.batch_size
         steps = -(-n // bs)
         if self._drops_single_row_batch():
             steps -= 1
@@ -156,8 +164,8 @@ class Trainer:
                 layer_names=tuple(self.layers),
                 layer_labels=tuple(self.layer_labels()),
                 parameters=sum(p.numel() for p in self.params),
-                n_train=len(self._x),
-                n_val=len(self._vx),
+                n_train=len(self._train_inputs),
+                n_val=len(self._val_inputs),
                 batch_size=self.batch_size,
                 steps_per_epoch=self.steps_per_epoch,
                 epochs=cfg.epochs,
@@ -199,7 +207,7 @@ class Trainer:
 
     def _run(self) -> tuple[str, str]:
         cfg = self.config
-        n, bs = len(self._x), self.batch_size
+        n, bs = len(self._train_inputs), self.batch_size
         drop_single = self._drops_single_row_batch()
         record = StepRecord(list(self.layers.values()), REPORT_MAX_STEPS)
         compute, head, params = self._loss.compute, self.head, self.params
@@ -213,19 +221,19 @@ class Trainer:
             model.train()
             perm = torch.randperm(n, generator=self._shuffle).to(self.device)
             # One gather per epoch; each batch is then a free slice (a view).
-            xs, ts = self._x[perm], self._t[perm]
+            inputs, targets = self._train_inputs[perm], self._train_loss_targets[perm]
             epoch_t0 = time.perf_counter()
             self._epoch_losses: list[float] = []
             last_report = epoch_t0
             for start in range(0, n, bs):
                 if drop_single and n - start == 1:
                     break  # batch norm cannot train on a single row
-                if control.attention:
+                if control.has_requests:
                     ended = self._handle_control(record, epoch)
                     if ended:
                         return ended
                     penalised = bool(self.config.l1 or self.config.l2)
-                loss = compute(model(xs[start : start + bs]), ts[start : start + bs], head)
+                loss = compute(model(inputs[start : start + bs]), targets[start : start + bs], head)
                 # Cheaper than optimizer.zero_grad(), which wraps the same in profiler hooks.
                 for p in params:
                     p.grad = None
@@ -240,7 +248,7 @@ class Trainer:
                 if control.steps_allowed:
                     with control._cond:
                         control.steps_allowed -= 1
-                        control.attention = True
+                        control.has_requests = True
                     failure = self._report(record, epoch)  # a stepped batch shows at once
                     if failure:
                         return "failed", failure
@@ -322,26 +330,26 @@ class Trainer:
                 self._emit(TrainResumed(self.step, epoch))
             control.settle()
             if control.steps_allowed:
-                control.attention = True
+                control.has_requests = True
             return None
 
     def _end_epoch(self, epoch: int, seconds: float) -> tuple[str, str] | None:
         cfg = self.config
         self.model.eval()
-        n_train, bs = len(self._x), self.batch_size
+        n_train, bs = len(self._train_inputs), self.batch_size
         losses = self._epoch_losses
         sizes = [min(bs, n_train - s) for s in range(0, n_train, bs)][: len(losses)]
         train_loss = float(np.average(losses, weights=sizes)) if losses else math.nan
         # inference_mode, not no_grad: the outputs skip autograd's version and view tracking.
         with torch.inference_mode():
-            out_all = _forward_chunks(self.model, self._eval_x, self._eval_chunk)
-            n_metric = len(self._mx)
-            parts = [self._metric_from(out_all[:n_metric], self._my)]
-            if len(self._vx):
-                out = out_all[n_metric:]
+            out_all = _forward_chunks(self.model, self._eval_inputs, self._eval_chunk)
+            n_sample = len(self._train_sample_inputs)
+            parts = [self._metric_from(out_all[:n_sample], self._train_sample_targets)]
+            if len(self._val_inputs):
+                out = out_all[n_sample:]
                 parts += [
-                    self._loss.compute(out, self._vt, self.head),
-                    self._metric_from(out, self._vy),
+                    self._loss.compute(out, self._val_loss_targets, self.head),
+                    self._metric_from(out, self._val_targets),
                 ]
             values = torch.stack(
                 [torch.as_tensor(v, dtype=torch.float32, device=self.device) for v in parts]
@@ -349,9 +357,9 @@ class Trainer:
             values_host = values.tolist()  # the one host sync of the epoch's metrics
         train_metric = values_host[0]
         val_loss, val_metric = (
-            (values_host[1], values_host[2]) if len(self._vx) else (math.nan, math.nan)
+            (values_host[1], values_host[2]) if len(self._val_inputs) else (math.nan, math.nan)
         )
-        if len(self._vx) and not math.isfinite(val_loss):
+        if len(self._val_inputs) and not math.isfinite(val_loss):
             self._restore(self._safe)
             return (
                 "failed",
@@ -372,12 +380,12 @@ class Trainer:
         )
         self.history.append(event)
         self._emit(event)
-        monitored = val_loss if len(self._vx) else train_loss
+        monitored = val_loss if len(self._val_inputs) else train_loss
         factor_before = self.schedule.factor
         self.schedule.epoch_ended(epoch, monitored)
         if self.schedule.factor != factor_before:
             self._apply_lr()
-        if cfg.early_stopping and len(self._vx):
+        if cfg.early_stopping and len(self._val_inputs):
             if val_loss < self._best_val:
                 self._best_val, self.best_epoch, self._bad_epochs = val_loss, epoch, 0
                 self._best_state = [t.detach().clone() for t in self.model.state_dict().values()]
@@ -417,14 +425,14 @@ class Trainer:
             torch._foreach_copy_([p.data for p in self.params], saved)
 
     def _drops_single_row_batch(self) -> bool:
-        n, bs = len(self._x), self.batch_size
+        n, bs = len(self._train_inputs), self.batch_size
         has_bn = any(layer.kind == "batch_norm" for layer in self.network.layers)
         return has_bn and n % bs == 1 and n > 1
 
     def _to_device(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        xt = torch.as_tensor(x, dtype=torch.float32).to(self.device)
-        tt = self._loss.target(torch.as_tensor(y).to(self.device), self.head).contiguous()
-        return xt, tt
+        """Inputs, and targets as the loss wants them, on the training device."""
+        inputs = torch.as_tensor(x, dtype=torch.float32).to(self.device)
+        return inputs, loss_target(self.loss_name, y, self.head, self.device)
 
     def layer_labels(self) -> list[str]:
         labels = dict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,8 +32,6 @@ class TrainOutcome:
 
 def trained_model(trainer: Trainer, result: TrainResult | None = None) -> TrainedModel:
     """The trainer's current state as a TrainedModel (weights copied to the CPU)."""
-    import copy
-
     model = copy.deepcopy(trainer.model).cpu().eval()
     summary = training_summary(trainer, result)
     return TrainedModel(

@@ -102,7 +102,7 @@ class OutputCard(Card):
         self, head: Head, n_classes: int, binary_output: str, shape: LayerShape | None
     ) -> None:
         self.summary.setText(f"{head.units} value{'s' if head.units != 1 else ''}")
-        self.description.setText(head.describe())
+        self.description.setText(head.description)
         self.binary_combo.setVisible(n_classes == 2)
         i = self.binary_combo.findData(binary_output)
         if i >= 0 and i != self.binary_combo.currentIndex():

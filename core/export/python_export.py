@@ -189,7 +189,7 @@ def _network_class(tm: TrainedModel) -> str:
             raise SpecError(f"layer name {name!r} cannot be written as Python")
         lines.append(f"        self.{name} = {_constructor(name, module)}")
     layers = " -> ".join(
-        [f"{tm.preprocessor.n_inputs} inputs", *(_describe(m) for _, m in children)]
+        [f"{tm.preprocessor.n_inputs} inputs", *(_module_label(m) for _, m in children)]
     )
     doc = "\n    ".join(textwrap.wrap(f"{layers} (the outputs).", 92))
     body = "\n".join(f"        x = self.{name}(x)" for name, _ in children)
@@ -219,7 +219,8 @@ def _constructor(name: str, m: nn.Module) -> str:
     raise SpecError(f"layer {name} ({cls}) cannot be written as Python")
 
 
-def _describe(m: nn.Module) -> str:
+def _module_label(m: nn.Module) -> str:
+    """A layer's short name for the class docstring, e.g. 'Linear 8', 'ReLU'."""
     if isinstance(m, nn.Linear):
         return f"Linear {m.out_features}"
     return type(m).__name__

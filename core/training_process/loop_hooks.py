@@ -59,7 +59,7 @@ class ChildControl(TrainingControl):
             self.paused = steps > 0
             self.steps_allowed = steps
             self.stop_requested = False
-            self.attention = self.paused or bool(self.pending)
+            self.has_requests = self.paused or bool(self.pending)
 
 
 class Relay(Callback):

@@ -63,6 +63,9 @@ from core.training_process.outbox import FLUSH_INTERVAL, Outbox
 from core.training_process.projects import continue_from, history_events, same_design
 from core.training_process.snapshots import Plane, drawable, make_plane, take_snapshot
 
+# What Failed says for a MemoryError (through describe_error): what the user can do about it.
+OUT_OF_MEMORY = "out of memory; try a smaller dataset, batch or network"
+
 
 class _StartRun:
     """Main-thread job: start run number `run`, paused after `steps` batches when steps > 0."""
@@ -115,7 +118,7 @@ class TrainingService:
             try:
                 self._run_job(job)
             except Exception as exc:
-                self.outbox.send(Failed(_describe(exc), _command_of(job)))
+                self.outbox.send(Failed(describe_error(exc, OUT_OF_MEMORY), _command_of(job)))
         self.outbox.flush()
         self.conn.close()
 
@@ -135,7 +138,7 @@ class TrainingService:
             try:
                 self._receive(command)
             except Exception as exc:
-                self.outbox.send(Failed(_describe(exc), type(command)))
+                self.outbox.send(Failed(describe_error(exc, OUT_OF_MEMORY), type(command)))
             if isinstance(command, Shutdown):
                 return
 
@@ -212,7 +215,7 @@ class TrainingService:
                 self._serve(command)
             except Exception as exc:
                 request = getattr(command, "request", "")
-                self.outbox.send(Failed(_describe(exc), type(command), request))
+                self.outbox.send(Failed(describe_error(exc, OUT_OF_MEMORY), type(command), request))
 
     def _serve(self, command: Command) -> None:
         match command:
@@ -379,7 +382,7 @@ class TrainingService:
                 data, frame, preprocessor=None if tm is None else tm.preprocessor
             )
         except Exception as exc:  # the design opens; its data cannot be read as it is now
-            self.outbox.send(opened, Failed(_describe(exc), Configure))
+            self.outbox.send(opened, Failed(describe_error(exc, OUT_OF_MEMORY), Configure))
             return
         epochs = project.config.epochs
         finished = tm is not None and epochs > 0 and tm.history.last("epoch") >= epochs
@@ -424,8 +427,3 @@ def _command_of(job: Command | _StartRun | _ServeModelWork) -> type[Command]:
     if isinstance(job, _StartRun):
         return Step if job.steps else Train
     return TakeSnapshot if isinstance(job, _ServeModelWork) else type(job)
-
-
-def _describe(exc: BaseException) -> str:
-    """A user-facing sentence for an exception: ours as they are, others with their type."""
-    return describe_error(exc, "out of memory; try a smaller dataset, batch or network")

@@ -221,7 +221,7 @@ def test_fitting_and_transforming_chosen_rows_equals_taking_them_first() -> None
 
 
 def test_work_spread_over_threads_gives_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.table_threads
+    import core.cpu_threads
     from core.labels import label_codes
 
     rng = np.random.default_rng(1)
@@ -238,8 +238,8 @@ def test_work_spread_over_threads_gives_the_same_numbers(monkeypatch: pytest.Mon
     rows = np.sort(rng.permutation(n)[: n // 2])
     alone = fit_preprocessor(frame, s, rows=rows)
     x_alone = alone.transform(frame, rows=rows)
-    monkeypatch.setattr(core.table_threads, "MIN_PARALLEL_VALUES", 0)
-    monkeypatch.setattr(core.table_threads, "cores", lambda: 2)
+    monkeypatch.setattr(core.cpu_threads, "MIN_PARALLEL_VALUES", 0)
+    monkeypatch.setattr(core.cpu_threads, "cores", lambda: 2)
     known = label_codes(frame["y"])
     threaded = fit_preprocessor(frame, s, rows=rows, target_labels=known)
     assert threaded == alone

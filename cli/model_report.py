@@ -1,12 +1,17 @@
-"""`nnplay info`: a model file described in words."""
+"""`nnplay info`: a model file reported in words."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.activations import ACTIVATIONS
-from core.modelfile import TrainedModel
+
+if TYPE_CHECKING:
+    from core.modelfile import TrainedModel  # loads torch, which `nnplay --help` does without
 
 
-def describe_model(tm: TrainedModel) -> str:
+def model_report(tm: TrainedModel) -> str:
+    """What `nnplay info` prints: architecture, preprocessing and training, in words."""
     pre = tm.preprocessor
     shapes = tm.network.shapes(pre.n_inputs, tm.head.units)
     lines = [f"task: {tm.task}", "", "architecture:"]
@@ -16,7 +21,7 @@ def describe_model(tm: TrainedModel) -> str:
             f"  {shape.name:<9} {shape.label:<28} -> {shape.out_features:<5} "
             f"{shape.parameters:>9,} parameters"
         )
-    lines.append(f"  head      {tm.head.describe()}")
+    lines.append(f"  head      {tm.head.description}")
     lines.append(f"  total     {tm.parameter_count():,} parameters")
     if tm.class_names:
         lines.append(f"classes: {', '.join(tm.class_names)}")
