@@ -45,14 +45,22 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots.colors import LUT_SIZE, regression_lut
+from app.plots.diagram_hover import describe_band, describe_bar, describe_line, describe_unit
+from app.plots.diagram_layout import (
+    MAX_NODES,
+    MAX_PEN,
+    MIN_PEN,
+    Bar,
+    Box,
+    Column,
+    lay_out,
+    network_columns,
+    weight_line_count,
+)
 from app.project import Project
-from core.activations import ACTIVATIONS
-from core.layers import LAYER_KINDS
 
-MAX_NODES = 12  # wider layers are drawn as a block
 NEUTRAL_EDGE = QColor(150, 156, 165, 110)  # lines before there are weights to show
 PEN_LEVELS = 24  # weight magnitudes are drawn with this many line widths per sign
-MIN_PEN, MAX_PEN = 0.6, 5.0
 WEIGHT_ROLE = 0  # QGraphicsItem.data key holding "weight" on every weight line (for tests)
 
 # Negative values orange, positive blue: the same as the weights' lines.
@@ -61,15 +69,9 @@ _HEATMAP_LUT = regression_lut()
 
 @dataclass
 class _Column:
-    """A layer drawn as a column of nodes (or one block): the input, a dense layer, the output."""
+    """A column's graphics items: a node (with its heatmap) per unit, or one block."""
 
-    kind: str  # "input", "dense" or "output"
-    units: int
-    title: str
-    subtitle: str
-    hidden_index: int | None = None  # position among the hidden layers (for dense columns)
-    activation: str = ""
-    name: str = ""
+    layer: Column
     nodes: list[QGraphicsRectItem] = field(default_factory=list)
     heatmaps: list[QGraphicsPixmapItem] = field(default_factory=list)
     block: QGraphicsRectItem | None = None
@@ -78,20 +80,29 @@ class _Column:
     subtitle_item: QGraphicsSimpleTextItem | None = None
 
     @property
+    def kind(self) -> str:
+        return self.layer.kind
+
+    @property
+    def units(self) -> int:
+        return self.layer.units
+
+    @property
     def is_block(self) -> bool:
-        return self.units > MAX_NODES
+        return self.layer.is_block
 
 
 @dataclass
 class _Bar:
-    """A dropout or normalisation layer: a bar in the gap after column `gap`."""
+    """A dropout or normalisation layer's bar and its rotated label."""
 
-    gap: int
-    hidden_index: int
-    kind: str
-    label: str
+    layer: Bar
     rect: QGraphicsRectItem | None = None
     text: QGraphicsSimpleTextItem | None = None
+
+    @property
+    def label(self) -> str:
+        return self.layer.label
 
 
 @dataclass
@@ -101,6 +112,10 @@ class _Gap:
     gap: int
     lines: list[QGraphicsLineItem] = field(default_factory=list)
     band: QGraphicsPolygonItem | None = None
+
+
+def _rect(box: Box) -> QRectF:
+    return QRectF(box.left, box.top, box.width, box.height)
 
 
 def _faded(color: QColor, alpha: float) -> QColor:
@@ -162,7 +177,6 @@ class NetworkDiagram(QGraphicsView):
         self._legend: list[QGraphicsItem] = []
         self._legend_text: QGraphicsSimpleTextItem | None = None
         self._extent: tuple[float, float, float, float] | None = None
-        self._node_size = 24.0
         self._max_pen = MAX_PEN
         self._input_labels: list[QGraphicsSimpleTextItem] = []
         project.changed.connect(self._on_project_changed)
@@ -237,35 +251,16 @@ class NetworkDiagram(QGraphicsView):
         """Create the items for the project's network; the only place items are made."""
         scene = self.scene()
         scene.clear()
-        self.columns, self.bars, self.gaps, self._legend = [], [], [], []
+        self.gaps, self._legend = [], []
         self._weights = self._biases = None
         self._extent = None
         self._pens.clear()
         self.setBackgroundBrush(self.palette().base())
         self._neutral_pen = QPen(self._opaque(NEUTRAL_EDGE, NEUTRAL_EDGE.alphaF()), 1.0)
-        project = self.project
-        shape, head, network = project.shape, project.head, project.network
-        self.columns.append(_Column("input", shape.n_inputs, "Input", f"{shape.n_inputs:,}"))
-        for i, (layer, name) in enumerate(zip(network.layers, network.layer_names(), strict=True)):
-            if layer.kind == "dense":
-                units = max(1, layer.units)  # a 0-unit layer (shown in red in the builder) as 1
-                act = ACTIVATIONS.get(layer.activation)
-                self.columns.append(
-                    _Column(
-                        "dense",
-                        units,
-                        f"Layer {i + 1}",
-                        f"{units:,} {act.label if act else '?'}",
-                        hidden_index=i,
-                        activation=layer.activation,
-                        name=name,
-                    )
-                )
-            else:
-                kind = LAYER_KINDS.get(layer.kind)
-                label = layer.label() if kind else layer.kind
-                self.bars.append(_Bar(len(self.columns) - 1, i, layer.kind, label))
-        self.columns.append(_Column("output", head.units, "Output", f"{head.units} {head.kind}"))
+        shape = self.project.shape
+        columns, bars = network_columns(shape, self.project.head, self.project.network)
+        self.columns = [_Column(column) for column in columns]
+        self.bars = [_Bar(bar) for bar in bars]
 
         self._input_labels = []
         names = shape.input_names
@@ -273,8 +268,8 @@ class NetworkDiagram(QGraphicsView):
             self._input_labels = [
                 self._text(n, muted=True, scale=0.8) for n in names[: shape.n_inputs]
             ]
-        for column in self.columns:
-            self._make_column(column)
+        for k, column in enumerate(self.columns):
+            self._make_column(k, column)
         for bar in self.bars:
             self._make_bar(bar)
         for k in range(len(self.columns) - 1):
@@ -296,13 +291,17 @@ class NetworkDiagram(QGraphicsView):
         self.scene().addItem(item)
         return item
 
-    def _make_column(self, column: _Column) -> None:
+    def _make_column(self, k: int, column: _Column) -> None:
         pal = self.palette()
         border = QPen(pal.mid().color().darker(115), 1.0)
         fill = QBrush(pal.alternateBase())
-        column.title_item = self._text(column.title, bold=True)
-        column.subtitle_item = self._text(column.subtitle, muted=True)
-        describe = self._describer(column)
+        column.title_item = self._text(column.layer.title, bold=True)
+        column.subtitle_item = self._text(column.layer.subtitle, muted=True)
+        shape, head = self.project.shape, self.project.head
+
+        def describe(unit: int | None) -> str:
+            return describe_unit(column.layer, unit, shape, head, self._bias_of(k))
+
         if column.is_block:
             block = _Node()
             block.setPen(border)
@@ -326,44 +325,10 @@ class NetworkDiagram(QGraphicsView):
             column.nodes.append(node)
             column.heatmaps.append(heatmap)
 
-    def _describer(self, column: _Column) -> Callable[[int | None], str]:
-        shape, head = self.project.shape, self.project.head
-
-        def describe(unit: int | None) -> str:
-            if column.kind == "input":
-                names = shape.input_names
-                if unit is None:
-                    return (
-                        f"Input: {column.units:,} values\n"
-                        + ", ".join(names[:12])
-                        + (" …" if len(names) > 12 else "")
-                    )
-                return f"Input {unit + 1}: {names[unit] if unit < len(names) else ''}"
-            if column.kind == "output":
-                text = f"Output: {head.describe()}"
-                if unit is not None and head.kind == "softmax" and unit < len(shape.class_names):
-                    name = shape.class_names[unit]
-                    text = f"Output unit {unit + 1}: probability of '{name}'\n{text}"
-                return text + self._bias_text(len(self.columns) - 2, unit)
-            act = ACTIVATIONS.get(column.activation)
-            act_text = (
-                f"{act.label}: {act.description}"
-                if act
-                else f"unknown activation {column.activation}"
-            )
-            where = f"Layer {column.hidden_index + 1} ({column.name})"  # type: ignore[operator]
-            if unit is None:
-                return f"{where}: {column.units:,} units\nActivation {act_text}"
-            gap = self.columns.index(column) - 1
-            return f"{where}, unit {unit + 1}\nActivation {act_text}" + self._bias_text(gap, unit)
-
-        return describe
-
-    def _bias_text(self, gap: int, unit: int | None) -> str:
-        if unit is None or self._biases is None or gap >= len(self._biases):
-            return ""
-        bias = self._biases[gap]
-        return f"\nBias {bias[unit]:+.3f}" if unit < len(bias) else ""
+    def _bias_of(self, k: int) -> np.ndarray | None:
+        """The biases of column `k`'s layer, once trained (the input has none)."""
+        biases = self._biases
+        return biases[k - 1] if biases is not None and 0 < k <= len(biases) else None
 
     def _make_bar(self, bar: _Bar) -> None:
         pal = self.palette()
@@ -373,79 +338,36 @@ class NetworkDiagram(QGraphicsView):
         rect.setBrush(color)
         rect.setPen(QPen(pal.mid().color().darker(120), 1.0))
         rect.setZValue(3)
-        kind = LAYER_KINDS.get(bar.kind)
-        rect.describe = lambda: (
-            f"Layer {bar.hidden_index + 1}: {bar.label}\n{kind.description if kind else ''}"
-        )
+        rect.describe = lambda: describe_bar(bar.layer)
         self.scene().addItem(rect)
         bar.rect = rect
         bar.text = self._text(bar.label, scale=0.8)
         bar.text.setRotation(-90)
 
     def _make_gap(self, k: int) -> _Gap:
-        src, dst = self.columns[k], self.columns[k + 1]
+        src, dst = self.columns[k].layer, self.columns[k + 1].layer
         gap = _Gap(k)
         if src.is_block and dst.is_block:
             band = _Band()
             band.setPen(Qt.PenStyle.NoPen)
             band.setZValue(1)
-            band.describe = lambda: self._describe_band(k)
+            band.describe = lambda: describe_band(src, dst, self._weights_of(k))
             self.scene().addItem(band)
             gap.band = band
             return gap
-        # Between two columns of nodes, one line per weight; between nodes and a block, one line
-        # per node, standing for all of that node's weights to or from the block.
-        count = (
-            src.units * dst.units
-            if not (src.is_block or dst.is_block)
-            else (dst.units if src.is_block else src.units)
-        )
-        for n in range(count):
+        for n in range(weight_line_count(src, dst)):
             line = _Line()
             line.setZValue(2)
             line.setData(WEIGHT_ROLE, "weight")
-            line.describe = lambda n=n: self._describe_line(k, n)
+            line.describe = lambda n=n: describe_line(
+                src, dst, n, self._weights_of(k), self.project.shape.input_names
+            )
             self.scene().addItem(line)
             gap.lines.append(line)
         return gap
 
-    def _unit_name(self, column: _Column, unit: int) -> str:
-        if column.kind == "input":
-            names = self.project.shape.input_names
-            return names[unit] if unit < len(names) else f"input {unit + 1}"
-        if column.kind == "output":
-            return f"output {unit + 1}"
-        return f"unit {unit + 1} of layer {column.hidden_index + 1}"  # type: ignore[operator]
-
-    def _describe_line(self, k: int, n: int) -> str:
-        src, dst = self.columns[k], self.columns[k + 1]
-        w = None if self._weights is None else self._weights[k]
-        if src.is_block:
-            text = f"All {src.units:,} weights into {self._unit_name(dst, n)}"
-            return text + (
-                ""
-                if w is None
-                else f"\nmean {w[n].mean():+.3f}, mean size {np.abs(w[n]).mean():.3f}"
-            )
-        if dst.is_block:
-            text = f"All {dst.units:,} weights from {self._unit_name(src, n)}"
-            col = None if w is None else w[:, n]
-            return text + (
-                ""
-                if col is None
-                else f"\nmean {col.mean():+.3f}, mean size {np.abs(col).mean():.3f}"
-            )
-        i, o = n % src.units, n // src.units
-        text = f"Weight from {self._unit_name(src, i)} to {self._unit_name(dst, o)}"
-        return text + ("" if w is None else f": {w[o, i]:+.3f}")
-
-    def _describe_band(self, k: int) -> str:
-        src, dst = self.columns[k], self.columns[k + 1]
-        text = f"{src.units * dst.units:,} weights from {src.units:,} to {dst.units:,} units"
-        if self._weights is not None:
-            w = self._weights[k]
-            text += f"\nmean {w.mean():+.3f}, mean size {np.abs(w).mean():.3f}"
-        return text
+    def _weights_of(self, k: int) -> np.ndarray | None:
+        return None if self._weights is None else self._weights[k]
 
     def _make_legend(self) -> None:
         for color in (theme.BLUE, theme.ORANGE):
@@ -480,104 +402,68 @@ class NetworkDiagram(QGraphicsView):
         self._layout()
 
     def _layout(self) -> None:
-        w, h = max(self.viewport().width(), 120), max(self.viewport().height(), 100)
-        self.scene().setSceneRect(0, 0, w, h)
+        """Move the items where `lay_out` says, and the text beside them."""
         if not self.columns:
             return
-        top, bottom, side = 40.0, 26.0, 14.0
-        area_h = h - top - bottom
-        n_cols = len(self.columns)
-        tallest = max([c.units for c in self.columns if not c.is_block] + [1])
         label_w = max((t.boundingRect().width() for t in self._input_labels), default=0.0)
-        left_pad = label_w + 6 if label_w and w > 360 else 0.0
-        for label in self._input_labels:
-            label.setVisible(left_pad > 0)
-        # Very wide views spread the layers no further apart than this: long lines read badly.
-        spread = min(w - 2 * side - left_pad, (n_cols - 1) * 230.0)
-        side = (w - spread - left_pad) / 2
-        spacing = spread / max(n_cols - 1, 1)
-        size = min(42.0, area_h / (tallest * 1.3), spacing * 0.42)
-        size = max(size, 8.0)
-        self._node_size = size
-        max_pen = round(min(MAX_PEN, max(2.0, size * 0.16)), 1)
-        if max_pen != self._max_pen:
-            self._max_pen = max_pen
+        view = self.viewport()
+        layout = lay_out(
+            [c.layer for c in self.columns],
+            [b.layer for b in self.bars],
+            view.width(),
+            view.height(),
+            label_w,
+        )
+        self.scene().setSceneRect(0, 0, layout.width, layout.height)
+        if layout.max_pen != self._max_pen:
+            self._max_pen = layout.max_pen
             self._pens.clear()
             self._restyle_lines()
-        step = size * 1.3
-        block_h = min(area_h, max(step * MAX_NODES * 0.9, area_h * 0.6))
-        block_w = max(size * 1.15, 30.0)
-        centre_y = top + area_h / 2
-        first_half = (block_w if self.columns[0].is_block else size) / 2
-        last_half = (block_w if self.columns[-1].is_block else size) / 2
-        x0, x1 = side + left_pad + first_half, w - side - last_half
-        xs = [x0 + (x1 - x0) * k / max(n_cols - 1, 1) for k in range(n_cols)]
-        if n_cols == 1:
-            xs = [w / 2]
-        compact = spacing < 64
+        for label in self._input_labels:
+            label.setVisible(layout.show_input_labels)
+        middle = layout.middle
+        for k, (column, x) in enumerate(zip(self.columns, layout.xs, strict=True)):
+            block = layout.blocks[k]
+            if block is not None and column.block is not None and column.block_text is not None:
+                column.block.setRect(_rect(block))
+                br = column.block_text.boundingRect()
+                column.block_text.setPos(x - br.width() / 2, middle - br.height() / 2)
+            for u, (node, heatmap, box) in enumerate(
+                zip(column.nodes, column.heatmaps, layout.nodes[k], strict=True)
+            ):
+                node.setRect(_rect(box))
+                self._place_heatmap(heatmap, node.rect())
+                if column.kind == "input" and u < len(self._input_labels):
+                    label = self._input_labels[u]
+                    br = label.boundingRect()
+                    y = box.top + box.height / 2
+                    label.setPos(box.left - 5 - br.width(), y - br.height() / 2)
+            self._place_titles(column, x, layout.compact)
 
-        ends: list[tuple[list[QPointF], list[QPointF], QRectF | None]] = []
-        for column, x in zip(self.columns, xs, strict=True):
-            lefts: list[QPointF] = []
-            rights: list[QPointF] = []
-            rect = None
-            if column.is_block:
-                rect = QRectF(x - block_w / 2, centre_y - block_h / 2, block_w, block_h)
-                column.block.setRect(rect)  # type: ignore[union-attr]
-                text = column.block_text
-                br = text.boundingRect()  # type: ignore[union-attr]
-                text.setPos(x - br.width() / 2, centre_y - br.height() / 2)  # type: ignore[union-attr]
-            else:
-                for u, (node, heatmap) in enumerate(
-                    zip(column.nodes, column.heatmaps, strict=True)
-                ):
-                    y = centre_y + (u - (column.units - 1) / 2) * step
-                    node.setRect(QRectF(x - size / 2, y - size / 2, size, size))
-                    lefts.append(QPointF(x - size / 2, y))
-                    rights.append(QPointF(x + size / 2, y))
-                    self._place_heatmap(heatmap, node.rect())
-                    if column.kind == "input" and u < len(self._input_labels):
-                        label = self._input_labels[u]
-                        br = label.boundingRect()
-                        label.setPos(x - size / 2 - 5 - br.width(), y - br.height() / 2)
-            ends.append((lefts, rights, rect))
-            self._place_titles(column, x, top, spacing, compact)
+        for gap, lines, band in zip(self.gaps, layout.lines, layout.bands, strict=True):
+            if gap.band is not None and band is not None:
+                gap.band.setPolygon(QPolygonF([QPointF(*p) for p in band]))
+            for line, ((x1, y1), (x2, y2)) in zip(gap.lines, lines, strict=True):
+                line.setLine(x1, y1, x2, y2)
 
-        for gap in self.gaps:
-            self._place_gap(gap, ends[gap.gap], ends[gap.gap + 1])
+        for bar, box in zip(self.bars, layout.bars, strict=True):
+            bar.rect.setRect(_rect(box))  # type: ignore[union-attr]
+            text = bar.text
+            br = text.boundingRect()  # type: ignore[union-attr]
+            # Rotated -90°: the text runs bottom to top, centred on the bar.
+            bx = box.left + box.width / 2
+            text.setPos(bx - br.height() / 2, middle + br.width() / 2)  # type: ignore[union-attr]
+            text.setVisible(br.width() < box.height - 4 and br.height() <= box.width + 6)  # type: ignore[union-attr]
 
-        by_gap: dict[int, list[_Bar]] = {}
-        for bar in self.bars:
-            by_gap.setdefault(bar.gap, []).append(bar)
-        bar_w = max(8.0, min(16.0, spacing * 0.12))
-        bar_h = min(area_h, block_h)
-        for k, bars in by_gap.items():
-            a = xs[k] + (block_w if self.columns[k].is_block else size) / 2
-            b = xs[k + 1] - (block_w if self.columns[k + 1].is_block else size) / 2
-            for j, bar in enumerate(bars):
-                bx = a + (b - a) * (j + 1) / (len(bars) + 1)
-                bar.rect.setRect(QRectF(bx - bar_w / 2, centre_y - bar_h / 2, bar_w, bar_h))  # type: ignore[union-attr]
-                text = bar.text
-                br = text.boundingRect()  # type: ignore[union-attr]
-                # Rotated -90°: the text runs bottom to top, centred on the bar.
-                text.setPos(bx - br.height() / 2, centre_y + br.width() / 2)  # type: ignore[union-attr]
-                text.setVisible(br.width() < bar_h - 4 and br.height() <= bar_w + 6)  # type: ignore[union-attr]
+        self._place_legend(*layout.legend)
 
-        self._place_legend(14.0, h - bottom / 2)
-
-    def _place_titles(
-        self, column: _Column, x: float, top: float, spacing: float, compact: bool
-    ) -> None:
+    def _place_titles(self, column: _Column, x: float, compact: bool) -> None:
         title, subtitle = column.title_item, column.subtitle_item
         if title is None or subtitle is None:
             return
-        if compact:
-            short = {"input": "In", "output": "Out"}.get(column.kind)
-            title.setText(short or f"{(column.hidden_index or 0) + 1}")
-        else:
-            title.setText(column.title)
-        sub = column.subtitle if not compact else column.subtitle.split(" ")[0]
-        subtitle.setText(sub)
+        title_text, subtitle_text = column.layer.heading(compact)
+        title.setText(title_text)
+        subtitle.setText(subtitle_text)
         for item, y in ((title, 4.0), (subtitle, 4.0 + title.boundingRect().height())):
             width = item.boundingRect().width()
             left = min(max(x - width / 2, 2.0), self.scene().width() - width - 2)
@@ -591,31 +477,6 @@ class NetworkDiagram(QGraphicsView):
         inner = rect.adjusted(1, 1, -1, -1)
         heatmap.setScale(inner.width() / max(pixmap.width(), 1))
         heatmap.setPos(inner.topLeft())
-
-    def _place_gap(self, gap: _Gap, src_ends, dst_ends) -> None:
-        _, src_right, src_rect = src_ends
-        dst_left, _, dst_rect = dst_ends
-        if gap.band is not None:
-            # A narrower band than the blocks, so the bars and the blocks stay the main shapes.
-            a = src_rect.adjusted(0, src_rect.height() * 0.2, 0, -src_rect.height() * 0.2)  # type: ignore[union-attr]
-            b = dst_rect.adjusted(0, dst_rect.height() * 0.2, 0, -dst_rect.height() * 0.2)  # type: ignore[union-attr]
-            gap.band.setPolygon(
-                QPolygonF([a.topRight(), b.topLeft(), b.bottomLeft(), a.bottomRight()])
-            )
-            return
-        src, dst = self.columns[gap.gap], self.columns[gap.gap + 1]
-        if src_rect is not None:  # block -> nodes: one line into each node
-            for o, line in enumerate(gap.lines):
-                y = src_rect.top() + src_rect.height() * (o + 0.5) / dst.units
-                line.setLine(src_rect.right(), y, dst_left[o].x(), dst_left[o].y())
-        elif dst_rect is not None:  # nodes -> block: one line out of each node
-            for i, line in enumerate(gap.lines):
-                y = dst_rect.top() + dst_rect.height() * (i + 0.5) / src.units
-                line.setLine(src_right[i].x(), src_right[i].y(), dst_rect.left(), y)
-        else:
-            for n, line in enumerate(gap.lines):
-                i, o = n % src.units, n // src.units
-                line.setLine(src_right[i].x(), src_right[i].y(), dst_left[o].x(), dst_left[o].y())
 
     def _place_legend(self, x: float, y: float) -> None:
         if len(self._legend) < 4 or self._legend_text is None:
