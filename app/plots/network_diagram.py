@@ -8,147 +8,49 @@ width, and dropout and normalisation layers as thin bars between the layers they
 The graphics items are created when the structure changes (project.changed 'network' or 'data')
 and only restyled afterwards: `set_weights` and `set_node_maps` run several times a second while
 training, so they change pens and pixmaps and never add or remove items.
+
+Where things go is app.plots.diagram_layout (geometry only), what they say on hover
+app.plots.diagram_hover, the pens and heatmap pixels app.plots.diagram_style, the items and
+their scene app.plots.diagram_items, the key app.plots.diagram_legend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QImage,
-    QPainter,
-    QPen,
-    QPixmap,
-    QPolygonF,
-    QResizeEvent,
-)
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsLineItem,
     QGraphicsPixmapItem,
-    QGraphicsPolygonItem,
     QGraphicsRectItem,
-    QGraphicsScene,
-    QGraphicsSceneHelpEvent,
     QGraphicsSimpleTextItem,
     QGraphicsView,
-    QToolTip,
     QWidget,
 )
 
-from app import theme
-from app.plots.colors import LUT_SIZE, regression_lut
 from app.plots.diagram_hover import describe_band, describe_bar, describe_line, describe_unit
-from app.plots.diagram_layout import (
-    MAX_NODES,
-    MAX_PEN,
-    MIN_PEN,
-    Bar,
-    Box,
-    Column,
-    lay_out,
-    network_columns,
-    weight_line_count,
+from app.plots.diagram_items import (
+    BandItem,
+    BarItems,
+    ColumnItems,
+    DiagramScene,
+    GapItems,
+    LineItem,
+    NodeItem,
 )
+from app.plots.diagram_layout import MAX_NODES, Box, lay_out, network_columns, weight_line_count
+from app.plots.diagram_legend import WeightLegend
+from app.plots.diagram_style import NEUTRAL_EDGE, WeightPens, faded, heatmap_pixmap, line_levels
 from app.project import Project
 
-NEUTRAL_EDGE = QColor(150, 156, 165, 110)  # lines before there are weights to show
-PEN_LEVELS = 24  # weight magnitudes are drawn with this many line widths per sign
+__all__ = ["MAX_NODES", "WEIGHT_ROLE", "NetworkDiagram"]
+
 WEIGHT_ROLE = 0  # QGraphicsItem.data key holding "weight" on every weight line (for tests)
-
-# Negative values orange, positive blue: the same as the weights' lines.
-_HEATMAP_LUT = regression_lut()
-
-
-@dataclass
-class _Column:
-    """A column's graphics items: a node (with its heatmap) per unit, or one block."""
-
-    layer: Column
-    nodes: list[QGraphicsRectItem] = field(default_factory=list)
-    heatmaps: list[QGraphicsPixmapItem] = field(default_factory=list)
-    block: QGraphicsRectItem | None = None
-    block_text: QGraphicsSimpleTextItem | None = None
-    title_item: QGraphicsSimpleTextItem | None = None
-    subtitle_item: QGraphicsSimpleTextItem | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.layer.kind
-
-    @property
-    def units(self) -> int:
-        return self.layer.units
-
-    @property
-    def is_block(self) -> bool:
-        return self.layer.is_block
-
-
-@dataclass
-class _Bar:
-    """A dropout or normalisation layer's bar and its rotated label."""
-
-    layer: Bar
-    rect: QGraphicsRectItem | None = None
-    text: QGraphicsSimpleTextItem | None = None
-
-    @property
-    def label(self) -> str:
-        return self.layer.label
-
-
-@dataclass
-class _Gap:
-    """The weights between column `gap` and the next: lines, or a band between two blocks."""
-
-    gap: int
-    lines: list[QGraphicsLineItem] = field(default_factory=list)
-    band: QGraphicsPolygonItem | None = None
 
 
 def _rect(box: Box) -> QRectF:
     return QRectF(box.left, box.top, box.width, box.height)
-
-
-def _faded(color: QColor, alpha: float) -> QColor:
-    out = QColor(color)
-    out.setAlphaF(alpha)
-    return out
-
-
-class _Scene(QGraphicsScene):
-    """Shows each item's tooltip from its `describe` callable, so it can read live weights."""
-
-    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
-        item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views() else None)
-        while item is not None and not callable(getattr(item, "describe", None)):
-            item = item.parentItem()
-        text = item.describe() if item is not None else ""  # type: ignore[attr-defined]
-        if text:
-            QToolTip.showText(event.screenPos(), text)
-        else:
-            QToolTip.hideText()
-        event.accept()
-
-
-class _Node(QGraphicsRectItem):
-    describe: Callable[[], str]
-
-
-class _Line(QGraphicsLineItem):
-    describe: Callable[[], str]
-
-
-class _Band(QGraphicsPolygonItem):
-    describe: Callable[[], str]
 
 
 class NetworkDiagram(QGraphicsView):
@@ -157,7 +59,7 @@ class NetworkDiagram(QGraphicsView):
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = project
-        self.setScene(_Scene(self))
+        self.setScene(DiagramScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -166,18 +68,14 @@ class NetworkDiagram(QGraphicsView):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setMinimumSize(180, 180)
-        self.columns: list[_Column] = []
-        self.bars: list[_Bar] = []
-        self.gaps: list[_Gap] = []
+        self.columns: list[ColumnItems] = []
+        self.bars: list[BarItems] = []
+        self.gaps: list[GapItems] = []
         self._weights: list[np.ndarray] | None = None
         self._biases: list[np.ndarray] | None = None
-        self._pens: dict[tuple[int, int], QPen] = {}
-        # Made opaque against the background by _rebuild.
-        self._neutral_pen = QPen(NEUTRAL_EDGE, 1.0)
-        self._legend: list[QGraphicsItem] = []
-        self._legend_text: QGraphicsSimpleTextItem | None = None
+        self._pens = WeightPens()
+        self._legend: WeightLegend | None = None
         self._extent: tuple[float, float, float, float] | None = None
-        self._max_pen = MAX_PEN
         self._input_labels: list[QGraphicsSimpleTextItem] = []
         project.changed.connect(self._on_project_changed)
         self._rebuild()
@@ -251,16 +149,15 @@ class NetworkDiagram(QGraphicsView):
         """Create the items for the project's network; the only place items are made."""
         scene = self.scene()
         scene.clear()
-        self.gaps, self._legend = [], []
+        self.gaps, self._legend = [], None
         self._weights = self._biases = None
         self._extent = None
-        self._pens.clear()
         self.setBackgroundBrush(self.palette().base())
-        self._neutral_pen = QPen(self._opaque(NEUTRAL_EDGE, NEUTRAL_EDGE.alphaF()), 1.0)
+        self._pens.set_background(self.backgroundBrush().color())
         shape = self.project.shape
         columns, bars = network_columns(shape, self.project.head, self.project.network)
-        self.columns = [_Column(column) for column in columns]
-        self.bars = [_Bar(bar) for bar in bars]
+        self.columns = [ColumnItems(column) for column in columns]
+        self.bars = [BarItems(bar) for bar in bars]
 
         self._input_labels = []
         names = shape.input_names
@@ -274,7 +171,7 @@ class NetworkDiagram(QGraphicsView):
             self._make_bar(bar)
         for k in range(len(self.columns) - 1):
             self.gaps.append(self._make_gap(k))
-        self._make_legend()
+        self._legend = WeightLegend(scene, lambda text: self._text(text, muted=True, scale=0.8))
         self._layout()
         self._restyle_lines()
         self._show_legend(trained=False)
@@ -291,7 +188,7 @@ class NetworkDiagram(QGraphicsView):
         self.scene().addItem(item)
         return item
 
-    def _make_column(self, k: int, column: _Column) -> None:
+    def _make_column(self, k: int, column: ColumnItems) -> None:
         pal = self.palette()
         border = QPen(pal.mid().color().darker(115), 1.0)
         fill = QBrush(pal.alternateBase())
@@ -303,7 +200,7 @@ class NetworkDiagram(QGraphicsView):
             return describe_unit(column.layer, unit, shape, head, self._bias_of(k))
 
         if column.is_block:
-            block = _Node()
+            block = NodeItem()
             block.setPen(border)
             block.setBrush(fill)
             block.setZValue(4)
@@ -313,7 +210,7 @@ class NetworkDiagram(QGraphicsView):
             column.block_text = self._text(f"{column.units:,}", bold=True, scale=0.95)
             return
         for u in range(column.units):
-            node = _Node()
+            node = NodeItem()
             node.setPen(border)
             node.setBrush(fill)
             node.setZValue(4)
@@ -330,9 +227,9 @@ class NetworkDiagram(QGraphicsView):
         biases = self._biases
         return biases[k - 1] if biases is not None and 0 < k <= len(biases) else None
 
-    def _make_bar(self, bar: _Bar) -> None:
+    def _make_bar(self, bar: BarItems) -> None:
         pal = self.palette()
-        rect = _Node()
+        rect = NodeItem()
         color = QColor(pal.mid().color())
         color.setAlpha(140)
         rect.setBrush(color)
@@ -344,11 +241,11 @@ class NetworkDiagram(QGraphicsView):
         bar.text = self._text(bar.label, scale=0.8)
         bar.text.setRotation(-90)
 
-    def _make_gap(self, k: int) -> _Gap:
+    def _make_gap(self, k: int) -> GapItems:
         src, dst = self.columns[k].layer, self.columns[k + 1].layer
-        gap = _Gap(k)
+        gap = GapItems(k)
         if src.is_block and dst.is_block:
-            band = _Band()
+            band = BandItem()
             band.setPen(Qt.PenStyle.NoPen)
             band.setZValue(1)
             band.describe = lambda: describe_band(src, dst, self._weights_of(k))
@@ -356,7 +253,7 @@ class NetworkDiagram(QGraphicsView):
             gap.band = band
             return gap
         for n in range(weight_line_count(src, dst)):
-            line = _Line()
+            line = LineItem()
             line.setZValue(2)
             line.setData(WEIGHT_ROLE, "weight")
             line.describe = lambda n=n: describe_line(
@@ -369,31 +266,9 @@ class NetworkDiagram(QGraphicsView):
     def _weights_of(self, k: int) -> np.ndarray | None:
         return None if self._weights is None else self._weights[k]
 
-    def _make_legend(self) -> None:
-        for color in (theme.BLUE, theme.ORANGE):
-            line = QGraphicsLineItem()
-            pen = QPen(QColor(color), 2.5)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            line.setPen(pen)
-            line.setZValue(6)
-            self.scene().addItem(line)
-            self._legend.append(line)
-        self._legend.append(self._text("positive weight", muted=True, scale=0.8))
-        self._legend.append(self._text("negative weight · thicker = larger", muted=True, scale=0.8))
-        self._legend_text = self._text("Weights appear once training starts", muted=True, scale=0.8)
-
     def _show_legend(self, trained: bool) -> None:
-        for item in self._legend:
-            item.setVisible(trained)
-        if self._legend_text is not None:
-            # Weights of layers drawn as blocks never arrive: say so instead of promising them.
-            blocks = any(c.is_block for c in self.columns)
-            self._legend_text.setText(
-                f"Weights are drawn when every layer has at most {MAX_NODES} units"
-                if blocks
-                else "Weights appear once training starts"
-            )
-            self._legend_text.setVisible(not trained)
+        if self._legend is not None:
+            self._legend.show(trained, blocks=any(c.is_block for c in self.columns))
 
     # --- layout (positions only; on resize and after a rebuild) -------------------------------
 
@@ -415,9 +290,7 @@ class NetworkDiagram(QGraphicsView):
             label_w,
         )
         self.scene().setSceneRect(0, 0, layout.width, layout.height)
-        if layout.max_pen != self._max_pen:
-            self._max_pen = layout.max_pen
-            self._pens.clear()
+        if self._pens.set_max_width(layout.max_pen):
             self._restyle_lines()
         for label in self._input_labels:
             label.setVisible(layout.show_input_labels)
@@ -455,9 +328,10 @@ class NetworkDiagram(QGraphicsView):
             text.setPos(bx - br.height() / 2, middle + br.width() / 2)  # type: ignore[union-attr]
             text.setVisible(br.width() < box.height - 4 and br.height() <= box.width + 6)  # type: ignore[union-attr]
 
-        self._place_legend(*layout.legend)
+        if self._legend is not None:
+            self._legend.place(*layout.legend)
 
-    def _place_titles(self, column: _Column, x: float, compact: bool) -> None:
+    def _place_titles(self, column: ColumnItems, x: float, compact: bool) -> None:
         title, subtitle = column.title_item, column.subtitle_item
         if title is None or subtitle is None:
             return
@@ -478,56 +352,15 @@ class NetworkDiagram(QGraphicsView):
         heatmap.setScale(inner.width() / max(pixmap.width(), 1))
         heatmap.setPos(inner.topLeft())
 
-    def _place_legend(self, x: float, y: float) -> None:
-        if len(self._legend) < 4 or self._legend_text is None:
-            return
-        blue, orange, pos_text, neg_text = self._legend
-        h = pos_text.boundingRect().height()
-        blue.setLine(x, y, x + 16, y)  # type: ignore[attr-defined]
-        pos_text.setPos(x + 21, y - h / 2)
-        x2 = x + 21 + pos_text.boundingRect().width() + 12
-        orange.setLine(x2, y, x2 + 16, y)  # type: ignore[attr-defined]
-        neg_text.setPos(x2 + 21, y - h / 2)
-        self._legend_text.setPos(x, y - h / 2)
-
     # --- live restyling -----------------------------------------------------------------------
-
-    def _pen(self, sign: int, level: int) -> QPen:
-        """One shared pen per (sign, magnitude level), so restyling allocates nothing."""
-        key = (sign, level)
-        pen = self._pens.get(key)
-        if pen is None:
-            frac = level / (PEN_LEVELS - 1)
-            floor = 0.5 if theme.current().dark else 0.35  # faint lines vanish on a dark canvas
-            color = self._opaque(
-                QColor(theme.BLUE if sign > 0 else theme.ORANGE), floor + (1 - floor) * frac
-            )
-            pen = QPen(color, MIN_PEN + (self._max_pen - MIN_PEN) * frac)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            self._pens[key] = pen
-        return pen
-
-    def _opaque(self, color: QColor, alpha: float) -> QColor:
-        """`color` at `alpha` over the background, as an opaque colour.
-
-        Translucent antialiased lines cost the raster engine about six times as much to draw
-        (measured: 25 ms against 4.6 ms a frame for the default network), and at 10 updates a
-        second that time is taken from the window.
-        """
-        back = self.backgroundBrush().color()
-        mix = [
-            round(a * alpha + b * (1 - alpha))
-            for a, b in zip(color.getRgb()[:3], back.getRgb()[:3], strict=True)
-        ]
-        return QColor(*mix)
 
     def _restyle_lines(self) -> None:
         if self._weights is None:
             for gap in self.gaps:
                 for line in gap.lines:
-                    line.setPen(self._neutral_pen)
+                    line.setPen(self._pens.neutral)
                 if gap.band is not None:
-                    gap.band.setBrush(_faded(NEUTRAL_EDGE, 0.25))
+                    gap.band.setBrush(faded(NEUTRAL_EDGE, 0.25))
             return
         # One scale for the whole network, so layers can be compared by eye.
         scale = max((float(np.abs(w).max()) for w in self._weights if w.size), default=1.0) or 1.0
@@ -535,36 +368,17 @@ class NetworkDiagram(QGraphicsView):
             src, dst = self.columns[gap.gap], self.columns[gap.gap + 1]
             if gap.band is not None:
                 gap.band.setBrush(
-                    _faded(NEUTRAL_EDGE, min(0.6, 0.2 + float(np.abs(w).mean()) / scale))
+                    faded(NEUTRAL_EDGE, min(0.6, 0.2 + float(np.abs(w).mean()) / scale))
                 )
                 continue
-            if src.is_block:
-                values, sizes = w.mean(axis=1), np.abs(w).mean(axis=1)
-            elif dst.is_block:
-                values, sizes = w.mean(axis=0), np.abs(w).mean(axis=0)
-            else:
-                values = w.reshape(-1)  # row-major [out, in]: n = o * n_in + i, as laid out
-                sizes = np.abs(values)
-            levels = np.clip(np.rint(sizes / scale * (PEN_LEVELS - 1)), 0, PEN_LEVELS - 1).astype(
-                int
-            )
-            signs = np.where(values >= 0, 1, -1)
-            for line, sign, level in zip(gap.lines, signs.tolist(), levels.tolist(), strict=True):
-                line.setPen(self._pen(sign, level))
+            signs, levels = line_levels(w, src.is_block, dst.is_block, scale)
+            for line, sign, level in zip(gap.lines, signs, levels, strict=True):
+                line.setPen(self._pens.pen(sign, level))
 
     def _show_heatmap(self, heatmap: QGraphicsPixmapItem, values: np.ndarray) -> None:
-        values = np.nan_to_num(np.asarray(values, dtype=np.float64))
-        peak = float(np.abs(values).max()) or 1.0
-        index = np.clip(((values / peak + 1) / 2 * (LUT_SIZE - 1)).round(), 0, LUT_SIZE - 1).astype(
-            np.intp
-        )
-        rgb = np.ascontiguousarray(
-            _HEATMAP_LUT[index][::-1]
-        )  # row 0 is the lowest y: draw it at the bottom
-        g_h, g_w = rgb.shape[:2]
-        image = QImage(rgb.data, g_w, g_h, 3 * g_w, QImage.Format.Format_RGB888).copy()
-        size_changed = heatmap.pixmap().width() != g_w
-        heatmap.setPixmap(QPixmap.fromImage(image))
+        pixmap = heatmap_pixmap(values)
+        size_changed = heatmap.pixmap().width() != pixmap.width()
+        heatmap.setPixmap(pixmap)
         heatmap.setVisible(True)
         if size_changed:
             parent = heatmap.parentItem()
