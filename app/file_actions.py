@@ -18,56 +18,34 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 from shiboken6 import isValid
 
 from app.autosave import Autosave
+from app.crash_recovery import CrashRecovery
 from app.dialogs.export_dialog import ExportDialog
+from app.dialogs.project_questions import (
+    APP_NAME,
+    SUFFIX,
+    ask_for_data_file,
+    ask_to_save,
+    choose_project,
+    choose_save_path,
+)
+from app.model_export import ModelExport
 from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, DataShape, toy_data_spec
-from app.recent_files import RecentFiles
-from app.widgets.recovery_banner import RecoveryBanner
+from app.recent_projects import RecentProjectsMenu
 from core.data_spec import CsvSource
 from core.training_process.commands import Export, OpenProject, SaveProject
-from core.training_process.messages import Exported, Failed, ProjectOpened, ProjectSaved
+from core.training_process.messages import Failed, ProjectOpened, ProjectSaved
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
-
-# core.project.SUFFIX; importing core.project would load torch into the window's process.
-SUFFIX = ".nnproj"
-PROJECT_FILTER = "NN Playground projects (*.nnproj);;All files (*)"
-DATA_FILTER = "Data files (*.csv *.tsv *.txt);;All files (*)"
-APP_NAME = "NN Playground"
-
-
-def ask_to_save(parent: object, name: str) -> str:
-    """Ask whether to save the changes to `name`: "save", "discard" or "cancel".
-
-    A module-level function so that tests can answer it.
-    """
-    buttons = (
-        QMessageBox.StandardButton.Save
-        | QMessageBox.StandardButton.Discard
-        | QMessageBox.StandardButton.Cancel
-    )
-    answer = QMessageBox.question(
-        parent,  # type: ignore[arg-type]
-        APP_NAME,
-        f"Save the changes to {name}?\n\nWithout saving, they are lost.",
-        buttons,
-        QMessageBox.StandardButton.Save,
-    )
-    if answer == QMessageBox.StandardButton.Save:
-        return "save"
-    if answer == QMessageBox.StandardButton.Discard:
-        return "discard"
-    return "cancel"
 
 
 @dataclass
@@ -112,22 +90,19 @@ class FileActions(QObject):
         self._file_model_version: int | None = -1
         self.last_error = ""  # the latest error shown in a message box (tests read it)
         self.error_box: QMessageBox | None = None
-        self.export_dialog: ExportDialog | None = None
-        self.exported: tuple[str, ...] = ()
-        self._export_format = "onnx"
         self._pending_saves: deque[_Save] = deque()
         self._opening: _Open | None = None
         self._closing = False  # Save was chosen on close: close once written
         self._was_dirty = False
-        self._offered: list[Path] = []
-        self.recent = RecentFiles("recent_projects")
 
         self._build_actions()
-        self.banner = RecoveryBanner(window)
-        self.banner.recover_clicked.connect(self._on_recover_clicked)
-        self.banner.discard_clicked.connect(self._on_discard_recovery_clicked)
+        self.exporter = ModelExport(self.engine, window)
+        self.exporter.message_changed.connect(self.message_changed)
         self.autosave = Autosave(parent=self)
         self.autosave.due.connect(self.autosave_now)
+        self.recovery = CrashRecovery(self.autosave, window)
+        self.recovery.recover_requested.connect(self._recover)
+        self.banner = self.recovery.banner
 
         stack = self.project.undo_stack
         stack.cleanChanged.connect(self._update)
@@ -138,11 +113,10 @@ class FileActions(QObject):
         w.finished.connect(self._on_training_finished)
         w.project_saved.connect(self._on_project_saved)
         w.project_opened.connect(self._on_project_opened)
-        w.exported.connect(self._on_exported)
         w.failed.connect(self._on_failed)
         w.process_died.connect(self._on_process_died)
         self._update()
-        self._offer_recovery()
+        self.recovery.offer()
 
     # --- actions and menu -------------------------------------------------------------------
 
@@ -172,8 +146,13 @@ class FileActions(QObject):
             QKeySequence("Ctrl+E"),
             "Write the trained model for use outside the app (ONNX, Python, …).",
         )
-        self.recent_menu = QMenu("Open &Recent", self.window)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu = RecentProjectsMenu(self.window)
+        self.recent_menu.chosen.connect(self.open_recent)
+        self.recent_menu.missing.connect(
+            lambda path: self._show_error(
+                "Could not open the project", f"{path} is not there any more."
+            )
+        )
 
     def add_to(self, menu: QMenu) -> None:
         """Add the file actions to the File menu."""
@@ -185,7 +164,7 @@ class FileActions(QObject):
         menu.addAction(self.save_as_action)
         menu.addSeparator()
         menu.addAction(self.export_action)
-        self._fill_recent_menu()
+        self.recent_menu.refill()
 
     # --- state ------------------------------------------------------------------------------
 
@@ -231,6 +210,7 @@ class FileActions(QObject):
         """True when the changes may go now; on Save, `then` runs once they are written."""
         if not self.is_dirty:
             return True
+        # This module's name, looked up at each call, so that tests can answer it.
         answer = ask_to_save(self.window, self.display_name)
         if answer == "discard":
             return True
@@ -289,14 +269,7 @@ class FileActions(QObject):
         return True
 
     def _choose_save_path(self) -> Path | None:
-        start = self.path or self._folder() / f"untitled{SUFFIX}"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self.window, "Save project", str(start), PROJECT_FILTER
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix == SUFFIX else path.with_name(path.name + SUFFIX)
+        return choose_save_path(self.window, self.path or self._folder() / f"untitled{SUFFIX}")
 
     def save_to(self, path: str | Path, then: Callable[[], None] | None = None) -> None:
         """Save the project to `path`; the training process writes it (atomically)."""
@@ -352,9 +325,7 @@ class FileActions(QObject):
             self._choose_and_open()
 
     def _choose_and_open(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self.window, "Open project", str(self._folder()), PROJECT_FILTER
-        )
+        chosen = choose_project(self.window, self._folder())
         if chosen:
             self.open_path(chosen)
 
@@ -422,8 +393,7 @@ class FileActions(QObject):
             self.path = Path(autosave_of) if isinstance(autosave_of, str) else None
             self.saved_with_model = False
             self.other_changes = True  # recovered work is not in any file yet
-            self.autosave.remove(opening.recovering)
-            self._offer_next_recovery()
+            self.recovery.recovered(opening.recovering)
             self._say("Recovered the autosaved work; save it to keep it.")
             self._update()
             self.autosave_now()  # into this session's own recovery file, at once
@@ -440,15 +410,10 @@ class FileActions(QObject):
         """The data file has moved: ask where it is now."""
         self._say(f"{missing.name} is not at {missing.parent} any more; where is it now?")
         folder = project.parent if project.parent.is_dir() else self._folder()
-        chosen, _ = QFileDialog.getOpenFileName(
-            self.window,
-            f"Where is {missing.name} now? (the data of {project.name})",
-            str(folder / missing.name),
-            DATA_FILTER,
-        )
+        chosen = ask_for_data_file(self.window, project, missing, folder)
         if chosen and self._opening is not None:
             self._opening.relocated = True
-        return chosen or None
+        return chosen
 
     # --- Export -------------------------------------------------------------------------------
 
@@ -458,55 +423,23 @@ class FileActions(QObject):
             self._say("Train the model before exporting it.", True)
             return
         stem = self.path.stem if self.path is not None else "model"
-        dialog = ExportDialog(self._folder(), stem, self._export_format, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.export_to(dialog.format, dialog.path))
-        dialog.destroyed.connect(lambda *_: setattr(self, "export_dialog", None))
-        self.export_dialog = dialog
-        dialog.open()
+        self.exporter.open_dialog(self._folder(), stem)
+
+    @property
+    def export_dialog(self) -> ExportDialog | None:
+        return self.exporter.dialog
 
     def export_to(self, format: str, path: str | Path) -> None:
         """Export the trained model; the training process writes the files."""
-        self._export_format = format
-        self.engine.send(Export(format, str(path)))
-        self._say(f"Exporting {Path(path).name}…")
-
-    @Slot(object)
-    def _on_exported(self, exported: Exported) -> None:
-        self.exported = exported.paths
-        names = ", ".join(Path(p).name for p in exported.paths)
-        self._say(f"Exported {names} to {Path(exported.paths[0]).parent}.")
+        self.exporter.export_to(format, path)
 
     # --- Open Recent ------------------------------------------------------------------------
 
     def recent_files(self) -> list[str]:
-        return self.recent.paths()
+        return self.recent_menu.paths()
 
     def _add_recent(self, path: Path) -> None:
-        self.recent.add(path)
-        self._fill_recent_menu()
-
-    def _fill_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        paths = self.recent_files()
-        for i, path in enumerate(paths, 1):
-            a = menu.addAction(f"&{i} {Path(path).name}")
-            a.setToolTip(path)
-            a.setStatusTip(path)
-            a.triggered.connect(lambda _=False, p=path: self._on_recent_triggered(p))
-        if paths:
-            menu.addSeparator()
-            menu.addAction("Clear List", lambda: (self.recent.clear(), self._fill_recent_menu()))
-        menu.setEnabled(bool(paths))
-
-    def _on_recent_triggered(self, path: str) -> None:
-        if not Path(path).is_file():
-            self.recent.remove(path)
-            self._fill_recent_menu()
-            self._show_error("Could not open the project", f"{path} is not there any more.")
-            return
-        self.open_recent(path)
+        self.recent_menu.add(path)
 
     def _folder(self) -> Path:
         if self.path is not None and self.path.parent.is_dir():
@@ -518,35 +451,10 @@ class FileActions(QObject):
 
     # --- crash recovery -----------------------------------------------------------------------
 
-    def _offer_recovery(self) -> None:
-        self._offered = self.autosave.orphans()
-        self._offer_next_recovery()
-
-    def _offer_next_recovery(self) -> None:
-        self._offered = [p for p in self._offered if p.is_file()]
-        if not self._offered:
-            self.banner.hide()
-            return
-        path = self._offered[0]
-        when = datetime.fromtimestamp(path.stat().st_mtime)
-        more = f" ({len(self._offered) - 1} more after this one)" if len(self._offered) > 1 else ""
-        self.banner.offer(
-            f"NN Playground did not close properly last time. The work it autosaved on "
-            f"{when:%d %b %Y} at {when:%H:%M} can be recovered{more}."
-        )
-
-    def _on_recover_clicked(self) -> None:
-        if not self._offered:
-            return
-        path = self._offered[0]
+    def _recover(self, path: Path) -> None:
         if self._may_drop_changes(lambda: self.open_path(path, recovering=path)):
             self.open_path(path, recovering=path)
-            self.banner.recover_button.setEnabled(False)  # until it opened, or failed
-
-    def _on_discard_recovery_clicked(self) -> None:
-        if self._offered:
-            self.autosave.remove(self._offered.pop(0))
-        self._offer_next_recovery()
+            self.recovery.opening()
 
     # --- the engine ---------------------------------------------------------------------------
 
@@ -582,7 +490,7 @@ class FileActions(QObject):
         elif command is OpenProject:
             opening, self._opening = self._opening, None
             if opening is not None and opening.recovering is not None:
-                self.banner.recover_button.setEnabled(True)
+                self.recovery.failed()
                 message = f"The autosaved work could not be recovered: {message}"
             self._show_error("Could not open the project", message)
         elif command is Export:
