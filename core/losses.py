@@ -33,11 +33,6 @@ class Head:
             return "1 unit, sigmoid: the probability of the second class"
         return f"{self.units} linear unit{'s' if self.units > 1 else ''}: the predicted value"
 
-    def describe(self) -> str:
-        """The old name of `description`, still called by app/plots/network_diagram.py (being
-        changed on another branch); remove it once that file reads `description`."""
-        return self.description
-
 
 def make_head(
     task: str, n_classes: int, binary_output: str = "sigmoid", n_targets: int = 1

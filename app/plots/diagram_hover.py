@@ -33,7 +33,7 @@ def describe_unit(
             )
         return f"Input {unit + 1}: {names[unit] if unit < len(names) else ''}"
     if column.kind == "output":
-        text = f"Output: {head.describe()}"
+        text = f"Output: {head.description}"
         if unit is not None and head.kind == "softmax" and unit < len(shape.class_names):
             name = shape.class_names[unit]
             text = f"Output unit {unit + 1}: probability of '{name}'\n{text}"
