@@ -17,12 +17,14 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from superqt.utils import GeneratorWorker, create_worker
 
 from core.errors import describe_error
+
+if TYPE_CHECKING:
+    from superqt.utils import GeneratorWorker
 
 
 class _Raised(Exception):
@@ -74,6 +76,10 @@ class LatestJobs(QObject):
     ) -> GeneratorWorker:
         """Run `func(*args)` in the pool; it supersedes the job of `group` submitted before."""
         ticket = next(self._tickets)
+        # Imported at the first job: importing superqt loads all its widgets (about 0.14 s,
+        # python -X importtime), which the window's first paint need not wait for.
+        from superqt.utils import create_worker
+
         worker = create_worker(_job, func, *args, _start_thread=False, _ignore_errors=True)
         ended = threading.Event()
         # Set in the pool's thread as the worker ends, however it ends (returned, failed,
