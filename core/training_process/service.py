@@ -27,9 +27,9 @@ from core.dataset import PreparedData, load_frame, prepare_data
 from core.device import available_devices, device_label
 from core.errors import SpecError, describe_error
 from core.events import TrainEnded
+from core.fitted_preprocessor import NumericFeature
 from core.modelfile import TrainedModel
 from core.plot_points import sample_plot_points
-from core.preprocess import NumericFeature
 from core.project import load_project
 from core.spec import NetworkSpec, TrainConfig
 from core.trainer import Trainer

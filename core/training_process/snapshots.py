@@ -14,10 +14,10 @@ import torch
 from torch import nn
 
 from core.dataset import PreparedData
+from core.fitted_preprocessor import NumericFeature
 from core.labels import as_labels
 from core.loss_functions import probabilities
 from core.plane import default_plane
-from core.preprocess import NumericFeature
 from core.trainer import Trainer
 from core.training_process.messages import GRID, MAX_DIAGRAM_UNITS, UNIT_GRID, Snapshot
 
