@@ -11,8 +11,9 @@ from core.columns import source_label
 from core.csv_io import read_csv
 from core.data_spec import CsvSource, DataSpec, ToySource
 from core.errors import DataError
+from core.fitted_preprocessor import FittedPreprocessor
 from core.labels import LabelCodes, label_codes
-from core.preprocess import FittedPreprocessor, fit_preprocessor
+from core.preprocess import fit_preprocessor
 from core.spec import Task
 from core.split import split_indices
 from core.toy import make_toy

@@ -25,10 +25,10 @@ from core import __version__
 from core.data_spec import DataSpec
 from core.errors import ModelFileError, NNPlayError
 from core.files import write_atomic  # here too for its callers (core.project, the CLI)
+from core.fitted_preprocessor import FittedPreprocessor
 from core.history import History
 from core.losses import Head, make_head
 from core.model import build_model
-from core.preprocess import FittedPreprocessor
 from core.spec import FORMAT_VERSION, NetworkSpec, TrainConfig, from_json, to_json
 
 MODEL_FORMAT = "nnplay-model"

@@ -11,10 +11,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.backward import backward, grads_or_zeros
 from core.control import TrainingControl
 from core.cpu_threads import training_threads
 from core.dataset import PreparedData
 from core.device import device_label, resolve_device
+from core.epoch_metrics import eval_chunk_rows, forward_eval, measure_epoch
 from core.errors import SpecError
 from core.events import (
     HOOKS,
@@ -29,26 +31,18 @@ from core.events import (
     TrainStarted,
 )
 from core.history import History
-from core.loss_functions import LOSS_FUNCTIONS, loss_target, predicted_class
+from core.loss_functions import LOSS_FUNCTIONS
 from core.losses import Head, make_head, resolve_loss
 from core.model import build_model, trainable_layers
 from core.optimizer_steps import make_optimizer, optimizer_step
 from core.optimizers import Schedule
 from core.spec import NetworkSpec, TrainConfig
 from core.step_record import StepRecord
-
-# The autograd engine's entry point, as torch.autograd.backward calls it.
-_run_backward = torch.autograd.Variable._execution_engine.run_backward
+from core.training_tensors import place_data
 
 # Reports go out at most this often (seconds) and hold at most this many steps.
 REPORT_INTERVAL = 1 / 30
 REPORT_MAX_STEPS = 512
-# The training metric is measured at each epoch's end on at most this many training rows.
-TRAIN_METRIC_ROWS = 4096
-# Evaluation runs in chunks of rows whose widest activation holds about this many values (8 MB):
-# measured on the 100-[512x3] net, 24,096 rows in chunks of 65,536 took 1.55x as long as in
-# chunks of 4,096 (the activations of one huge chunk fall out of the caches).
-EVAL_CHUNK_VALUES = 2**21
 # A device running out of memory: torch.OutOfMemoryError (any device) from torch 2.5; before it,
 # the same exception class lived only as torch.cuda.OutOfMemoryError (both exist on CPU builds).
 OUT_OF_MEMORY: type[Exception] = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
@@ -111,25 +105,8 @@ class Trainer:
         self._best_val = math.inf
         self._best_state: list[torch.Tensor] | None = None
         self._bad_epochs = 0
-        # Inputs, and targets as the loss wants them (converted once); the validation targets
-        # also as the data gives them (class indices or standardised values), for the metric.
-        self._train_inputs, self._train_loss_targets = self._to_device(data.train.x, data.train.y)
-        self._val_inputs, self._val_loss_targets = self._to_device(data.val.x, data.val.y)
-        self._val_targets = torch.as_tensor(data.val.y).to(self.device)
-        # The training metric is measured on a fixed sample of the training rows.
-        g = torch.Generator().manual_seed(config.seed + 1)
-        n_sample = min(TRAIN_METRIC_ROWS, len(data.train.x))
-        sample = torch.randperm(len(data.train.x), generator=g)[:n_sample].to(self.device)
-        self._train_sample_inputs = self._train_inputs[sample]
-        self._train_sample_targets = torch.as_tensor(data.train.y).to(self.device)[sample]
-        # The epoch-end evaluation runs once over the sampled rows and the validation rows together.
-        self._eval_inputs = (
-            torch.cat([self._train_sample_inputs, self._val_inputs])
-            if len(self._val_inputs)
-            else self._train_sample_inputs
-        )
-        widest = max([data.n_inputs] + [p.shape[0] for p in self.params if p.dim() == 2])
-        self._eval_chunk = max(256, EVAL_CHUNK_VALUES // widest)
+        self.tensors = place_data(data, self.loss_name, self.head, self.device, config.seed)
+        self._eval_chunk = eval_chunk_rows(data.n_inputs, self.params)
         self._shuffle = torch.Generator().manual_seed(config.seed)
         self._safe = [p.detach().clone() for p in self.params]
         self.threads = training_threads(
@@ -141,12 +118,12 @@ class Trainer:
 
     @property
     def batch_size(self) -> int:
-        n = len(self._train_inputs)
+        n = len(self.tensors.train_inputs)
         return n if self.config.batch_size == 0 else min(self.config.batch_size, n)
 
     @property
     def steps_per_epoch(self) -> int:
-        n, bs = len(self._train_inputs), self.batch_size
+        n, bs = len(self.tensors.train_inputs), self.batch_size
         steps = -(-n // bs)
         if self._drops_single_row_batch():
             steps -= 1
@@ -164,8 +141,8 @@ class Trainer:
                 layer_names=tuple(self.layers),
                 layer_labels=tuple(self.layer_labels()),
                 parameters=sum(p.numel() for p in self.params),
-                n_train=len(self._train_inputs),
-                n_val=len(self._val_inputs),
+                n_train=len(self.tensors.train_inputs),
+                n_val=len(self.tensors.val_inputs),
                 batch_size=self.batch_size,
                 steps_per_epoch=self.steps_per_epoch,
                 epochs=cfg.epochs,
@@ -201,18 +178,18 @@ class Trainer:
     def evaluate_logits(self, x: np.ndarray | torch.Tensor) -> torch.Tensor:
         """Model outputs (logits) for preprocessed rows, in evaluation mode, in chunks."""
         xt = torch.as_tensor(x, dtype=torch.float32).to(self.device)
-        return _forward_eval(self.model, xt, self._eval_chunk)
+        return forward_eval(self.model, xt, self._eval_chunk)
 
     # --- the loop -----------------------------------------------------------------------------
 
     def _run(self) -> tuple[str, str]:
         cfg = self.config
-        n, bs = len(self._train_inputs), self.batch_size
+        n, bs = len(self.tensors.train_inputs), self.batch_size
         drop_single = self._drops_single_row_batch()
         record = StepRecord(list(self.layers.values()), REPORT_MAX_STEPS)
         compute, head, params = self._loss.compute, self.head, self.params
         model, control, optimizer_step = self.model, self.control, self._optimizer_step
-        clock = time.perf_counter
+        clock, tensors = time.perf_counter, self.tensors
         one = torch.ones((), device=self.device)
         penalised, clip = bool(cfg.l1 or cfg.l2), cfg.grad_clip
         self._apply_lr()
@@ -221,7 +198,7 @@ class Trainer:
             model.train()
             perm = torch.randperm(n, generator=self._shuffle).to(self.device)
             # One gather per epoch; each batch is then a free slice (a view).
-            inputs, targets = self._train_inputs[perm], self._train_loss_targets[perm]
+            inputs, targets = tensors.train_inputs[perm], tensors.train_loss_targets[perm]
             epoch_t0 = time.perf_counter()
             self._epoch_losses: list[float] = []
             last_report = epoch_t0
@@ -237,12 +214,12 @@ class Trainer:
                 # Cheaper than optimizer.zero_grad(), which wraps the same in profiler hooks.
                 for p in params:
                     p.grad = None
-                _backward(self._with_penalties(loss) if penalised else loss, one)
+                backward(self._with_penalties(loss) if penalised else loss, one)
                 grads = [p.grad for p in params]
                 if clip:
                     torch.nn.utils.clip_grad_norm_(params, clip, foreach=True)
                 # Device scalars (or the gradients themselves), read back once per report.
-                record.add(loss, _no_none(grads, params))
+                record.add(loss, grads_or_zeros(grads, params))
                 optimizer_step(grads)
                 self.step += 1
                 if control.steps_allowed:
@@ -336,30 +313,20 @@ class Trainer:
     def _end_epoch(self, epoch: int, seconds: float) -> tuple[str, str] | None:
         cfg = self.config
         self.model.eval()
-        n_train, bs = len(self._train_inputs), self.batch_size
+        n_train, bs = len(self.tensors.train_inputs), self.batch_size
         losses = self._epoch_losses
         sizes = [min(bs, n_train - s) for s in range(0, n_train, bs)][: len(losses)]
         train_loss = float(np.average(losses, weights=sizes)) if losses else math.nan
-        # inference_mode, not no_grad: the outputs skip autograd's version and view tracking.
-        with torch.inference_mode():
-            out_all = _forward_chunks(self.model, self._eval_inputs, self._eval_chunk)
-            n_sample = len(self._train_sample_inputs)
-            parts = [self._metric_from(out_all[:n_sample], self._train_sample_targets)]
-            if len(self._val_inputs):
-                out = out_all[n_sample:]
-                parts += [
-                    self._loss.compute(out, self._val_loss_targets, self.head),
-                    self._metric_from(out, self._val_targets),
-                ]
-            values = torch.stack(
-                [torch.as_tensor(v, dtype=torch.float32, device=self.device) for v in parts]
-            )
-            values_host = values.tolist()  # the one host sync of the epoch's metrics
-        train_metric = values_host[0]
-        val_loss, val_metric = (
-            (values_host[1], values_host[2]) if len(self._val_inputs) else (math.nan, math.nan)
+        train_metric, val_loss, val_metric = measure_epoch(
+            self.model,
+            self.tensors,
+            self._loss,
+            self.head,
+            self.metric,
+            self._eval_chunk,
+            self.device,
         )
-        if len(self._val_inputs) and not math.isfinite(val_loss):
+        if len(self.tensors.val_inputs) and not math.isfinite(val_loss):
             self._restore(self._safe)
             return (
                 "failed",
@@ -380,12 +347,12 @@ class Trainer:
         )
         self.history.append(event)
         self._emit(event)
-        monitored = val_loss if len(self._val_inputs) else train_loss
+        monitored = val_loss if len(self.tensors.val_inputs) else train_loss
         factor_before = self.schedule.factor
         self.schedule.epoch_ended(epoch, monitored)
         if self.schedule.factor != factor_before:
             self._apply_lr()
-        if cfg.early_stopping and len(self._val_inputs):
+        if cfg.early_stopping and len(self.tensors.val_inputs):
             if val_loss < self._best_val:
                 self._best_val, self.best_epoch, self._bad_epochs = val_loss, epoch, 0
                 self._best_state = [t.detach().clone() for t in self.model.state_dict().values()]
@@ -406,13 +373,6 @@ class Trainer:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _metric_from(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        if self.metric == "accuracy":
-            return (predicted_class(out, self.head) == y).float().mean()
-        ss_res = (out - y).square().sum()
-        ss_tot = (y - y.mean(dim=0)).square().sum()
-        return 1 - ss_res / ss_tot.clamp_min(1e-12)
-
     def _apply_lr(self) -> None:
         lr = self.config.learning_rate * self.schedule.factor
         for group in self.optimizer.param_groups:
@@ -425,14 +385,9 @@ class Trainer:
             torch._foreach_copy_([p.data for p in self.params], saved)
 
     def _drops_single_row_batch(self) -> bool:
-        n, bs = len(self._train_inputs), self.batch_size
+        n, bs = len(self.tensors.train_inputs), self.batch_size
         has_bn = any(layer.kind == "batch_norm" for layer in self.network.layers)
         return has_bn and n % bs == 1 and n > 1
-
-    def _to_device(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        """Inputs, and targets as the loss wants them, on the training device."""
-        inputs = torch.as_tensor(x, dtype=torch.float32).to(self.device)
-        return inputs, loss_target(self.loss_name, y, self.head, self.device)
 
     def layer_labels(self) -> list[str]:
         labels = dict(
@@ -452,30 +407,3 @@ class Trainer:
         hook = HOOKS[type(event)]
         for cb in self.callbacks:
             getattr(cb, hook)(event)
-
-
-def _backward(loss: torch.Tensor, one: torch.Tensor) -> None:
-    """`loss.backward()` for a scalar loss, without the argument handling around the engine call
-    (about 10 us a step); `one` is a 1 of the loss's dtype on its device."""
-    _run_backward((loss,), (one,), False, False, (), True, True)
-
-
-def _no_none(grads: list[torch.Tensor | None], params: list[nn.Parameter]) -> list[torch.Tensor]:
-    if all(g is not None for g in grads):
-        return grads  # type: ignore[return-value]
-    return [torch.zeros_like(p) if g is None else g for g, p in zip(grads, params, strict=True)]
-
-
-def _forward_eval(model: nn.Module, x: torch.Tensor, chunk: int) -> torch.Tensor:
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        out = _forward_chunks(model, x, chunk)
-    model.train(was_training)
-    return out
-
-
-def _forward_chunks(model: nn.Module, x: torch.Tensor, chunk: int) -> torch.Tensor:
-    if len(x) <= chunk:
-        return model(x)
-    return torch.cat([model(x[i : i + chunk]) for i in range(0, len(x), chunk)])

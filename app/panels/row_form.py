@@ -32,8 +32,8 @@ from app.widgets.number_text import number_text, plain_number
 if TYPE_CHECKING:
     import pandas as pd
 
+    from core.fitted_preprocessor import FittedPreprocessor
     from core.predictions import Predictions
-    from core.preprocess import FittedPreprocessor
 
 
 DEBOUNCE_MS = 150
@@ -178,7 +178,7 @@ class RowForm(QWidget):
     # --- internals ----------------------------------------------------------------------------
 
     def _build_fields(self) -> None:
-        from core.preprocess import CategoricalFeature, NumericFeature
+        from core.fitted_preprocessor import CategoricalFeature, NumericFeature
 
         while self._form.rowCount():
             self._form.removeRow(0)

@@ -29,8 +29,8 @@ from torch import nn
 
 from core import __version__
 from core.errors import SpecError
+from core.fitted_preprocessor import CategoricalFeature, NumericFeature
 from core.modelfile import TrainedModel, write_atomic
-from core.preprocess import CategoricalFeature, NumericFeature
 
 # Equal compares strings (the one-hot encoding) from opset 19; onnxruntime runs 19 since 1.15.
 OPSET = 19

@@ -20,8 +20,8 @@ from core import __version__
 from core.activations import ACTIVATIONS
 from core.data_spec import CsvSource
 from core.errors import SpecError
+from core.fitted_preprocessor import CategoricalFeature, NumericFeature
 from core.modelfile import TrainedModel, write_atomic
-from core.preprocess import CategoricalFeature, NumericFeature
 
 # Activation modules are built without arguments (core.activations.Activation.make).
 _ACTIVATION_CLASSES = {a.module for a in ACTIVATIONS.values()}

@@ -18,8 +18,8 @@ from core.plot_points import PlotPoints
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
+    from core.fitted_preprocessor import FittedPreprocessor
     from core.predictions import Predictions
-    from core.preprocess import FittedPreprocessor
     from core.spec import DeviceChoice
     from core.training_process.commands import Command
 

@@ -1,4 +1,5 @@
-"""Opening a saved project in the training process: its model, its counters, its history."""
+"""Opening a saved project in the training process: what the window is told of it, its model,
+its counters, its history."""
 
 from __future__ import annotations
 
@@ -8,11 +9,67 @@ from typing import Literal
 import numpy as np
 
 from core.data_spec import CsvSource
+from core.dataset import PreparedData
 from core.events import BatchesEnded, EpochEnded, Event
 from core.history import COLUMNS
 from core.modelfile import TrainedModel
-from core.project import ProjectFile
+from core.project import ProjectFile, load_project
 from core.trainer import Trainer
+from core.training_process.messages import ProjectOpened
+
+
+def read_project(
+    path: str, csv_path: str | None
+) -> tuple[ProjectFile, TrainedModel | None, ProjectOpened]:
+    """The project at `path`, checked whole (core.project) before anything in the process
+    changes, with its data file at `csv_path` when given; the model to continue from, None when
+    there is none or it is of another design; and what the window is first told of it."""
+    project = load_project(path)
+    if csv_path is not None:
+        project = project.relocated(csv_path)
+    data, tm = project.data, project.model
+    if tm is not None and (data is None or not same_design(project, tm)):
+        tm = None  # a model of another design (a file edited by hand): train afresh
+    opened = ProjectOpened(
+        path,
+        data,
+        project.network,
+        project.config,
+        project.extras,
+        trained=tm is not None,
+        configured=False,
+        finished=False,
+        missing_source=project.missing_source,
+    )
+    return project, tm, opened
+
+
+def has_problems(project: ProjectFile) -> bool:
+    """Whether the design is unfinished: no data yet, or a setting the window must fix first."""
+    problems = [] if project.data is None else project.data.problems()
+    problems += project.network.problems() + project.config.problems()
+    return project.data is None or bool(problems)
+
+
+def configured_opening(
+    opened: ProjectOpened,
+    project: ProjectFile,
+    tm: TrainedModel | None,
+    prepared: PreparedData,
+    n_rows: int,
+) -> ProjectOpened:
+    """What the window is told of a project whose data is prepared: its inputs, classes and
+    rows, and whether its training had already run all its epochs."""
+    epochs = project.config.epochs
+    finished = tm is not None and epochs > 0 and tm.history.last("epoch") >= epochs
+    return replace(
+        opened,
+        configured=True,
+        finished=finished,
+        input_names=prepared.preprocessor.input_names,
+        class_names=prepared.class_names,
+        n_rows=n_rows,
+    )
 
 
 def same_design(project: ProjectFile, tm: TrainedModel) -> bool:

@@ -29,8 +29,6 @@ from core.errors import SpecError, describe_error
 from core.events import TrainEnded
 from core.modelfile import TrainedModel
 from core.plot_points import sample_plot_points
-from core.preprocess import NumericFeature
-from core.project import load_project
 from core.spec import NetworkSpec, TrainConfig
 from core.trainer import Trainer
 from core.training_process import model_work
@@ -49,33 +47,34 @@ from core.training_process.commands import (
     TakeSnapshot,
     Train,
 )
+from core.training_process.jobs import Job, ServeModelWork, StartRun, command_of
 from core.training_process.loop_hooks import ChildControl, Relay, warm_up
 from core.training_process.messages import (
     Configured,
     Events,
     Failed,
     Message,
-    ProjectOpened,
     Ready,
     Snapshot,
 )
 from core.training_process.outbox import FLUSH_INTERVAL, Outbox
-from core.training_process.projects import continue_from, history_events, same_design
-from core.training_process.snapshots import Plane, drawable, make_plane, take_snapshot
+from core.training_process.projects import (
+    configured_opening,
+    continue_from,
+    has_problems,
+    history_events,
+    read_project,
+)
+from core.training_process.snapshots import (
+    Plane,
+    check_plane_features,
+    drawable,
+    make_plane,
+    take_snapshot,
+)
 
 # What Failed says for a MemoryError (through describe_error): what the user can do about it.
 OUT_OF_MEMORY = "out of memory; try a smaller dataset, batch or network"
-
-
-class _StartRun:
-    """Main-thread job: start run number `run`, paused after `steps` batches when steps > 0."""
-
-    def __init__(self, run: int, steps: int) -> None:
-        self.run, self.steps = run, steps
-
-
-class _ServeModelWork:
-    """Main-thread job: wake an idle main thread to serve the model work waiting."""
 
 
 class TrainingService:
@@ -85,7 +84,7 @@ class TrainingService:
         self.conn = conn
         self.control = ChildControl(self.serve_model_work)
         self.outbox = Outbox(conn, self._lost)
-        self.jobs: queue.SimpleQueue[Command | _StartRun | _ServeModelWork] = queue.SimpleQueue()
+        self.jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self.model_work: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self.relay = Relay(self)
         self.trainer: Trainer | None = None
@@ -118,7 +117,7 @@ class TrainingService:
             try:
                 self._run_job(job)
             except Exception as exc:
-                self.outbox.send(Failed(describe_error(exc, OUT_OF_MEMORY), _command_of(job)))
+                self.outbox.send(Failed(describe_error(exc, OUT_OF_MEMORY), command_of(job)))
         self.outbox.flush()
         self.conn.close()
 
@@ -162,7 +161,7 @@ class TrainingService:
                     if not active:
                         self._next_run += 1
                         self._active_run = self._next_run
-                        self.jobs.put(_StartRun(self._active_run, steps))
+                        self.jobs.put(StartRun(self._active_run, steps))
                     elif steps:
                         control.step(steps)
                     else:
@@ -172,7 +171,7 @@ class TrainingService:
                     self.jobs.put(command)
                 case _:  # model work: answered between batches, or at once when idle
                     self.model_work.put(command)
-                    self.jobs.put(_ServeModelWork())  # wakes an idle main thread
+                    self.jobs.put(ServeModelWork())  # wakes an idle main thread
                     control.wake()  # wakes a paused one
 
     def _stop_locked(self) -> None:
@@ -188,11 +187,11 @@ class TrainingService:
 
     # --- the main thread ---
 
-    def _run_job(self, job: Command | _StartRun | _ServeModelWork) -> None:
+    def _run_job(self, job: Job) -> None:
         match job:
-            case _ServeModelWork():
+            case ServeModelWork():
                 self.serve_model_work()
-            case _StartRun(run=run, steps=steps):
+            case StartRun(run=run, steps=steps):
                 self._train(run, steps)
             case Configure(data=data, network=network, config=config):
                 self.trainer = self.plane = None  # a failed configure leaves nothing stale
@@ -348,30 +347,13 @@ class TrainingService:
     def _open_project(self, path: str, csv_path: str | None) -> None:
         """Check all of a project (core.project) before anything here changes, then build its
         model, with the saved weights and history when it was trained."""
-        project = load_project(path)
-        if csv_path is not None:
-            project = project.relocated(csv_path)
-        data, tm = project.data, project.model
-        if tm is not None and (data is None or not same_design(project, tm)):
-            tm = None  # a model of another design (a file edited by hand): train afresh
-        opened = ProjectOpened(
-            path,
-            data,
-            project.network,
-            project.config,
-            project.extras,
-            trained=tm is not None,
-            configured=False,
-            finished=False,
-            missing_source=project.missing_source,
-        )
+        project, tm, opened = read_project(path, csv_path)
+        data = project.data
         if project.missing_source is not None:
             self.outbox.send(opened)  # nothing changes until the window says where the file is
             return
         self.trainer = self.plane = None  # the open design replaces the old one, built or not
-        problems = [] if data is None else data.problems()
-        problems += project.network.problems() + project.config.problems()
-        if data is None or problems:
+        if data is None or has_problems(project):
             self.outbox.send(opened)  # an unfinished design: the window shows what is missing
             return
         self.control.take_pending()
@@ -384,32 +366,14 @@ class TrainingService:
         except Exception as exc:  # the design opens; its data cannot be read as it is now
             self.outbox.send(opened, Failed(describe_error(exc, OUT_OF_MEMORY), Configure))
             return
-        epochs = project.config.epochs
-        finished = tm is not None and epochs > 0 and tm.history.last("epoch") >= epochs
-        opened = replace(
-            opened,
-            configured=True,
-            finished=finished,
-            input_names=prepared.preprocessor.input_names,
-            class_names=prepared.class_names,
-            n_rows=len(frame),
-        )
+        opened = configured_opening(opened, project, tm, prepared, len(frame))
         self._build(project.network, prepared, project.config, frame, tm, first=(opened,))
         if tm is not None and tm.history.rows:
             self.outbox.send(Events(history_events(tm)))
 
     def _set_plane(self, feature_x: str, feature_y: str) -> None:
         trainer = self._require_trainer()
-        features = trainer.data.preprocessor.features
-        numeric = [f.name for f in features if isinstance(f, NumericFeature)]
-        for name in (feature_x, feature_y):
-            if name not in numeric:
-                raise SpecError(
-                    f"{name!r} is not a numeric feature of the data; choose among: "
-                    + ", ".join(numeric)
-                )
-        if feature_x == feature_y:
-            raise SpecError("choose two different features for the plane")
+        check_plane_features(trainer.data, feature_x, feature_y)
         assert self.frame is not None
         self.plane_choice = (feature_x, feature_y)
         self.plane = make_plane(self.frame, trainer.data, trainer, self.plane_choice)
@@ -420,10 +384,3 @@ class TrainingService:
             else (sample_plot_points(self.frame, trainer.data, self.plane.features),)
         )
         self.outbox.send(self.snapshot(), *points)
-
-
-def _command_of(job: Command | _StartRun | _ServeModelWork) -> type[Command]:
-    """The command a main-thread job came from, for Failed."""
-    if isinstance(job, _StartRun):
-        return Step if job.steps else Train
-    return TakeSnapshot if isinstance(job, _ServeModelWork) else type(job)

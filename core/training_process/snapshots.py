@@ -14,10 +14,11 @@ import torch
 from torch import nn
 
 from core.dataset import PreparedData
+from core.errors import SpecError
+from core.fitted_preprocessor import NumericFeature
 from core.labels import as_labels
 from core.loss_functions import probabilities
 from core.plane import default_plane
-from core.preprocess import NumericFeature
 from core.trainer import Trainer
 from core.training_process.messages import GRID, MAX_DIAGRAM_UNITS, UNIT_GRID, Snapshot
 
@@ -33,6 +34,20 @@ class Plane:
     extent: tuple[float, float, float, float]
     fine: torch.Tensor  # [GRID * GRID, 2] network inputs, row-major over (y, x)
     coarse: torch.Tensor  # [UNIT_GRID * UNIT_GRID, 2]
+
+
+def check_plane_features(data: PreparedData, feature_x: str, feature_y: str) -> None:
+    """Raise SpecError unless the two are different numeric features of the data."""
+    features = data.preprocessor.features
+    numeric = [f.name for f in features if isinstance(f, NumericFeature)]
+    for name in (feature_x, feature_y):
+        if name not in numeric:
+            raise SpecError(
+                f"{name!r} is not a numeric feature of the data; choose among: "
+                + ", ".join(numeric)
+            )
+    if feature_x == feature_y:
+        raise SpecError("choose two different features for the plane")
 
 
 def make_plane(

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 from core.errors import DataError, ModelFileError
-from core.preprocess import FittedPreprocessor, fit_preprocessor
+from core.fitted_preprocessor import FittedPreprocessor
+from core.preprocess import fit_preprocessor
 
 
 def spec(*features: ColumnSpec, target: str = "y", task: str = "classification") -> DataSpec:

@@ -1,0 +1,30 @@
+"""`nnplay info` and `nnplay export`: a model file described in words, or written for use
+outside NN Playground."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.model_report import model_report
+from core.export_formats import check_export, format_for
+
+
+def export_command(ns: argparse.Namespace) -> int:
+    """`nnplay export`: the model in the format --format names (or --out's suffix implies)."""
+    fmt = ns.format or format_for(ns.out)
+    check_export(fmt, ns.out)  # before loading torch, so that a mistake is reported at once
+    from core.export import export_model
+    from core.modelfile import load_model
+
+    written = export_model(load_model(ns.model), fmt, ns.out)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def info_command(ns: argparse.Namespace) -> int:
+    """`nnplay info`: architecture, preprocessing and training of a model file."""
+    from core.modelfile import load_model
+
+    print(model_report(load_model(ns.model)))
+    return 0
