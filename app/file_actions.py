@@ -15,9 +15,7 @@ and Open ask about such changes first; Save continues the interrupted action onc
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,33 +36,15 @@ from app.dialogs.project_questions import (
     choose_save_path,
 )
 from app.model_export import ModelExport
-from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, DataShape, toy_data_spec
+from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
+from app.project_opening import Opening, opened_data
 from app.recent_projects import RecentProjectsMenu
-from core.data_spec import CsvSource
+from app.save_queue import PendingSave, SaveQueue
 from core.training_process.commands import Export, OpenProject, SaveProject
 from core.training_process.messages import Failed, ProjectOpened, ProjectSaved
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
-
-
-@dataclass
-class _Save:
-    """A save sent to the training process, waiting for its answer (they come in order)."""
-
-    path: Path
-    autosave: bool
-    undo_index: int  # where the undo stack was when the design was sent
-    model_version: int  # how often the model had changed by then
-    then: Callable[[], None] | None = None  # what to do once written (close, open, new)
-
-
-@dataclass
-class _Open:
-    path: Path
-    recovering: Path | None = None  # an orphaned autosave being recovered
-    sent: bool = False
-    relocated: bool = False  # its data file was found at a new place
 
 
 class FileActions(QObject):
@@ -90,8 +70,8 @@ class FileActions(QObject):
         self._file_model_version: int | None = -1
         self.last_error = ""  # the latest error shown in a message box (tests read it)
         self.error_box: QMessageBox | None = None
-        self._pending_saves: deque[_Save] = deque()
-        self._opening: _Open | None = None
+        self._pending_saves = SaveQueue()
+        self._opening: Opening | None = None
         self._closing = False  # Save was chosen on close: close once written
         self._was_dirty = False
 
@@ -187,7 +167,7 @@ class FileActions(QObject):
         if dirty != self._was_dirty:
             self._was_dirty = dirty
             self.dirty_changed.emit(dirty)
-        if not dirty and not any(s.autosave for s in self._pending_saves):
+        if not dirty and not self._pending_saves.autosaving:
             self.autosave.discard()  # what is shown is in its file: nothing to recover
 
     def _say(self, text: str, error: bool = False) -> None:
@@ -281,7 +261,7 @@ class FileActions(QObject):
         if not self.is_dirty or not self.autosave.enabled or not self.engine.is_ready:
             return
         # While a file opens, the engine's model is about to change under the design sent.
-        if self._opening is not None or any(s.autosave for s in self._pending_saves):
+        if self._opening is not None or self._pending_saves.autosaving:
             return
         extras = {"autosave_of": None if self.path is None else str(self.path)}
         self._send_save(self.autosave.path, autosave=True, extras=extras)
@@ -294,14 +274,14 @@ class FileActions(QObject):
         then: Callable[[], None] | None = None,
     ) -> None:
         index = self.project.undo_stack.index()
-        self._pending_saves.append(_Save(path, autosave, index, self.run.model_version, then))
+        self._pending_saves.add(PendingSave(path, autosave, index, self.run.model_version, then))
         p = self.project
         with_model = self.run.model_fits_design
         self.engine.send(SaveProject(str(path), p.data, p.network, p.config, extras, with_model))
 
     @Slot(object)
     def _on_project_saved(self, saved: ProjectSaved) -> None:
-        request = self._pending_saves.popleft() if self._pending_saves else None
+        request = self._pending_saves.answered()
         if request is None or request.autosave:
             self._update()
             return
@@ -344,7 +324,7 @@ class FileActions(QObject):
         if not self.engine.is_started:
             self._show_error("Could not open the project", "The training engine is not running.")
             return
-        self._opening = _Open(Path(path), recovering)
+        self._opening = Opening(Path(path), recovering)
         self._say(f"Opening {Path(path).name}…")
         if self.engine.is_ready:
             self._send_open()
@@ -370,16 +350,7 @@ class FileActions(QObject):
                 self._send_open(csv)
             return
         self._opening = None
-        data = o.data or toy_data_spec(DEFAULT_TOY)
-        shape = None
-        if o.configured and isinstance(data.source, CsvSource):
-            shape = DataShape(
-                len(o.input_names),
-                data.task,
-                o.class_names,
-                o.input_names,
-                n_rows=o.n_rows,
-            )
+        data, shape = opened_data(o)
         # The model that follows (Configured) is the file's own: not a change to mark.
         self._file_model_version = None if o.configured else -1
         self.design_replaced.emit()
@@ -481,7 +452,7 @@ class FileActions(QObject):
     def _on_failed(self, failed: Failed) -> None:
         command, message = failed.command, failed.message
         if command is SaveProject:
-            request = self._pending_saves.popleft() if self._pending_saves else None
+            request = self._pending_saves.answered()
             if request is not None and not request.autosave:
                 self._closing = False
                 self._show_error("Could not save the project", message)
@@ -499,7 +470,7 @@ class FileActions(QObject):
     @Slot(str)
     def _on_process_died(self, _message: str) -> None:
         # Whatever the dead process was writing or reading is lost; say so, once each.
-        saves, self._pending_saves = list(self._pending_saves), deque()
+        saves = self._pending_saves.drop_all()
         if any(not s.autosave for s in saves):
             self._closing = False
             self._show_error(

@@ -9,7 +9,7 @@ a banner at the top, naming the row and column where it can; Import stays disabl
 choice has been checked the way training will use it (`prepare_data`). The dialog never touches
 the project: the caller takes `spec` and `shape` when it is accepted.
 
-The parts live in `app/widgets/` (format bar, preview, columns table, Target and Split boxes);
+The parts live in `app/widgets/` (format bar, the two tables, Target and Split boxes, busy row);
 the rules for the columns' choices in `app/column_choices.py`. This file holds their state and
 the conversation with the background jobs.
 """
@@ -20,17 +20,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -54,33 +50,20 @@ from app.csv_loading import (
     read_preview,
     summarise_target,
 )
+from app.dialogs.screen_fit import DEFAULT_SIZE, fitting_size
 from app.project import DataShape
-from app.widgets.column_table import IMPUTE, KIND, PREP, ROLE, ColumnTable
+from app.widgets.busy_row import BusyRow
+from app.widgets.column_table import IMPUTE, KIND, PREP, ROLE
 from app.widgets.csv_format_bar import CsvFormatBar
-from app.widgets.csv_preview import CsvPreview
+from app.widgets.csv_tables import CsvTables
 from app.widgets.message_banner import MessageBanner, sentence
 from app.widgets.split_box import SplitBox
 from app.widgets.target_box import TargetBox
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
-__all__ = ["IMPUTE", "KIND", "PREP", "ROLE", "CsvImportDialog"]
+__all__ = ["DEFAULT_SIZE", "IMPUTE", "KIND", "PREP", "ROLE", "CsvImportDialog", "fitting_size"]
 
 CHECK_DELAY_MS = 200  # a burst of edits is checked once
-DEFAULT_SIZE = (1260, 680)  # on a large screen
-SCREEN_SHARE = 0.9  # of the screen's free area, at most: room for the title bar and a panel
-
-
-def fitting_size(parent: QWidget | None) -> QSize:
-    """DEFAULT_SIZE, or less on a small screen (that of `parent`): the tables scroll, and the
-    splitter between them gives either more room."""
-    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
-    if screen is None:
-        return QSize(*DEFAULT_SIZE)
-    free = screen.availableGeometry()
-    return QSize(
-        min(DEFAULT_SIZE[0], int(free.width() * SCREEN_SHARE)),
-        min(DEFAULT_SIZE[1], int(free.height() * SCREEN_SHARE)),
-    )
 
 
 class CsvImportDialog(QDialog):
@@ -149,35 +132,14 @@ class CsvImportDialog(QDialog):
         self.note.setWordWrap(True)
         self.note.setVisible(False)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: reading gives no fraction done
-        self.progress.setMaximumWidth(160)
-        self.progress.setTextVisible(False)
         # The row keeps its place when idle, so the tables below do not jump.
-        policy = self.progress.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.progress.setSizePolicy(policy)
-        self.progress_label = QLabel()
-        self.progress_label.setProperty("role", "muted")
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress_label, 1)
-        progress_row.addWidget(self.progress)
+        self.busy_row = BusyRow()
+        self.progress, self.progress_label = self.busy_row.progress, self.busy_row.label
 
-        self.preview = CsvPreview()
-        self.preview_model = self.preview.rows
-        preview_box = QGroupBox("First rows")
-        QVBoxLayout(preview_box).addWidget(self.preview)
-
-        self.columns = ColumnTable()
+        self.tables = tables = CsvTables()
+        self.preview, self.preview_model = tables.preview, tables.preview_model
+        self.columns = tables.columns
         self.columns.choice_changed.connect(self._on_column_combo_changed)
-        columns_box = QGroupBox("Columns")
-        QVBoxLayout(columns_box).addWidget(self.columns)
-
-        self.tables = tables = QSplitter(Qt.Orientation.Vertical)
-        tables.addWidget(preview_box)
-        tables.addWidget(columns_box)
-        tables.setChildrenCollapsible(False)
-        tables.setSizes([190, 300])
 
         self.target_box = TargetBox()
         self.target_box.target_chosen.connect(self._on_target_chosen)
@@ -222,7 +184,7 @@ class CsvImportDialog(QDialog):
         layout.addWidget(self.format_bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.note)
-        layout.addLayout(progress_row)
+        layout.addWidget(self.busy_row)
         layout.addLayout(middle, 1)
         layout.addWidget(self.buttons)
 
@@ -444,21 +406,13 @@ class CsvImportDialog(QDialog):
     def _fill_columns(self) -> None:
         table = self._table
         if table is None:
-            self.columns.clear_rows()
-            total = sum(self.tables.sizes())
-            self.tables.setSizes([total * 2 // 3, total - total * 2 // 3])
-            return
-        self.columns.show_columns(self._columns, table.profiles, self._regression())
-        self.preview_model.set_roles({c.name: c.role for c in self._columns})
-        # The columns table takes the room its rows need (up to half); the preview the rest.
-        total = sum(self.tables.sizes())
-        wanted = min(max(self.columns.needed_height(), 160), total // 2)
-        self.tables.setSizes([total - wanted, wanted])
+            self.tables.clear_columns()
+        else:
+            self.tables.show_columns(self._columns, table.profiles, self._regression())
 
     def _refresh_rows(self) -> None:
         """Show `self._columns` in the columns table and the preview's headers."""
-        self.columns.refresh(self._columns, self._regression())
-        self.preview_model.set_roles({c.name: c.role for c in self._columns})
+        self.tables.refresh(self._columns, self._regression())
 
     def _regression(self) -> bool:
         return self._task_value() == "regression"

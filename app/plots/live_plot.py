@@ -12,7 +12,6 @@ and most of the window's drawing time (bench/bench_window_training.py --profile)
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -30,60 +29,13 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots import view_range
+from app.plots.live_curve import LiveCurve, LogFriendlyAxis, solid_name, values_at
 from app.plots.series_buffer import SeriesBuffer
 
 MAX_MARKERS = 60  # oldest setting-change marks are removed beyond this
 # Peak downsampling keeps the lowest and highest point of each bin: about one bin per pixel draws
 # the same envelope as pyqtgraph's default of five, with a fifth of the line segments.
 DOWNSAMPLE_FACTOR = 1.0
-
-
-@dataclass
-class _Curve:
-    name: str
-    item: pg.PlotDataItem
-    buffer: SeriesBuffer
-    column: int
-    drawn_version: int = -1
-    fmt: str = "{:.4g}"
-    in_legend: bool = True
-    # Lowest and highest value so far, for (buffer generation, log scale), over the first n points:
-    # appended points update it, so a redraw does not scan the whole history.
-    extent_key: tuple[int, bool] | None = None
-    extent_n: int = 0
-    extent: tuple[float, float] | None = None
-
-    def value_extent(self, log: bool) -> tuple[float, float] | None:
-        """Lowest and highest finite value (positive ones only on a log scale)."""
-        buffer = self.buffer
-        key = (buffer.generation, log)
-        if key != self.extent_key or buffer.n < self.extent_n:
-            self.extent_key, self.extent_n, self.extent = key, 0, None
-        new = buffer.y(self.column)[self.extent_n :]
-        self.extent_n = buffer.n
-        if log:
-            new = new[new > 0]
-        new = new[np.isfinite(new)]
-        if len(new):
-            low, high = float(new.min()), float(new.max())
-            if self.extent is not None:
-                low, high = min(low, self.extent[0]), max(high, self.extent[1])
-            self.extent = (low, high)
-        return self.extent
-
-
-class LogFriendlyAxis(pg.AxisItem):
-    """On a log scale spanning few decades, labels only 1, 2 and 5 of each decade.
-
-    pyqtgraph labels every minor tick (0.2, 0.3, ... 0.9) then, and the labels run into each other.
-    """
-
-    def logTickStrings(self, values, scale, spacing):
-        strings = super().logTickStrings(values, scale, spacing)
-        if len(values) <= 6:
-            return strings
-        mantissas = [round(10 ** (v - np.floor(v)), 3) for v in values]
-        return [s if m in (1.0, 2.0, 5.0) else "" for s, m in zip(strings, mantissas, strict=True)]
 
 
 class LivePlot(QWidget):
@@ -109,7 +61,7 @@ class LivePlot(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._curves: list[_Curve] = []
+        self._curves: list[LiveCurve] = []
         self._markers: list[pg.InfiniteLine] = []
         self._y_label = y_label
         self._empty_range = empty_range
@@ -229,7 +181,7 @@ class LivePlot(QWidget):
         self.plot.getPlotItem().addItem(item)
         item.setClipToView(True)
         item.setDownsampling(auto=True, method="peak")
-        self._curves.append(_Curve(name, item, buffer, column, fmt=fmt, in_legend=legend))
+        self._curves.append(LiveCurve(name, item, buffer, column, fmt=fmt, in_legend=legend))
         self._show_legend()
         return item
 
@@ -243,7 +195,7 @@ class LivePlot(QWidget):
         parts = []
         for curve in self._curves:
             if curve.in_legend:
-                color = _solid(curve.item.opts["pen"].color())
+                color = solid_name(curve.item.opts["pen"].color())
                 name = curve.name.replace(" ", "&nbsp;")  # wrap between entries, not inside
                 parts.append(f"<span style='color:{color}'>■</span>&nbsp;{name}")
         return " &nbsp; ".join(parts)
@@ -437,26 +389,11 @@ class LivePlot(QWidget):
 
     def show_values_at(self, x: float) -> str:
         """Show the value of each curve at the point nearest to `x`; returns the text shown."""
-        parts, nearest_x = [], None
-        for curve in self._curves:
-            xs = curve.buffer.x
-            if not len(xs):
-                continue
-            i = int(np.clip(np.searchsorted(xs, x), 0, len(xs) - 1))
-            if i > 0 and abs(xs[i - 1] - x) < abs(xs[i] - x):
-                i -= 1
-            value = curve.buffer.y(curve.column)[i]
-            if nearest_x is None or abs(xs[i] - x) < abs(nearest_x - x):
-                nearest_x = xs[i]
-            color = _solid(curve.item.opts["pen"].color())
-            value_text = curve.fmt.format(value)
-            parts.append(
-                f"<span style='color:{color}'>{curve.name}</span>&nbsp;<b>{value_text}</b>"
-            )
+        values, nearest_x = values_at(self._curves, x)
         if nearest_x is None:
             self._hide_hover()
             return ""
-        text = f"step&nbsp;{nearest_x:,.0f}: " + " · ".join(parts)
+        text = f"step&nbsp;{nearest_x:,.0f}: " + values
         self._hovering = True
         self.readout.setText(text)
         self._cursor.setPos(nearest_x)
@@ -474,7 +411,3 @@ class LivePlot(QWidget):
         elif event.type() == QEvent.Type.Resize and watched is self.plot:
             self.empty_label.setGeometry(self.plot.rect().adjusted(70, 20, -20, -40))
         return super().eventFilter(watched, event)
-
-
-def _solid(color: QColor) -> str:
-    return QColor(color.red(), color.green(), color.blue()).name()
