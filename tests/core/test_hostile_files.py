@@ -252,3 +252,33 @@ def test_weights_that_are_not_finite_are_refused(model_file, tmp_path):
     state[first][0] = float("inf")
     with pytest.raises(ModelFileError, match=f"weight {first} holds NaN or infinite"):
         load_model(with_weights(model_file, tmp_path / "inf.nnp", state))
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+
+def test_a_save_refused_by_the_folder_names_the_target_not_the_temporary_file(
+    iris, tmp_path, monkeypatch
+):
+    target = tmp_path / "old.nnproj"
+    (tmp_path / ".old.nnproj.tmp").write_bytes(b"left by a killed save")
+
+    def read_only_folder(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(args[0]))
+
+    # What a read-only folder does to a save whose temporary file already exists there: the
+    # file can be rewritten, but not renamed or removed.
+    monkeypatch.setattr(os, "replace", read_only_folder)
+    monkeypatch.setattr(os, "unlink", read_only_folder)
+    with pytest.raises(ModelFileError) as refused:
+        save_project(target, ProjectFile(iris.model.data, iris.model.network, iris.model.config))
+    assert str(refused.value) == f"cannot write {target}: Permission denied"
+
+
+def test_a_temporary_file_left_by_a_killed_save_is_gone_after_the_next_save(iris, tmp_path):
+    target = tmp_path / "m.nnp"
+    leftover = tmp_path / ".m.nnp.tmp"
+    leftover.mkdir()  # whatever a killed save left there, even something open() cannot write
+    save_model(iris.model, target)
+    assert [p.name for p in tmp_path.iterdir()] == ["m.nnp"]
+    assert load_model(target).network == iris.model.network
