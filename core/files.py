@@ -3,6 +3,7 @@ the window's process writes predictions with it and must not import torch)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -24,10 +25,9 @@ def write_atomic(path: Path, payload: bytes) -> None:
     except BaseException as exc:
         # Whatever stopped the write (a full disk, a folder named like `path`, Ctrl+C), no
         # stray temporary file is left beside it, where the folder lets it be removed.
-        try:
+        # A read-only folder refuses this too; the error below is the one to show.
+        with contextlib.suppress(OSError):
             _remove_leftover(tmp)
-        except OSError:
-            pass  # a read-only folder refuses this too; the error below is the one to show
         if isinstance(exc, OSError):
             raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise

@@ -41,7 +41,9 @@ def count_problem(what: str, value: object, low: int, high: int) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return f"{what} must be a whole number, not {value!r}"
     if not low <= value <= high:
-        shown = f"{value:,}" if abs(value) < 10**30 else f"a number of {len(str(abs(value)))} digits"
+        shown = (
+            f"{value:,}" if abs(value) < 10**30 else f"a number of {len(str(abs(value)))} digits"
+        )
         return f"{what} must be from {low:,} to {high:,}, not {shown}"
     return None
 

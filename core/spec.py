@@ -101,7 +101,9 @@ class NetworkSpec:
         for memory is refused before torch allocates it; `size_problems` checks the real size."""
         if len(self.layers) > MAX_LAYERS:
             # Checked first, alone: checking 200,000 layers one by one is itself slow.
-            return [f"{len(self.layers):,} layers is more than the {MAX_LAYERS:,} a network may have"]
+            return [
+                f"{len(self.layers):,} layers is more than the {MAX_LAYERS:,} a network may have"
+            ]
         out = []
         for i, layer in enumerate(self.layers, 1):
             out += [f"layer {i}: {p}" for p in layer.problems()]
@@ -250,7 +252,8 @@ class TrainConfig:
         if not 0 < self.gamma <= 1:
             out.append(f"schedule factor must be above 0 and at most 1, not {self.gamma}")
         if not isinstance(self.device, str) or (
-            self.device not in ("auto", "cpu", "cuda", "mps") and not self.device.startswith("cuda:")
+            self.device not in ("auto", "cpu", "cuda", "mps")
+            and not self.device.startswith("cuda:")
         ):
             out.append(f"unknown device {self.device!r}; choose auto, cpu, cuda or mps")
         return out

@@ -182,7 +182,7 @@ def test_an_encrypted_or_strangely_compressed_member_is_refused_naming_the_file(
         load_model(encrypted)
     odd = write_zip(tmp_path / "odd.nnp", members(model_file))
     patch_central_directory(odd, 10, 99)
-    with pytest.raises(ModelFileError, match="odd.nnp: model.json is compressed with a method"):
+    with pytest.raises(ModelFileError, match=r"odd\.nnp: model\.json is compressed with a method"):
         load_model(odd)
 
 
@@ -193,7 +193,7 @@ def test_running_out_of_memory_while_opening_is_a_sentence(model_file, monkeypat
         raise MemoryError
 
     monkeypatch.setattr(mf.json, "loads", no_memory)
-    with pytest.raises(ModelFileError, match="not enough memory to open iris.nnp"):
+    with pytest.raises(ModelFileError, match=r"not enough memory to open iris\.nnp"):
         load_model(model_file)
 
 
@@ -204,12 +204,14 @@ def test_a_project_with_a_seed_numpy_cannot_take_is_refused_naming_the_file(iris
     manifest = json.loads(parts[PROJECT_MANIFEST])
     manifest["config"]["seed"] = 2**70
     bad = write_zip(tmp_path / "seed.nnproj", {PROJECT_MANIFEST: json.dumps(manifest).encode()})
-    with pytest.raises(ModelFileError, match="seed.nnproj: .*seed must be from 0 to 2,147,483,647"):
+    with pytest.raises(
+        ModelFileError, match=r"seed\.nnproj: .*seed must be from 0 to 2,147,483,647"
+    ):
         load_project(bad)
     manifest["config"]["seed"] = 0
     manifest["config"]["epochs"] = 10**30
     bad = write_zip(tmp_path / "long.nnproj", {PROJECT_MANIFEST: json.dumps(manifest).encode()})
-    with pytest.raises(ModelFileError, match="long.nnproj: .*epochs must be from 0 to 1,000,000"):
+    with pytest.raises(ModelFileError, match=r"long\.nnproj: .*epochs must be from 0 to 1,000,000"):
         load_project(bad)
 
 

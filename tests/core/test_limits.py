@@ -71,5 +71,5 @@ def test_split_and_toy_seeds_are_bounded_even_in_an_unfinished_design():
 
 
 def test_a_number_too_large_for_a_float_is_a_spec_error_not_an_overflow():
-    with pytest.raises(SpecError, match="learning_rate: .* too large"):
+    with pytest.raises(SpecError, match=r"learning_rate: .* too large"):
         from_json(TrainConfig, {"learning_rate": 10**400})
