@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.errors import SpecError
+from core.limits import MAX_SEED, count_problem
 from core.spec import Task
 
 ColumnRole = Literal["feature", "target", "ignore"]
@@ -84,8 +85,16 @@ class DataSpec:
             raise SpecError(f"exactly one target column is needed, found {len(targets)}")
         return targets[0]
 
+    def range_problems(self) -> list[str]:
+        """Numbers past what the window and numpy hold (the seeds). Checked even when the design
+        is unfinished: a project opens with these, and a spin box overflows on them."""
+        out = [count_problem("the split seed", self.seed, 0, MAX_SEED)]
+        if isinstance(self.source, ToySource):
+            out.append(count_problem("the toy dataset seed", self.source.seed, 0, MAX_SEED))
+        return [p for p in out if p]
+
     def problems(self) -> list[str]:
-        out = []
+        out = self.range_problems()
         for c in self.columns:
             out += c.problems()
         names = [c.name for c in self.columns]

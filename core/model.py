@@ -9,7 +9,9 @@ import torch
 from torch import nn
 
 from core.activations import ACTIVATIONS
+from core.errors import SpecError
 from core.layers import LAYER_KINDS
+from core.limits import BYTES_PER_PARAMETER, available_memory
 from core.losses import Head
 from core.spec import LayerSpec, NetworkSpec
 
@@ -37,6 +39,7 @@ def build_model(
     the head's softmax/sigmoid is applied by the loss and at prediction, not inside the model.
     """
     network.validate()
+    check_size(network, n_inputs, head.units)
     if seed is not None:
         torch.manual_seed(seed)
     children: dict[str, nn.Module] = {}
@@ -54,6 +57,21 @@ def build_model(
     _init_linear(output, "xavier", "linear")
     children["output"] = output
     return nn.Sequential(OrderedDict(children))
+
+
+def check_size(network: NetworkSpec, n_inputs: int, n_outputs: int) -> None:
+    """Refuse, before torch allocates anything, a network past MAX_PARAMETERS for these inputs
+    and outputs or larger than the memory free now (when the system says how much is free)."""
+    problems = network.size_problems(n_inputs, n_outputs)
+    if problems:
+        raise SpecError("invalid network settings: " + "; ".join(problems))
+    needed = network.parameter_count(n_inputs, n_outputs) * BYTES_PER_PARAMETER
+    free = available_memory()
+    if free is not None and needed > free:
+        raise SpecError(
+            f"the network's weights need {needed / 1e9:,.1f} GB of memory and only "
+            f"{free / 1e9:,.1f} GB is free"
+        )
 
 
 def _init_linear(linear: nn.Linear, scheme: str, activation: str) -> None:

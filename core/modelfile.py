@@ -21,22 +21,22 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from torch import nn
 
-from core import __version__
+from core import __version__, limits
 from core.data_spec import DataSpec
 from core.errors import ModelFileError, NNPlayError
 from core.files import write_atomic  # here too for its callers (core.project, the CLI)
 from core.fitted_preprocessor import FittedPreprocessor
 from core.history import History
 from core.losses import Head, make_head
-from core.model import build_model
+from core.model import build_model, check_size
 from core.spec import FORMAT_VERSION, NetworkSpec, TrainConfig, from_json, to_json
 
 MODEL_FORMAT = "nnplay-model"
 MANIFEST = "model.json"
 WEIGHTS = "weights.safetensors"
-# Limits that keep a hostile file from exhausting memory before it is rejected.
-MAX_JSON_BYTES = 64 * 1024 * 1024
-MAX_WEIGHTS_BYTES = 4 * 1024 * 1024 * 1024
+# Keeps a hostile file from exhausting memory before it is rejected. The weights member's
+# limit is what the network its manifest describes holds (`weights_limit`).
+MAX_JSON_BYTES = limits.MAX_JSON_BYTES
 
 T = TypeVar("T")
 
@@ -112,14 +112,21 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
 def load_model(path: str | Path) -> TrainedModel:
     """Read a model file; anything that is not a valid model raises ModelFileError."""
     path = Path(path)
-    name = path.name
+    return read_zip(path, "model", lambda zf: read_model(zf, path.name))
 
-    def read(zf: zipfile.ZipFile) -> tuple[Any, bytes]:
-        manifest = read_json(zf, MANIFEST, name)
-        return manifest, read_member(zf, WEIGHTS, MAX_WEIGHTS_BYTES, name)
 
-    manifest, weights = read_zip(path, "model", read)
-    return model_from_parts(manifest, weights, name)
+def read_model(
+    zf: zipfile.ZipFile, name: str, kind: str = "model", label: str | None = None
+) -> TrainedModel:
+    """The model held in `zf` (a model file, or a trained project): its manifest first, then
+    its weights, read only up to what the network the manifest describes can hold.
+
+    `name` is the file's name, `label` how errors name the model in it (default: `name`).
+    """
+    label = label or name
+    parts = model_parts(read_json(zf, MANIFEST, name, kind), label)
+    weights = read_member(zf, WEIGHTS, weights_limit(parts), name, kind)
+    return model_from_parts(parts, weights, label)
 
 
 def read_zip(path: Path, kind: str, read: Callable[[zipfile.ZipFile], T]) -> T:
@@ -139,6 +146,10 @@ def read_zip(path: Path, kind: str, read: Callable[[zipfile.ZipFile], T]) -> T:
         ) from None
     except OSError as exc:
         raise ModelFileError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+    except MemoryError:
+        raise ModelFileError(f"not enough memory to open {path.name}") from None
+    except RecursionError:
+        raise ModelFileError(f"{path.name}: the {kind} is nested too deeply to read") from None
 
 
 def check_format(manifest: Any, expected: str, newest: int, name: str, kind: str) -> int:
@@ -156,8 +167,23 @@ def check_format(manifest: Any, expected: str, newest: int, name: str, kind: str
     return version
 
 
-def model_from_parts(manifest: Any, weights: bytes, name: str) -> TrainedModel:
-    """Rebuild a TrainedModel from its manifest and safetensors bytes, checking both."""
+@dataclass(frozen=True)
+class ModelParts:
+    """A model manifest, checked: everything but the weights."""
+
+    network: NetworkSpec
+    data: DataSpec
+    config: TrainConfig
+    preprocessor: FittedPreprocessor
+    history: History
+    loss: str
+    summary: dict[str, Any]
+    head: Head
+
+
+def model_parts(manifest: Any, name: str) -> ModelParts:
+    """Check a model manifest and the size of the network it describes (before anything is
+    built or its weights are read)."""
     check_format(manifest, MODEL_FORMAT, FORMAT_VERSION, name, "model")
     try:
         network = from_json(NetworkSpec, manifest["network"]).validate()
@@ -171,16 +197,40 @@ def model_from_parts(manifest: Any, weights: bytes, name: str) -> TrainedModel:
         summary = manifest.get("summary", {})
         if not isinstance(loss, str) or not isinstance(summary, dict):
             raise ModelFileError("loss or summary has the wrong type")
+        head = make_head(
+            data.task,
+            len(preprocessor.classes) if data.task == "classification" else 0,
+            network.binary_output,
+        )
+        check_size(network, preprocessor.n_inputs, head.units)
     except KeyError as exc:
         raise ModelFileError(f"{name}: the model manifest lacks {exc}") from None
     except NNPlayError as exc:
         raise ModelFileError(f"{name}: {exc}") from None
-    head = make_head(
-        data.task,
-        len(preprocessor.classes) if data.task == "classification" else 0,
-        network.binary_output,
-    )
-    model = build_model(network, preprocessor.n_inputs, head)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        # A manifest whose values have the wrong shape for the parts that read them.
+        raise ModelFileError(f"{name}: the model manifest is malformed ({exc})") from None
+    return ModelParts(network, data, config, preprocessor, history, loss, summary, head)
+
+
+def weights_limit(parts: ModelParts) -> int:
+    """The most bytes the weights of this network take in safetensors: each tensor of its
+    state (float32 parameters, and batch norm's running statistics and step count) and a
+    header that names them."""
+    shapes = parts.network.shapes(parts.preprocessor.n_inputs, parts.head.units)
+    values = sum(s.parameters for s in shapes) * limits.BYTES_PER_PARAMETER
+    tensors = 2 * len(shapes)
+    for s in shapes:
+        if s.kind == "batch_norm":
+            values += 2 * s.in_features * limits.BYTES_PER_PARAMETER + 8
+            tensors += 3
+    return values + limits.SAFETENSORS_HEADER_BYTES + tensors * limits.SAFETENSORS_BYTES_PER_TENSOR
+
+
+def model_from_parts(parts: ModelParts, weights: bytes, name: str) -> TrainedModel:
+    """Build the network of a checked manifest and load its safetensors weights, checking them:
+    the same tensors, each of the shape and dtype the network needs, every value finite."""
+    model = build_model(parts.network, parts.preprocessor.n_inputs, parts.head)
     try:
         state = load_safetensors(weights)
     except (SafetensorError, ValueError, RuntimeError) as exc:
@@ -189,13 +239,33 @@ def model_from_parts(manifest: Any, weights: bytes, name: str) -> TrainedModel:
     if set(state) != set(expected):
         raise ModelFileError(f"{name}: the weights do not match the network described in the file")
     for key, tensor in state.items():
-        if tensor.shape != expected[key].shape or tensor.dtype != expected[key].dtype:
+        need = expected[key]
+        if tensor.shape != need.shape or tensor.dtype != need.dtype:
             raise ModelFileError(
-                f"{name}: weight {key} has shape {tuple(tensor.shape)}, the network needs {tuple(expected[key].shape)}"
+                f"{name}: weight {key} is {_dtype_name(tensor)} of shape {tuple(tensor.shape)}, "
+                f"the network needs {_dtype_name(need)} of shape {tuple(need.shape)}"
+            )
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            raise ModelFileError(
+                f"{name}: weight {key} holds NaN or infinite values; a network with them "
+                "predicts nothing meaningful"
             )
     model.load_state_dict(state)
     model.eval()
-    return TrainedModel(network, data, config, preprocessor, model, loss, history, summary)
+    return TrainedModel(
+        parts.network,
+        parts.data,
+        parts.config,
+        parts.preprocessor,
+        model,
+        parts.loss,
+        parts.history,
+        parts.summary,
+    )
+
+
+def _dtype_name(tensor: torch.Tensor) -> str:
+    return str(tensor.dtype).removeprefix("torch.")
 
 
 def read_json(zf: zipfile.ZipFile, member: str, name: str, kind: str = "model") -> Any:
@@ -203,8 +273,11 @@ def read_json(zf: zipfile.ZipFile, member: str, name: str, kind: str = "model") 
     raw = read_member(zf, member, MAX_JSON_BYTES, name, kind)
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    # ValueError: besides broken JSON, a number of more than 4,300 digits (Python's int limit).
+    except ValueError as exc:
         raise ModelFileError(f"{name}: {member} is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ModelFileError(f"{name}: {member} is nested too deeply to read") from None
 
 
 def read_member(
@@ -221,8 +294,16 @@ def read_member(
         raise ModelFileError(
             f"{name}: {member} is {info.file_size:,} bytes, over the {limit:,}-byte limit"
         )
-    with zf.open(info) as f:
-        data = f.read(limit + 1)
+    if info.flag_bits & 0x1:
+        raise ModelFileError(f"{name}: {member} is encrypted; NN Playground never writes it so")
+    try:
+        with zf.open(info) as f:
+            data = f.read(limit + 1)
+    except NotImplementedError:
+        raise ModelFileError(
+            f"{name}: {member} is compressed with a method NN Playground does not read "
+            f"(zip method {info.compress_type})"
+        ) from None
     if len(data) > limit:
         raise ModelFileError(f"{name}: {member} is larger than it claims")
     return data

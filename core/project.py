@@ -26,14 +26,11 @@ from core.data_spec import CsvSource, DataSpec
 from core.errors import ModelFileError, NNPlayError
 from core.modelfile import (
     MANIFEST,
-    MAX_WEIGHTS_BYTES,
-    WEIGHTS,
     TrainedModel,
     check_format,
-    model_from_parts,
     model_members,
     read_json,
-    read_member,
+    read_model,
     read_zip,
     write_atomic,
     zip_bytes,
@@ -123,14 +120,23 @@ def load_project(path: str | Path) -> ProjectFile:
     path = Path(path)
     name = path.name
 
-    def read(zf: zipfile.ZipFile) -> tuple[Any, Any, bytes | None]:
-        manifest = read_json(zf, PROJECT_MANIFEST, name, "project")
-        if MANIFEST not in zf.namelist():
-            return manifest, None, None
-        model = read_json(zf, MANIFEST, name, "project")
-        return manifest, model, read_member(zf, WEIGHTS, MAX_WEIGHTS_BYTES, name, "project")
+    def read(zf: zipfile.ZipFile) -> tuple[ProjectFile, str | None]:
+        # The design is checked before the trained model is read: a broken project.json is
+        # refused without building its network.
+        project, relative = _project_from_manifest(
+            read_json(zf, PROJECT_MANIFEST, name, "project"), name
+        )
+        if MANIFEST in zf.namelist():
+            model = read_model(zf, name, "project", f"{name} (its trained model)")
+            project = dataclasses.replace(project, model=model)
+        return project, relative
 
-    manifest, model_manifest, weights = read_zip(path, "project", read)
+    project, relative = read_zip(path, "project", read)
+    return _find_source(project, path, relative)
+
+
+def _project_from_manifest(manifest: Any, name: str) -> tuple[ProjectFile, str | None]:
+    """The design a project manifest holds (no model yet), and its CSV path relative to it."""
     check_format(manifest, PROJECT_FORMAT, PROJECT_FORMAT_VERSION, name, "project")
     unknown = set(manifest) - _FIELDS
     if unknown:
@@ -139,6 +145,11 @@ def load_project(path: str | Path) -> ProjectFile:
         )
     try:
         data = None if manifest["data"] is None else from_json(DataSpec, manifest["data"])
+        if data is not None:
+            # An unfinished design is not validated, but its numbers must fit the window.
+            problems = data.range_problems()
+            if problems:
+                raise ModelFileError("invalid data settings: " + "; ".join(problems))
         network = from_json(NetworkSpec, manifest["network"]).validate()
         config = from_json(TrainConfig, manifest["config"]).validate()
     except KeyError as exc:
@@ -151,12 +162,7 @@ def load_project(path: str | Path) -> ProjectFile:
         raise ModelFileError(f"{name}: extras: expected an object, got {type(extras).__name__}")
     if relative is not None and not isinstance(relative, str):
         raise ModelFileError(f"{name}: data_relative_path: expected text, got {relative!r}")
-    model = None
-    if model_manifest is not None:
-        assert weights is not None
-        model = model_from_parts(model_manifest, weights, f"{name} (its trained model)")
-    project = ProjectFile(data, network, config, model, extras)
-    return _find_source(project, path, relative)
+    return ProjectFile(data, network, config, extras=extras), relative
 
 
 def _find_source(project: ProjectFile, path: Path, relative: str | None) -> ProjectFile:

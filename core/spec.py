@@ -16,6 +16,16 @@ from typing import Any, Literal, TypeVar
 from core.activations import ACTIVATIONS
 from core.errors import SpecError
 from core.layers import LAYER_KINDS
+from core.limits import (
+    MAX_BATCH_SIZE,
+    MAX_EPOCHS,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    MAX_PATIENCE,
+    MAX_SEED,
+    MAX_UNITS,
+    count_problem,
+)
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS, SCHEDULES
 
@@ -42,8 +52,8 @@ class LayerSpec:
         if self.kind == "dense":
             if not isinstance(self.units, int) or isinstance(self.units, bool) or self.units < 1:
                 out.append(f"a dense layer needs at least 1 unit, not {self.units!r}")
-            elif self.units > 65536:
-                out.append(f"{self.units} units is more than the 65,536 a layer may have")
+            elif self.units > MAX_UNITS:
+                out.append(f"{self.units:,} units is more than the {MAX_UNITS:,} a layer may have")
             if self.activation not in ACTIVATIONS:
                 out.append(
                     f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
@@ -86,12 +96,33 @@ class NetworkSpec:
     binary_output: Literal["sigmoid", "softmax"] = "sigmoid"
 
     def problems(self) -> list[str]:
+        """What is wrong with the network, in words; empty when it is fine. Includes its size
+        with the fewest inputs and outputs it can have (one each), so that a network too large
+        for memory is refused before torch allocates it; `size_problems` checks the real size."""
+        if len(self.layers) > MAX_LAYERS:
+            # Checked first, alone: checking 200,000 layers one by one is itself slow.
+            return [
+                f"{len(self.layers):,} layers is more than the {MAX_LAYERS:,} a network may have"
+            ]
         out = []
         for i, layer in enumerate(self.layers, 1):
             out += [f"layer {i}: {p}" for p in layer.problems()]
         if self.binary_output not in ("sigmoid", "softmax"):
             out.append(f"binary_output must be 'sigmoid' or 'softmax', not {self.binary_output!r}")
+        if not out:
+            out += self.size_problems(1, 1)
         return out
+
+    def size_problems(self, n_inputs: int, n_outputs: int) -> list[str]:
+        """Whether the network built for `n_inputs` and `n_outputs` stays within MAX_PARAMETERS
+        (counted from the spec, without torch)."""
+        parameters = sum(s.parameters for s in self._shapes(n_inputs, n_outputs))
+        if parameters > MAX_PARAMETERS:
+            return [
+                f"the network has {parameters:,} parameters, more than the {MAX_PARAMETERS:,} "
+                f"a network may have ({parameters * 4 / 1e9:,.1f} GB of weights)"
+            ]
+        return []
 
     def validate(self) -> NetworkSpec:
         _raise_problems("network", self.problems())
@@ -122,6 +153,9 @@ class NetworkSpec:
     def shapes(self, n_inputs: int, n_outputs: int) -> list[LayerShape]:
         """Each layer's width and parameter count, output layer last, without building torch."""
         self.validate()
+        return self._shapes(n_inputs, n_outputs)
+
+    def _shapes(self, n_inputs: int, n_outputs: int) -> list[LayerShape]:
         width = n_inputs
         out = []
         for name, layer in zip(self.layer_names(), self.layers, strict=True):
@@ -200,22 +234,26 @@ class TrainConfig:
         for name in ("beta1", "beta2"):
             if not 0 <= getattr(self, name) < 1:
                 out.append(f"{name} must be at least 0 and below 1, not {getattr(self, name)}")
-        if self.batch_size < 0:
-            out.append(f"batch size must be 0 (full batch) or more, not {self.batch_size}")
-        if self.epochs < 0:
-            out.append(f"epochs must be 0 (until stopped) or more, not {self.epochs}")
+        # Each within what the training panel's spin box holds (a 32-bit int at most), so that a
+        # file cannot hand the window a number it overflows on.
+        for what, value, low, high in (
+            ("batch size", self.batch_size, 0, MAX_BATCH_SIZE),
+            ("epochs", self.epochs, 0, MAX_EPOCHS),
+            ("schedule step size", self.step_size, 1, MAX_PATIENCE),
+            ("schedule patience", self.schedule_patience, 1, MAX_PATIENCE),
+            ("early-stopping patience", self.early_stopping, 0, MAX_PATIENCE),
+            ("seed", self.seed, 0, MAX_SEED),
+        ):
+            problem = count_problem(what, value, low, high)
+            if problem:
+                out.append(problem)
         if self.schedule == "cosine" and self.epochs == 0:
             out.append("the cosine schedule needs a fixed number of epochs, not 'until stopped'")
-        if self.step_size < 1 or self.schedule_patience < 1:
-            out.append("schedule step size and patience must be at least 1 epoch")
         if not 0 < self.gamma <= 1:
             out.append(f"schedule factor must be above 0 and at most 1, not {self.gamma}")
-        if self.early_stopping < 0:
-            out.append(
-                f"early-stopping patience must be 0 (off) or more, not {self.early_stopping}"
-            )
-        if self.device not in ("auto", "cpu", "cuda", "mps") and not self.device.startswith(
-            "cuda:"
+        if not isinstance(self.device, str) or (
+            self.device not in ("auto", "cpu", "cuda", "mps")
+            and not self.device.startswith("cuda:")
         ):
             out.append(f"unknown device {self.device!r}; choose auto, cpu, cuda or mps")
         return out
@@ -311,7 +349,10 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SpecError(f"{where}: expected a number, got {value!r}")
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # a whole number of hundreds of digits
+            raise SpecError(f"{where}: the number is too large") from None
     if tp is str:
         if not isinstance(value, str):
             raise SpecError(f"{where}: expected text, got {value!r}")
