@@ -69,6 +69,8 @@ def profile_column(series: pd.Series) -> ColumnProfile:
     top = tuple((str(label), int(count)) for label, count in zip(shown, head, strict=True))
     numeric = _is_numeric(series)
     values = present.to_numpy(dtype=np.float64) if numeric else np.empty(0)
+    # Statistics of the finite values: one infinity would make the mean inf or NaN.
+    values = values[np.isfinite(values)]
     has_values = numeric and len(values) > 0
     return ColumnProfile(
         name=str(series.name),
