@@ -18,6 +18,7 @@ import pandas as pd
 from core.csv_ranges import read_in_ranges
 from core.data_spec import CsvSource
 from core.errors import DataError, SpecError
+from core.text import plural
 from core.value_checks import ColumnNote, unusable_as_missing
 
 MAX_COLUMNS = 2000
@@ -84,7 +85,8 @@ def read_csv(source: CsvSource, nrows: int | None = None) -> tuple[pd.DataFrame,
     header = [field.strip() for field in records[0]] if records else []
     if len(header) > MAX_COLUMNS:
         raise DataError(
-            f"{name} has {len(header):,} columns, more than the {MAX_COLUMNS:,} allowed; "
+            f"{name} has {plural(len(header), 'column', 'columns')}, more than the "
+            f"{MAX_COLUMNS:,} allowed; "
             f"{_delimiter_hint(fmt)}"
         )
     if source.header:
@@ -252,7 +254,10 @@ def _finish(
     else:
         df.columns = pd.Index([f"column {i}" for i in range(1, n_columns + 1)])
     if df.shape[1] > MAX_COLUMNS:
-        raise DataError(f"{name} has {df.shape[1]:,} columns, more than {MAX_COLUMNS:,} allowed")
+        raise DataError(
+            f"{name} has {plural(df.shape[1], 'column', 'columns')}, more than {MAX_COLUMNS:,} "
+            "allowed"
+        )
     return df
 
 

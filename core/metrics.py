@@ -31,7 +31,10 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike, what: str) -> tuple[np.ndarray, 
     t = np.asarray(y_true)
     p = np.asarray(y_pred)
     if len(t) != len(p):
-        raise DataError(f"cannot compute {what}: {len(t)} true values but {len(p)} predictions")
+        raise DataError(
+            f"cannot compute {what}: {plural(len(t), 'true value', 'true values')} but "
+            f"{plural(len(p), 'prediction', 'predictions')}"
+        )
     if len(t) == 0:
         raise DataError(f"cannot compute {what} of no samples")
     return t, p
@@ -60,7 +63,8 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np
     p = np.asarray(y_pred).ravel()
     if len(t) != len(p):
         raise DataError(
-            f"cannot compute a confusion matrix: {len(t)} true values but {len(p)} predictions"
+            f"cannot compute a confusion matrix: {plural(len(t), 'true value', 'true values')} "
+            f"but {plural(len(p), 'prediction', 'predictions')}"
         )
     for name, idx in (("true", t), ("predicted", p)):
         if len(idx) and not np.issubdtype(idx.dtype, np.integer):
