@@ -3,7 +3,7 @@
     python bench/engine_vs_sklearn.py [--rounds 3] [--sets iris,breast_cancer,...]
 
 Both sides get the same training rows and are scored on the same held-out 25% (stratified for
-classes): accuracy for classes, R^2 for quantities. Same hidden sizes (32, 32, ReLU), Adam,
+classes): accuracy for classes, R^2 for quantities, both from core.metrics. Same hidden sizes (32, 32, ReLU), Adam,
 learning rate 0.001, batch size and epochs, no weight penalty (alpha=0). scikit-learn scales
 with its own StandardScaler / OneHotEncoder (and scales a regression target, as the engine
 does); its time is the whole `fit`, and it stops by its own rule (tol / n_iter_no_change).
@@ -35,6 +35,7 @@ from core.control import TrainingControl
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 from core.dataset import prepare_data
 from core.events import Callback, EpochEnded
+from core.metrics import accuracy, r2
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 from core.trainer import Trainer
 
@@ -163,10 +164,10 @@ class ScoreEachEpoch(Callback):
                 predicted = (out[:, 0] > 0).astype(np.int64)
             else:
                 predicted = out.argmax(axis=1)
-            score = float((predicted == self.y).mean())
+            score = accuracy(self.y, predicted)
         else:
-            z = out[:, 0]
-            score = 1 - float(np.sum((z - self.y) ** 2) / np.sum((self.y - self.y.mean()) ** 2))
+            # R² on the standardised target equals R² in the target's own units.
+            score = r2(self.y, out[:, 0])
         self.best = max(self.best, score)
         self.epochs = event.epoch
         self.check_seconds += time.perf_counter() - t

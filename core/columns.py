@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,6 +27,15 @@ MIN_ROWS_PER_CLASS = 10
 # Fewer rows than this are too little evidence to call a column an identifier.
 MIN_ROWS_FOR_IDENTIFIER = 10
 TOP_VALUES = 5
+# Words that, as a word of a column's name, say it is what the table is for; the import proposes
+# the first column holding the earliest word of this list as the target. Generic words first,
+# then the targets of well-known tables (iris and penguins' species, the Titanic's survived, a
+# fuel-economy table's mpg, a price), and `class` late: in a car table it is the kind of car.
+# `y` counts only when no column is named x or z (beside them it is a coordinate).
+TARGET_WORDS = (
+    "target", "label", "outcome", "response", "diagnosis", "species", "survived", "mpg",
+    "price", "class", "y",
+)  # fmt: skip
 # A text column whose first this many values hold a repeat cannot be an identifier.
 IDENTIFIER_PROBE = 1000
 
@@ -58,6 +69,8 @@ def profile_column(series: pd.Series) -> ColumnProfile:
     top = tuple((str(label), int(count)) for label, count in zip(shown, head, strict=True))
     numeric = _is_numeric(series)
     values = present.to_numpy(dtype=np.float64) if numeric else np.empty(0)
+    # Statistics of the finite values: one infinity would make the mean inf or NaN.
+    values = values[np.isfinite(values)]
     has_values = numeric and len(values) > 0
     return ColumnProfile(
         name=str(series.name),
@@ -153,6 +166,30 @@ def infer_task(series: pd.Series) -> Task:
         return "classification"
     few = n_distinct <= MAX_INTEGER_CLASSES and n_distinct * MIN_ROWS_PER_CLASS <= len(values)
     return "classification" if few else "regression"
+
+
+def default_target(profiles: Sequence[ColumnProfile]) -> str:
+    """The column an import proposes to predict: the first whose name holds a word of
+    TARGET_WORDS (earliest word first), else the last column that is not an identifier (a
+    constant one is kept: that it holds a single class is worth saying)."""
+    usable = [p.name for p in profiles if p.kind != "identifier"]
+    if not usable:
+        return profiles[-1].name
+    words = {name: _name_words(name) for name in usable}
+    coordinates = {"x", "z"} & {p.name.strip().lower() for p in profiles}
+    for word in TARGET_WORDS:
+        if word == "y" and coordinates:
+            continue
+        for name in usable:
+            if word in words[name]:
+                return name
+    return usable[-1]
+
+
+def _name_words(name: str) -> set[str]:
+    """The lower-case words of a column name: 'HeartDisease_Diagnosis' -> heart, disease, diagnosis."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return {w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w}
 
 
 def source_label(source: CsvSource | ToySource) -> str:

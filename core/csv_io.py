@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +18,8 @@ import pandas as pd
 from core.csv_ranges import read_in_ranges
 from core.data_spec import CsvSource
 from core.errors import DataError, SpecError
+from core.text import plural
+from core.value_checks import ColumnNote, unusable_as_missing
 
 MAX_COLUMNS = 2000
 # Enough lines to sniff the format of any reasonable file without reading all of it.
@@ -41,19 +43,23 @@ ENGINE: Literal["c", "pyarrow"] = "c"
 
 @dataclass(frozen=True)
 class CsvFormat:
-    """How a CSV file was read: what was detected, or what the source asked for."""
+    """How a CSV file was read: what was detected, or what the source asked for, and what reading
+    did to values a network cannot use (`column_notes`: one per column touched, see
+    core.value_checks; show each note's `text`)."""
 
     delimiter: str
     encoding: str
     decimal: str
     header: bool
+    column_notes: tuple[ColumnNote, ...] = ()
 
 
 def read_csv(source: CsvSource, nrows: int | None = None) -> tuple[pd.DataFrame, CsvFormat]:
     """Read `source` into a DataFrame with a 0-based RangeIndex (data row = index + 1).
 
     With `nrows`, only the first rows are read (a preview of a large file); the format is
-    detected just the same.
+    detected just the same. Infinite values, numbers beyond float32's range and stray texts in a
+    mostly-numeric column are read as missing; the returned format's `column_notes` say where.
     """
     path = Path(source.path)
     name = path.name or str(path)
@@ -79,7 +85,8 @@ def read_csv(source: CsvSource, nrows: int | None = None) -> tuple[pd.DataFrame,
     header = [field.strip() for field in records[0]] if records else []
     if len(header) > MAX_COLUMNS:
         raise DataError(
-            f"{name} has {len(header):,} columns, more than the {MAX_COLUMNS:,} allowed; "
+            f"{name} has {plural(len(header), 'column', 'columns')}, more than the "
+            f"{MAX_COLUMNS:,} allowed; "
             f"{_delimiter_hint(fmt)}"
         )
     if source.header:
@@ -96,7 +103,8 @@ def read_csv(source: CsvSource, nrows: int | None = None) -> tuple[pd.DataFrame,
     except Exception as exc:
         raise _explain(path, name, fmt, len(header), exc) from None
 
-    return _finish(df, path, name, fmt, header), fmt
+    df, notes = unusable_as_missing(_finish(df, path, name, fmt, header), fmt.decimal)
+    return df, replace(fmt, column_notes=notes)
 
 
 def _read_sample(path: Path, name: str) -> tuple[bytes, bool]:
@@ -246,7 +254,10 @@ def _finish(
     else:
         df.columns = pd.Index([f"column {i}" for i in range(1, n_columns + 1)])
     if df.shape[1] > MAX_COLUMNS:
-        raise DataError(f"{name} has {df.shape[1]:,} columns, more than {MAX_COLUMNS:,} allowed")
+        raise DataError(
+            f"{name} has {plural(df.shape[1], 'column', 'columns')}, more than {MAX_COLUMNS:,} "
+            "allowed"
+        )
     return df
 
 

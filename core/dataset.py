@@ -17,6 +17,7 @@ from core.preprocess import fit_preprocessor
 from core.spec import Task
 from core.split import split_indices
 from core.toy import make_toy
+from core.value_checks import unusable_as_missing
 
 
 # eq=False: the fields are numpy arrays, whose == is elementwise and has no single truth value.
@@ -117,13 +118,16 @@ def split_rows(spec: DataSpec, frame: pd.DataFrame) -> SplitRows:
             f"no column(s) {', '.join(repr(a) for a in absent)} in {source_label(spec.source)}; "
             f"columns are: {', '.join(str(c) for c in frame.columns)}"
         )
-    has_target = frame[target].notna().to_numpy()
+    # Only the columns the model uses are copied. Infinities and numbers beyond float32's range
+    # are missing (read_csv already made them so; a frame from elsewhere may hold them): one
+    # such input would make every loss NaN. Column kinds are the spec's, so no text is parsed.
+    needed = [c.name for c in (*spec.features, spec.target)]
+    table, _ = unusable_as_missing(frame[needed], parse_text=False)
+    has_target = table[target].notna().to_numpy()
     kept = np.flatnonzero(has_target)
     if len(kept) == 0:
         raise DataError(f"no row of {source_label(spec.source)} has a value for {target!r}")
-    # Only the columns the model uses are copied.
-    needed = [c.name for c in (*spec.features, spec.target)]
-    table = frame[needed] if len(kept) == len(frame) else frame[needed].iloc[kept]
+    table = table if len(kept) == len(frame) else table.iloc[kept]
     classification = spec.task == "classification"
     labels = label_codes(table[target]) if classification else None
     groups = _label_order(labels) if labels is not None else None

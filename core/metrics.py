@@ -3,6 +3,11 @@
 Classification metrics take class indices (0 .. n_classes - 1), as the model predicts them;
 `classification_report` attaches the class names. Ratios that are undefined (a class that never
 occurs, or is never predicted) are 0, without warnings, so a report never holds NaN.
+
+Macro F1 follows scikit-learn's convention (`f1_score(average="macro")` without `labels`): the
+mean F1 over the classes present in the true or the predicted values. A class in neither (say,
+a rare class missing from a small test split) says nothing about the model and is left out; the
+report lists which classes count (`in_macro_average`) and says so in a note.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import DataError
+from core.text import plural
 
 # Lists, numpy arrays, pandas columns: anything np.asarray accepts.
 ArrayLike = npt.ArrayLike
@@ -25,7 +31,10 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike, what: str) -> tuple[np.ndarray, 
     t = np.asarray(y_true)
     p = np.asarray(y_pred)
     if len(t) != len(p):
-        raise DataError(f"cannot compute {what}: {len(t)} true values but {len(p)} predictions")
+        raise DataError(
+            f"cannot compute {what}: {plural(len(t), 'true value', 'true values')} but "
+            f"{plural(len(p), 'prediction', 'predictions')}"
+        )
     if len(t) == 0:
         raise DataError(f"cannot compute {what} of no samples")
     return t, p
@@ -54,7 +63,8 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np
     p = np.asarray(y_pred).ravel()
     if len(t) != len(p):
         raise DataError(
-            f"cannot compute a confusion matrix: {len(t)} true values but {len(p)} predictions"
+            f"cannot compute a confusion matrix: {plural(len(t), 'true value', 'true values')} "
+            f"but {plural(len(p), 'prediction', 'predictions')}"
         )
     for name, idx in (("true", t), ("predicted", p)):
         if len(idx) and not np.issubdtype(idx.dtype, np.integer):
@@ -80,15 +90,22 @@ def precision_recall_f1(cm: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return precision, recall, f1
 
 
+def classes_seen(cm: ArrayLike) -> np.ndarray:
+    """Per class, whether it occurs as truth or as prediction: the classes macro F1 averages."""
+    m = np.asarray(cm)
+    return np.asarray((m.sum(axis=0) + m.sum(axis=1)) > 0)
+
+
 def macro_f1(cm: ArrayLike) -> float:
     """The unweighted mean F1 over the classes that occur, as truth or as prediction.
 
     A class absent from both (say, from a small test split) says nothing about the model, so it
-    is left out rather than counted as F1 = 0. No classes at all gives 0.
+    is left out rather than counted as F1 = 0 (scikit-learn's convention). No classes at all
+    gives 0.
     """
     m = np.asarray(cm)
     _, _, f1 = precision_recall_f1(m)
-    seen = (m.sum(axis=0) + m.sum(axis=1)) > 0
+    seen = classes_seen(m)
     return float(f1[seen].mean()) if seen.any() else 0.0
 
 
@@ -139,7 +156,8 @@ class ClassificationReport:
     """How well class predictions match, overall and per class; all plain Python numbers.
 
     Per-class tuples follow `class_names`; `confusion[i][j]` counts samples of class i predicted
-    as class j.
+    as class j. `in_macro_average[i]` says whether class i counts in `macro_f1`: it does when it
+    occurs as truth or as prediction.
     """
 
     n: int
@@ -151,6 +169,24 @@ class ClassificationReport:
     f1: tuple[float, ...]
     support: tuple[int, ...]
     confusion: tuple[tuple[int, ...], ...]
+    in_macro_average: tuple[bool, ...]
+
+    @property
+    def macro_f1_note(self) -> str:
+        """'' when every class counts in macro F1, else a line naming the classes left out."""
+        left_out = [
+            name
+            for name, counted in zip(self.class_names, self.in_macro_average, strict=True)
+            if not counted
+        ]
+        if not left_out:
+            return ""
+        counted = len(self.class_names) - len(left_out)
+        verb = "has" if len(left_out) == 1 else "have"
+        return (
+            f"macro F1 averages {counted} of {plural(len(self.class_names), 'class', 'classes')}: "
+            f"{', '.join(left_out)} {verb} no rows and no predictions"
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON data (dicts, lists, str, int, float)."""
@@ -165,6 +201,13 @@ class ClassificationReport:
             "f1": list(self.f1),
             "support": list(self.support),
             "confusion_matrix": [list(row) for row in self.confusion],
+            "in_macro_average": list(self.in_macro_average),
+            "macro_f1_classes": [
+                name
+                for name, counted in zip(self.class_names, self.in_macro_average, strict=True)
+                if counted
+            ],
+            "macro_f1_note": self.macro_f1_note,
         }
 
 
@@ -208,6 +251,7 @@ def classification_report(
         f1=tuple(float(v) for v in f1),
         support=tuple(int(v) for v in cm.sum(axis=1)),
         confusion=tuple(tuple(int(v) for v in row) for row in cm),
+        in_macro_average=tuple(bool(v) for v in classes_seen(cm)),
     )
 
 

@@ -236,9 +236,10 @@ BAD_FILES = [
     (
         "text_in_numbers.csv",
         "a,size,label\n"
-        + "".join(f"{i % 7},{'big' if i == 5 else i % 4},{'xy'[i % 2]}\n" for i in range(30)),
+        # 'big' in 6 of 30 rows: too many to be stray marks of a missing value (core.value_checks)
+        + "".join(f"{i % 7},{'big' if i % 5 == 0 else i % 4},{'xy'[i % 2]}\n" for i in range(30)),
         _text_in_numbers,
-        ["'size'", "row 6", "'big' is not a number"],
+        ["'size'", "row ", "'big' is not a number"],
     ),
 ]
 

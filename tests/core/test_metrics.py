@@ -95,7 +95,7 @@ def test_mismatched_or_empty_inputs_say_so() -> None:
         accuracy([1, 2, 3], [1, 2])
     with pytest.raises(DataError, match="no samples"):
         accuracy([], [])
-    with pytest.raises(DataError, match="2 true values but 1 predictions"):
+    with pytest.raises(DataError, match=r"2 true values but 1 prediction$"):
         rmse([1.0, 2.0], [1.0])
     with pytest.raises(DataError, match="no samples"):
         classification_report([], [], ["a", "b"])
