@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from dataclasses import replace
 
-from app.csv_loading import LoadedTable, choose_target, default_target
-from core.columns import ColumnProfile
+from app.csv_loading import LoadedTable, choose_target
+from core.columns import ColumnProfile, default_target
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
 

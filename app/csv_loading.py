@@ -104,13 +104,6 @@ def load_table(source: CsvSource) -> Generator[str, None, LoadedTable]:
     return LoadedTable(resolved, frame, fmt, profiles)
 
 
-def default_target(profiles: tuple[ColumnProfile, ...]) -> str:
-    """The last column that is not an identifier (a constant one is kept: that it holds a single
-    class is worth saying, where the user most likely put the target)."""
-    usable = [p.name for p in profiles if p.kind != "identifier"]
-    return usable[-1] if usable else profiles[-1].name
-
-
 def choose_target(
     table: LoadedTable,
     target: str,

@@ -44,6 +44,7 @@ from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
+from app.widgets.wheel_guard import guard_wheel_below
 from core.events import HyperparameterChanged, TrainStarted
 from core.training_process.commands import Configure, SetPlane
 from core.training_process.messages import Configured, Failed, Ready, Snapshot
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        guard_wheel_below(self)  # the wheel scrolls the panels, never a value passed over
         self._on_state_changed(self.run.state)
 
     # --- layout ---------------------------------------------------------------------------------
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
         self.csv_import.message_changed.connect(self._on_message_changed)
         self.files.message_changed.connect(self._on_message_changed)
         self.files.design_replaced.connect(self._clear_model_views)
+        self.project.changed.connect(self._on_project_changed)
 
     # --- life cycle -----------------------------------------------------------------------------
 
@@ -286,6 +289,11 @@ class MainWindow(QMainWindow):
     def _on_ready(self, ready: Ready) -> None:
         self.training_panel.set_devices(ready.devices)
 
+    @Slot(str)
+    def _on_project_changed(self, field: str) -> None:
+        if field == "config" and not self.run.is_active:
+            self.controls.set_plan(self.project.config.epochs)  # "Epoch 0 / 1,000" at once
+
     @Slot()
     def _clear_model_views(self) -> None:
         """What the views show of a model that is gone: its curves, counters, weights, surface."""
@@ -297,6 +305,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_configured(self, info: Configured) -> None:
         self._clear_model_views()
+        self.controls.set_plan(self.project.config.epochs, info.steps_per_epoch)
         # Before any run starts, so a reopened project's saved steps have their lines.
         self.plots.gradients.set_layers(info.layer_names, info.layer_labels or info.layer_names)
         self.output_view.show_plane(info.plane_features)

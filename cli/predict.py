@@ -19,7 +19,9 @@ from core.errors import SpecError
 def _read_data(path: str) -> Any:
     from core.csv_io import read_csv
 
-    frame, _ = read_csv(CsvSource(path=path))
+    frame, fmt = read_csv(CsvSource(path=path))
+    for note in fmt.column_notes:  # values read as missing: said, not silently dropped
+        print(f"note: {note.text}", file=sys.stderr)
     return frame
 
 

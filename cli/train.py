@@ -272,6 +272,8 @@ def _load_training_frame(ns: argparse.Namespace) -> tuple[Any, CsvSource | ToySo
     from core.csv_io import read_csv
 
     frame, fmt = read_csv(CsvSource(path=ns.data))
+    for note in fmt.column_notes:  # values read as missing: said, not silently dropped
+        print(f"note: {note.text}", file=sys.stderr)
     source = CsvSource(
         path=ns.data, delimiter=fmt.delimiter, encoding=fmt.encoding, decimal=fmt.decimal
     )

@@ -59,6 +59,7 @@ from app.widgets.csv_tables import CsvTables
 from app.widgets.message_banner import MessageBanner, sentence
 from app.widgets.split_box import SplitBox
 from app.widgets.target_box import TargetBox
+from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 
 __all__ = ["DEFAULT_SIZE", "IMPUTE", "KIND", "PREP", "ROLE", "CsvImportDialog", "fitting_size"]
@@ -107,6 +108,7 @@ class CsvImportDialog(QDialog):
         self._check_timer.timeout.connect(self._submit_check)
         jobs.busy_changed.connect(self._on_busy_changed)
         jobs.progressed.connect(self._on_progressed)
+        guard_wheel_below(self)
         self._apply_current_format()
         self._reload()
 
@@ -273,6 +275,10 @@ class CsvImportDialog(QDialog):
         table, target, spec, error = loaded
         self._table = table
         self._errors["load"] = ""
+        # Values read as missing (infinite, out of range, stray texts in a number column): said.
+        notes = [sentence(n.text) for n in table.format.column_notes]
+        if notes:
+            self._note = " ".join([self._note, *notes]).strip()
         self._detected_task = spec.task if spec is not None else ""
         columns = (
             list(spec.columns) if spec is not None else fallback_columns(table.profiles, target)

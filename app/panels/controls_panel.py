@@ -186,6 +186,14 @@ class ControlsPanel(QWidget):
         self.speed_label.setText("")
         self._show_counters()
 
+    def set_plan(self, epochs: int, steps_per_epoch: int | None = None) -> None:
+        """The run the settings ask for (from the engine's model, or an edit of Epochs while
+        nothing runs): the counter's total follows it before Train is pressed."""
+        self._epochs = epochs
+        if steps_per_epoch is not None:
+            self._steps_per_epoch = steps_per_epoch
+        self._show_counters()
+
     def on_started(self, e: TrainStarted) -> None:
         self._epochs, self._steps_per_epoch, self._batch_size = (
             e.epochs,

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.engine_link import EngineLink
 from app.plots.evaluation_plots import ConfusionMatrixPlot, PredictedActualPlot, ResidualHistogram
 from app.run import Run, RunState
+from core.text import plural
 from core.training_process.commands import Evaluate
 from core.training_process.messages import Configured, Evaluation, Failed, SplitEvaluation
 
@@ -249,7 +250,8 @@ class EvaluationPanel(QWidget):
         r = part.report
         rows = "validation" if part.split == "val" else "test"
         self.detail.setText(
-            f"{r['n']:,} {rows} rows · loss {r['loss']:.4g} · epoch {evaluation.epoch}"
+            f"{plural(r['n'], rows + ' row', rows + ' rows')} · loss {r['loss']:.4g} · "
+            f"epoch {evaluation.epoch}"
         )
         if r["task"] == "classification":
             self._show_classification(r)
@@ -259,12 +261,19 @@ class EvaluationPanel(QWidget):
 
     def _show_classification(self, r: dict) -> None:
         names = tuple(r["labels"])
-        self.summary.setText(f"Accuracy {r['accuracy']:.1%}   ·   macro F1 {r['macro_f1']:.3f}")
+        summary = f"Accuracy {r['accuracy']:.1%}   ·   macro F1 {r['macro_f1']:.3f}"
+        note = r.get("macro_f1_note", "")
+        self.summary.setText(summary)
+        self.summary.setToolTip(note)
+        if note:  # which classes the macro average leaves out (scikit-learn's convention)
+            self.detail.setText(f"{self.detail.text()} · {note}")
+        counted = r.get("in_macro_average", [True] * len(r["labels"]))
         self.matrix.set_matrix(np.array(r["confusion_matrix"]), names)
         self.table.setRowCount(len(names))
         for i, name in enumerate(names):
             values = (r["precision"][i], r["recall"][i], r["f1"][i])
-            cells = [name, *(f"{v:.3f}" for v in values), f"{r['support'][i]:,}"]
+            scores = [f"{v:.3f}" for v in values] if counted[i] else ["—"] * 3
+            cells = [name, *scores, f"{r['support'][i]:,}"]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.panels.card_icons import card_icon
+from app.widgets.wheel_guard import guard_wheel
 from core.activations import ACTIVATIONS
 from core.layers import LAYER_KINDS
 from core.spec import LayerShape, LayerSpec
@@ -84,20 +85,6 @@ def error_label() -> QLabel:
     return label
 
 
-class _WheelGuard(QObject):
-    """Lets the scroll wheel scroll the panel instead of changing a value the mouse passes over."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Wheel
-            and isinstance(watched, QWidget)
-            and not watched.hasFocus()
-        ):
-            event.ignore()
-            return True
-        return False
-
-
 def shape_text(shape: LayerShape | None) -> str:
     """'dense2 → 8 values · 72 parameters' (or a dash while the network is invalid)."""
     if shape is None:
@@ -151,7 +138,6 @@ class LayerCard(Card):
         self._layer = LayerSpec()
         self._editable = True
         self._count = 1
-        guard = _WheelGuard(self)
 
         self.grip = _Grip()
         self.grip.dragged.connect(self.drag_started)
@@ -166,7 +152,6 @@ class LayerCard(Card):
                 self.kind_combo.count() - 1, kind.description, Qt.ItemDataRole.ToolTipRole
             )
         self.kind_combo.setToolTip("What this layer does")
-        self.kind_combo.installEventFilter(guard)
         self.kind_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -200,7 +185,6 @@ class LayerCard(Card):
         # Sized for the usual widths, not for the largest number it accepts, so cards stay narrow.
         self.units_spin.setFixedWidth(self.fontMetrics().horizontalAdvance("0000") + 26)
         self.units_spin.setToolTip("How many units (neurons) this layer has: its output width")
-        self.units_spin.installEventFilter(guard)
         self.units_spin.valueChanged.connect(self._on_units_changed)
         self.activation_combo = QComboBox()
         for key, activation in ACTIVATIONS.items():
@@ -210,7 +194,6 @@ class LayerCard(Card):
                 activation.description,
                 Qt.ItemDataRole.ToolTipRole,
             )
-        self.activation_combo.installEventFilter(guard)
         self.activation_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -234,7 +217,6 @@ class LayerCard(Card):
         self.p_spin.setToolTip(
             "The chance that each value is zeroed on a training step (0 to below 1)"
         )
-        self.p_spin.installEventFilter(guard)
         self.p_spin.valueChanged.connect(self._on_p_changed)
         self.dropout_row = QWidget()
         dropout = QHBoxLayout(self.dropout_row)
@@ -257,6 +239,7 @@ class LayerCard(Card):
         body.addWidget(self.description)
         body.addWidget(self.shape_label)
         body.addWidget(self.problem_label)
+        guard_wheel(self.kind_combo, self.units_spin, self.activation_combo, self.p_spin)
         self._show_kind_rows(self._layer.kind)
 
     def _tool_button(self, icon: str, tip: str) -> QToolButton:

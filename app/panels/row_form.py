@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app import theme
 from app.plots.probability_bars import ProbabilityBars
 from app.widgets.number_text import number_text, plain_number
+from app.widgets.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -189,6 +190,7 @@ class RowForm(QWidget):
             field: QLineEdit | QComboBox
             if isinstance(f, CategoricalFeature):
                 field = QComboBox()
+                guard_wheel(field)
                 field.addItems(list(f.categories))
                 field.setCurrentText(f.fill if f.fill in f.categories else f.categories[0])
                 field.setToolTip(f"{f.name}: one of the categories seen in training.")

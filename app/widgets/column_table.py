@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.widgets.combo_choices import fill_choices, select_choice
 from app.widgets.number_text import number_text
+from app.widgets.wheel_guard import guard_wheel
 from core.columns import ColumnProfile
 from core.data_spec import ColumnSpec
 
@@ -126,6 +127,7 @@ class ColumnTable(QTableWidget):
                 (IMPUTE, NUMERIC_IMPUTE),
             ):
                 combo = QComboBox()
+                guard_wheel(combo)  # a wheel over the table scrolls it, never a column's choice
                 fill_choices(combo, choices)
                 combo.setAccessibleName(f"{HEADERS[what]} of {column.name}")
                 combo.setToolTip(HEADER_TIPS[what])

@@ -13,6 +13,7 @@ from app.plots.class_balance import ClassBalance
 from app.widgets.combo_choices import fill_choices, select_choice
 from app.widgets.number_text import number_text
 from core.columns import ColumnProfile
+from core.text import plural
 
 TASKS = (("Detect", "auto"), ("Classification", "classification"), ("Regression", "regression"))
 
@@ -87,7 +88,9 @@ class TargetBox(QGroupBox):
             self.balance.set_histogram(summary.counts, low, high)
         else:
             n = len(summary.labels)
-            self.target_note.setText(f"{n:,} classes; rows per class:" if n else "")
+            self.target_note.setText(
+                f"{plural(n, 'class', 'classes')}; rows per class:" if n else ""
+            )
             self.balance.set_classes(summary.labels, summary.counts)
 
     def _on_target_activated(self, _index: int) -> None:

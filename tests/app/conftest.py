@@ -301,3 +301,27 @@ class CsvSteps:
 @pytest.fixture(scope="session")
 def steps() -> type[CsvSteps]:
     return CsvSteps
+
+
+@pytest.fixture
+def wheel_down():
+    """Turn the mouse wheel one notch down over a widget, as a user would."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    def turn(widget) -> None:
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(
+            centre,
+            QPointF(widget.mapToGlobal(centre.toPoint())),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(widget, event)
+
+    return turn

@@ -448,3 +448,36 @@ def test_the_dialog_is_sized_for_its_parents_screen(qtbot, window):
     assert dialog.width() <= max(int(0.9 * free.width()), dialog.minimumSizeHint().width())
     assert dialog.height() <= max(int(0.9 * free.height()), dialog.minimumSizeHint().height())
     dialog.reject()
+
+
+def test_infinite_values_and_stray_texts_are_said_and_import_as_missing(qtbot, window, tmp_path):
+    rows = "".join(f"{i},{i * 0.5},{'ab'[i % 2]}\n" for i in range(40))
+    odd = "1,inf,a\n2,-inf,b\n3,1e308,a\n4,?,b\n"
+    dialog = open_dialog(qtbot, window, write(tmp_path, "odd.csv", f"x1,x2,label\n{rows}{odd}"))
+    qtbot.waitUntil(lambda: "x2" in dialog.banner.text, timeout=WAIT_MS)
+    text = dialog.banner.text
+    assert "infinite" in text and "treated as missing" in text and "'?'" in text
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    dialog.reject()
+
+
+def test_the_wheel_over_the_columns_table_never_changes_a_column(
+    qtbot, window, tmp_path, wheel_down
+):
+    from PySide6.QtWidgets import QComboBox
+
+    rows = "".join(f"{i},{i * 0.5},{'ab'[i % 2]}\n" for i in range(40))
+    dialog = open_dialog(qtbot, window, write(tmp_path, "w.csv", f"x1,x2,label\n{rows}"))
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    table = dialog.columns
+    combos = [
+        w
+        for r in range(table.rowCount())
+        for c in range(table.columnCount())
+        if isinstance(w := table.cellWidget(r, c), QComboBox)
+    ]
+    before = [c.currentText() for c in combos]
+    for combo in combos:
+        wheel_down(combo)
+    assert [c.currentText() for c in combos] == before
+    dialog.reject()

@@ -147,6 +147,10 @@ def test_a_trained_project_reopens_with_its_design_curves_and_predictions(
     np.testing.assert_allclose(w.plots.gradients.norms.y(0), step_curves[1], rtol=1e-6)
     assert not w.isWindowModified() and w.windowTitle().startswith("trained[*]")
     assert w.files.export_action.isEnabled()
+    # The counter agrees with the Evaluation tab: the saved run's last epoch, of its total.
+    qtbot.waitUntil(lambda: w.controls.epoch_label[1].text() == "4 / 4", timeout=5000)
+    w.project.edit_config("Ten epochs", epochs=10)  # with nothing running: the total follows
+    assert w.controls.epoch_label[1].text() == "4 / 10"
     # The file itself, read by core: the same history the plots show.
     model = load_project(path).model
     assert model is not None
