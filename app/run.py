@@ -328,8 +328,10 @@ class Run(QObject):
         self._say(f"Paused at epoch {event.epoch}, step {event.step:,}.")
 
     @Slot(object)
-    def _on_resumed(self, _event: TrainResumed) -> None:
+    def _on_resumed(self, event: TrainResumed) -> None:
         self._set_state(RunState.RUNNING)
+        # Replaces "Paused at ...", which would otherwise stay while training runs.
+        self._say(f"Training continues from epoch {event.epoch}, step {event.step:,}.")
 
     @Slot(object)
     def _on_finished(self, event: TrainEnded) -> None:
