@@ -40,6 +40,7 @@ from app.panels.row_form import RowForm
 from app.run import Run, RunState
 from app.widgets.flow_layout import FlowLayout
 from app.widgets.prediction_table import PredictionTableModel
+from core.text import plural
 from core.training_process.commands import Predict
 from core.training_process.messages import Configured, Failed, Predicted
 
@@ -242,7 +243,7 @@ class PredictPanel(QWidget):
     def _send_file(self, frame: pd.DataFrame, path: str) -> None:
         self._file_request = f"file-{next(self._requests)}"
         self._pending = (frame, path)
-        self._say(f"Predicting {len(frame):,} rows of {Path(path).name}…")
+        self._say(f"Predicting {plural(len(frame), 'row', 'rows')} of {Path(path).name}…")
         self.engine.send(Predict(frame, self._file_request))
 
     @Slot(object)
@@ -316,14 +317,14 @@ class PredictPanel(QWidget):
             self._say(f"Could not save {Path(path).name}: {error}", error=True)
             return
         rows = len(self.frame) if self.frame is not None else 0
-        self._say(f"Saved {rows:,} predictions to {Path(path).name}.")
+        self._say(f"Saved {plural(rows, 'prediction', 'predictions')} to {Path(path).name}.")
         self.saved.emit(path)
 
     # --- helpers --------------------------------------------------------------------------------
 
     def _show_file_summary(self, changed: bool = False) -> None:
         name = Path(self.path).name
-        summary = f"<b>{name}</b>: {len(self.model.order):,} rows"
+        summary = f"<b>{name}</b>: {plural(len(self.model.order), 'row', 'rows')}"
         text = f"Predicted with the weights at {self.predicted_at}."
         if self.model.confidence is not None:
             n = self.model.n_unsure
