@@ -20,6 +20,7 @@ from app.csv_loading import OUT_OF_MEMORY
 from app.project import Project
 from app.recent_files import RecentFiles
 from core.data_spec import CsvSource, DataSpec
+from core.text import plural
 
 if TYPE_CHECKING:  # the dialog (and pandas with it) loads when a file is first opened
     from app.dialogs.csv_import_dialog import CsvImportDialog
@@ -177,6 +178,7 @@ class CsvImport(QObject):
         self.project.edit("data", spec, f"Open {name}")
         self._remember(spec.source.path)
         self.message_changed.emit(
-            f"Using {name}: {shape.n_rows:,} rows, {shape.n_inputs:,} network inputs.", False
+            f"Using {name}: {plural(shape.n_rows, 'row', 'rows')}, {plural(shape.n_inputs, 'network input', 'network inputs')}.",
+            False,
         )
         self.imported.emit(spec.source.path)

@@ -21,6 +21,7 @@ import numpy as np
 
 from app.project import DataShape
 from core.data_spec import CsvSource, DataSpec
+from core.text import plural
 
 if TYPE_CHECKING:  # pandas and the CSV modules load with the first file, not with the window
     import pandas as pd
@@ -98,7 +99,7 @@ def load_table(source: CsvSource) -> Generator[str, None, LoadedTable]:
     except OSError:
         yield f"Reading {name}…"
     frame, fmt = read_csv(source)
-    yield f"Summarising {frame.shape[1]:,} columns of {len(frame):,} rows…"
+    yield f"Summarising {plural(frame.shape[1], 'column', 'columns')} of {plural(len(frame), 'row', 'rows')}…"
     profiles = tuple(profile_columns(frame))
     resolved = CsvSource(source.path, fmt.delimiter, fmt.encoding, fmt.decimal, fmt.header)
     return LoadedTable(resolved, frame, fmt, profiles)
@@ -153,7 +154,7 @@ def check_choice(spec: DataSpec, frame: pd.DataFrame) -> Generator[str, None, Ch
     """Prepare the data as training will (split, fit on the training rows, transform)."""
     from core.dataset import prepare_data
 
-    yield f"Checking the choices on {len(frame):,} rows…"
+    yield f"Checking the choices on {plural(len(frame), 'row', 'rows')}…"
     prepared = prepare_data(spec, frame)
     p = prepared.preprocessor
     shape = DataShape(p.n_inputs, p.task, p.classes, p.input_names, len(frame))

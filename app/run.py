@@ -30,6 +30,7 @@ from app.project import Project
 from core.control import LIVE_SETTINGS
 from core.events import TrainEnded, TrainPaused, TrainResumed, TrainStarted
 from core.spec import TrainConfig
+from core.text import plural, split_text
 from core.training_process.commands import (
     Command,
     Configure,
@@ -317,9 +318,16 @@ class Run(QObject):
         self.model_trained = True
         self._new_model_version()  # the weights are changing from here on
         where = "Continuing" if event.step else "Training"
-        self._say(
-            f"{where} on {event.device_name}: {event.parameters:,} parameters, {event.n_train:,} rows."
+        # The split as the engine made it (its Configured), as the data panel and the
+        # Evaluation tab show it: "3 training rows, 0 validation, 1 test".
+        info = self.info
+        rows = (
+            split_text(info.n_train, info.n_val, info.n_test)
+            if info is not None and info.n_train == event.n_train
+            else plural(event.n_train, "training row", "training rows")
         )
+        parameters = plural(event.parameters, "parameter", "parameters")
+        self._say(f"{where} on {event.device_name}: {parameters}; {rows}.")
 
     @Slot(object)
     def _on_paused(self, event: TrainPaused) -> None:
@@ -328,8 +336,10 @@ class Run(QObject):
         self._say(f"Paused at epoch {event.epoch}, step {event.step:,}.")
 
     @Slot(object)
-    def _on_resumed(self, _event: TrainResumed) -> None:
+    def _on_resumed(self, event: TrainResumed) -> None:
         self._set_state(RunState.RUNNING)
+        # Replaces "Paused at ...", which would otherwise stay while training runs.
+        self._say(f"Training continues from epoch {event.epoch}, step {event.step:,}.")
 
     @Slot(object)
     def _on_finished(self, event: TrainEnded) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.activations import ACTIVATIONS
+from core.text import plural
 
 if TYPE_CHECKING:
     from core.modelfile import TrainedModel  # loads torch, which `nnplay --help` does without
@@ -15,14 +16,16 @@ def model_report(tm: TrainedModel) -> str:
     pre = tm.preprocessor
     shapes = tm.network.shapes(pre.n_inputs, tm.head.units)
     lines = [f"task: {tm.task}", "", "architecture:"]
-    lines.append(f"  input     {pre.n_inputs} values ({len(tm.data.features)} columns)")
+    lines.append(
+        f"  input     {plural(pre.n_inputs, 'value', 'values')} ({plural(len(tm.data.features), 'column', 'columns')})"
+    )
     for shape in shapes:
         lines.append(
             f"  {shape.name:<9} {shape.label:<28} -> {shape.out_features:<5} "
             f"{shape.parameters:>9,} parameters"
         )
     lines.append(f"  head      {tm.head.description}")
-    lines.append(f"  total     {tm.parameter_count():,} parameters")
+    lines.append(f"  total     {plural(tm.parameter_count(), 'parameter', 'parameters')}")
     if tm.class_names:
         lines.append(f"classes: {', '.join(tm.class_names)}")
     lines += ["", "preprocessing (fitted on the training rows):"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from core.data_spec import CsvSource
 from core.errors import SpecError
+from core.text import plural
 
 
 def _read_data(path: str) -> Any:
@@ -44,7 +45,7 @@ def predict_command(ns: argparse.Namespace) -> int:
     result = predict_frame(tm, frame).as_frame(frame)
     if out is not None:
         write_atomic(out, result.to_csv(index=False).encode("utf-8"))
-        print(f"wrote {len(result):,} predictions to {out}", file=sys.stderr)
+        print(f"wrote {plural(len(result), 'prediction', 'predictions')} to {out}", file=sys.stderr)
     else:
         result.to_csv(sys.stdout, index=False)
     return 0
@@ -64,7 +65,7 @@ def evaluate_command(ns: argparse.Namespace) -> int:
         return 0
     # The loss is what training minimised: for regression, on the standardised target.
     scale = " (on the standardised target)" if report["task"] == "regression" else ""
-    print(f"{report['n']:,} rows, {tm.loss} loss {report['loss']:.4g}{scale}")
+    print(f"{plural(report['n'], 'row', 'rows')}, {tm.loss} loss {report['loss']:.4g}{scale}")
     if report["task"] == "classification":
         print(f"accuracy {report['accuracy']:.4f}, macro F1 {report['macro_f1']:.4f}")
         labels = report["labels"]

@@ -6,6 +6,7 @@ import time
 from typing import TextIO
 
 from core.events import Callback, EpochEnded, TrainStarted
+from core.text import plural
 
 
 class ProgressBar(Callback):
@@ -20,7 +21,9 @@ class ProgressBar(Callback):
     def on_train_start(self, event: TrainStarted) -> None:
         self.epochs = event.epochs
         self.t0 = time.perf_counter()
-        self.stream.write(f"training on {event.device_name}, {event.parameters:,} parameters\n")
+        self.stream.write(
+            f"training on {event.device_name}, {plural(event.parameters, 'parameter', 'parameters')}\n"
+        )
 
     def on_train_epoch_end(self, e: EpochEnded) -> None:
         now = time.perf_counter()

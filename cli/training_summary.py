@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from core.text import plural
+
 
 def summary_text(s: dict[str, Any], out: Path) -> str:
     """The lines printed after a model is saved: why training ended, losses, scores, the file."""
     metric = "accuracy" if s["task"] == "classification" else "r2"
     val = s.get(f"val_{metric}")
-    reason = s.get("reason") or f"trained {s['epochs']} epochs"
+    reason = s.get("reason") or f"trained {plural(s['epochs'], 'epoch', 'epochs')}"
     parts = [
         f"{reason} ({_progress(s, epochs=not reason.startswith('trained'))})",
         f"train loss {_num(s['train_loss'])}, validation loss {_num(s['val_loss'])}",
@@ -19,10 +21,10 @@ def summary_text(s: dict[str, Any], out: Path) -> str:
         parts.append(f"validation {metric} {_num(val)}")
     if s.get(f"test_{metric}") is not None:
         parts.append(
-            f"test {metric} {_num(s[f'test_{metric}'])} on the {s['n_test']:,} rows held out "
+            f"test {metric} {_num(s[f'test_{metric}'])} on the {plural(s['n_test'], 'row', 'rows')} held out "
             "from training"
         )
-    parts.append(f"saved {out} ({s['parameters']:,} parameters)")
+    parts.append(f"saved {out} ({plural(s['parameters'], 'parameter', 'parameters')})")
     return "\n".join(parts)
 
 
@@ -33,7 +35,9 @@ def _num(v: float | None) -> str:
 def _progress(s: dict[str, Any], epochs: bool = True) -> str:
     """How far training got, e.g. '3 epochs and 12 steps, 0.4 s on cpu'."""
     steps = (
-        f"{s['epochs']:,} epochs and {s['steps']:,} steps" if epochs else f"{s['steps']:,} steps"
+        f"{plural(s['epochs'], 'epoch', 'epochs')} and {plural(s['steps'], 'step', 'steps')}"
+        if epochs
+        else plural(s["steps"], "step", "steps")
     )
     return f"{steps}, {seconds_on_device(s)}"
 

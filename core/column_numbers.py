@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.text import plural
 
 
 def _holds_numbers(series: pd.Series) -> bool:
@@ -37,7 +38,11 @@ def to_numbers(series: pd.Series) -> np.ndarray:
         raise DataError(
             f"column {series.name!r}, row {row_number(series, first)}: "
             f"{series.iloc[first]!r} is not a number"
-            + (f" ({len(bad) - 1:,} more rows like it)" if len(bad) > 1 else "")
+            + (
+                f" ({plural(len(bad) - 1, 'more row', 'more rows')} like it)"
+                if len(bad) > 1
+                else ""
+            )
         )
     return numbers
 

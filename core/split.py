@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from core.errors import SpecError
+from core.text import plural
 
 
 def split_indices(
@@ -31,7 +32,7 @@ def split_indices(
     if val_fraction + test_fraction >= 1:
         raise SpecError("the validation and test fractions leave no rows to train on")
     if y is not None and len(y) != n:
-        raise SpecError(f"{len(y)} labels for {n} rows")
+        raise SpecError(f"{plural(len(y), 'label', 'labels')} for {plural(n, 'row', 'rows')}")
 
     rng = np.random.default_rng(seed)
     members = _groups(np.asarray(y)) if stratify and y is not None and n > 0 else [np.arange(n)]

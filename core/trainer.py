@@ -38,6 +38,7 @@ from core.optimizer_steps import make_optimizer, optimizer_step
 from core.optimizers import Schedule
 from core.spec import NetworkSpec, TrainConfig
 from core.step_record import StepRecord
+from core.text import plural
 from core.training_tensors import place_data
 
 # Reports go out at most this often (seconds) and hold at most this many steps.
@@ -241,7 +242,7 @@ class Trainer:
             done = self._end_epoch(epoch, time.perf_counter() - epoch_t0)
             if done:
                 return done
-        return "finished", f"trained {self.epoch} epochs"
+        return "finished", f"trained {plural(self.epoch, 'epoch', 'epochs')}"
 
     def _with_penalties(self, loss: torch.Tensor) -> torch.Tensor:
         cfg = self.config

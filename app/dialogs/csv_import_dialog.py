@@ -61,6 +61,7 @@ from app.widgets.split_box import SplitBox
 from app.widgets.target_box import TargetBox
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
+from core.text import plural
 
 __all__ = ["DEFAULT_SIZE", "IMPUTE", "KIND", "PREP", "ROLE", "CsvImportDialog", "fitting_size"]
 
@@ -514,10 +515,10 @@ class CsvImportDialog(QDialog):
         if table is None:
             rows = self.preview_model.rowCount()
             if rows and self._errors["load"]:
-                return f"The first {rows:,} rows are shown; the whole file could not be read."
+                return f"The first {plural(rows, 'row', 'rows')} are shown; the whole file could not be read."
             return ""
         rows, columns = table.frame.shape
-        return f"Read {rows:,} rows and {columns:,} columns."
+        return f"Read {plural(rows, 'row', 'rows')} and {plural(columns, 'column', 'columns')}."
 
     @Slot(str)
     def _on_progressed(self, text: str) -> None:

@@ -173,7 +173,7 @@ class ControlsPanel(QWidget):
         self.stop_button.setEnabled(running or paused)
         if running:
             self._rates.clear()
-        if not (running or paused):
+        else:  # paused or ended: no time is running out, the last speed stays
             self._show_speed(final=True)
 
     # --- progress -------------------------------------------------------------------------------

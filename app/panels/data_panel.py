@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.plots.toy_thumbnails import toy_thumbnail
 from app.project import Project, toy_data_spec
 from core.data_spec import CsvSource, DataSpec, ToySource
+from core.text import plural, split_text
 from core.toy import MIN_SAMPLES, TOY_DATASETS
 
 THUMBNAIL_SIZE = 60
@@ -297,7 +298,7 @@ class DataPanel(QWidget):
             self.description.setText(
                 f"<b>{dataset.label}</b> · {dataset.task}<br>{dataset.description}"
             )
-            self.summary.setText(self._split_text("points"))
+            self.summary.setText(self._split_text("point"))
             self.csv_label.setText("Train on a table of yours.")
         else:
             self.description.setText(
@@ -317,12 +318,12 @@ class DataPanel(QWidget):
         parts = []
         n_rows = self.project.shape.n_rows
         if n_rows:
-            parts.append(f"{n_rows:,} rows")
-        parts.append(f"{n_features} feature{'s' if n_features != 1 else ''}")
+            parts.append(plural(n_rows, "row", "rows"))
+        parts.append(plural(n_features, "feature", "features"))
         if targets:
             parts.append(f"target <i>{targets[0]}</i> ({spec.task})")
         text = f"Using <b>{name}</b> — {', '.join(parts)}."
-        split = self._split_text("rows")
+        split = self._split_text("row")
         return text + (f"<br>{split}" if split else "")
 
     def _split_text(self, unit: str) -> str:
@@ -331,10 +332,9 @@ class DataPanel(QWidget):
         if counts is None:
             return ""
         n_train, n_val, n_test, dropped = counts
-        test = f", {n_test:,} test" if n_test else ""
-        text = f"{n_train:,} training {unit}, {n_val:,} validation{test}."
+        text = split_text(n_train, n_val, n_test, unit) + "."
         if dropped:
-            text += f" {dropped:,} row{'s' if dropped != 1 else ''} without a target left out."
+            text += f" {plural(dropped, 'row', 'rows')} without a target left out."
         return text
 
     def _show_ratio(self, train_percent: int) -> None:

@@ -54,6 +54,7 @@ class EvaluationPanel(QWidget):
         self.target = ""
         self.pending = False  # a request is on its way: don't send another
         self.stale = True  # the model changed since the evaluation shown
+        self.no_validation = False  # the engine's split kept test rows but no validation rows
 
         self.split = QComboBox()
         self.split.setToolTip(
@@ -172,7 +173,8 @@ class EvaluationPanel(QWidget):
         self.evaluation = None
         preprocessor = info.preprocessor
         self.target = preprocessor.target.name if preprocessor is not None else ""
-        self._set_splits(has_test=info.n_test > 0)
+        self.no_validation = info.n_val == 0 and info.n_test > 0
+        self._set_splits(has_val=info.n_val > 0, has_test=info.n_test > 0)
         self._show_message("Evaluating the untrained model…")
 
     @Slot(str)
@@ -217,15 +219,17 @@ class EvaluationPanel(QWidget):
 
     # --- drawing ------------------------------------------------------------------------------
 
-    def _set_splits(self, has_test: bool) -> None:
+    def _set_splits(self, has_val: bool, has_test: bool) -> None:
+        """List the splits the engine's split has rows in (Validation when it has none)."""
         self.split.blockSignals(True)
         wanted = self.split.currentData()
         self.split.clear()
-        self.split.addItem(SPLIT_NAMES["val"], "val")
+        if has_val or not has_test:
+            self.split.addItem(SPLIT_NAMES["val"], "val")
         if has_test:
             self.split.addItem(SPLIT_NAMES["test"], "test")
         self.split.setCurrentIndex(max(0, self.split.findData(wanted)))
-        self.split.setEnabled(has_test)
+        self.split.setEnabled(self.split.count() > 1)
         self.split.blockSignals(False)
 
     @Slot(int)
@@ -249,8 +253,10 @@ class EvaluationPanel(QWidget):
             return
         r = part.report
         rows = "validation" if part.split == "val" else "test"
+        # A small file's split may keep test rows but no validation rows: those are shown.
+        instead = "No validation rows; showing the " if self.no_validation else ""
         self.detail.setText(
-            f"{plural(r['n'], rows + ' row', rows + ' rows')} · loss {r['loss']:.4g} · "
+            f"{instead}{plural(r['n'], rows + ' row', rows + ' rows')} · loss {r['loss']:.4g} · "
             f"epoch {evaluation.epoch}"
         )
         if r["task"] == "classification":

@@ -40,6 +40,7 @@ from app.panels.row_form import RowForm
 from app.run import Run, RunState
 from app.widgets.flow_layout import FlowLayout
 from app.widgets.prediction_table import PredictionTableModel
+from core.text import plural
 from core.training_process.commands import Predict
 from core.training_process.messages import Configured, Failed, Predicted
 
@@ -85,6 +86,9 @@ class PredictPanel(QWidget):
         self.path = ""
         self.predictions: Predictions | None = None  # of `frame`, once they came
         self.predicted_at = ""  # "epoch 12": which weights made them
+        # The columns the model reads and the one it predicts: a table predicted for other ones
+        # is cleared when they change (Predict again would fail on it).
+        self._inputs: tuple[object, ...] | None = None
         # Reading and writing files; a file opened supersedes the one still being read.
         self.jobs = LatestJobs(self)
         self._requests = count(1)
@@ -239,7 +243,7 @@ class PredictPanel(QWidget):
     def _send_file(self, frame: pd.DataFrame, path: str) -> None:
         self._file_request = f"file-{next(self._requests)}"
         self._pending = (frame, path)
-        self._say(f"Predicting {len(frame):,} rows of {Path(path).name}…")
+        self._say(f"Predicting {plural(len(frame), 'row', 'rows')} of {Path(path).name}…")
         self.engine.send(Predict(frame, self._file_request))
 
     @Slot(object)
@@ -248,6 +252,7 @@ class PredictPanel(QWidget):
             self.form.problem.setVisible(False)
             self.form.show_predictions(answer.predictions)
         elif answer.request == self._file_request and self._pending is not None:
+            new_file = self._pending[1] != self.path or self.frame is None
             self.frame, self.path = self._pending
             self.predictions = answer.predictions
             self.predicted_at = f"epoch {answer.epoch}" if answer.epoch else "untrained weights"
@@ -255,6 +260,10 @@ class PredictPanel(QWidget):
             # Sized by the header and the first rows the view samples, not all 100,000.
             self.table.resizeColumnsToContents()
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            if new_file:  # not where the last file was scrolled to: the prediction in view
+                self.table.scrollToTop()
+                self.table.horizontalScrollBar().setValue(0)
+                self.table.scrollTo(self.model.index(0, self.model.column_of("prediction")))
             self.pages.setCurrentWidget(self.table)
             self._show_file_summary()
 
@@ -279,7 +288,15 @@ class PredictPanel(QWidget):
     def _on_configured(self, info: Configured) -> None:
         self._model_is_new = True
         self.form.set_model(info.preprocessor)
-        if self.predictions is not None:
+        inputs = _inputs_of(info)
+        changed, self._inputs = inputs != self._inputs, inputs
+        if changed and self.frame is not None:
+            self._clear_file()
+            self._say(
+                "The data changed: the model now reads other columns, so the predicted file "
+                "was cleared. Open a CSV file of rows for this data."
+            )
+        elif self.predictions is not None:
             self._say(
                 "The model was set up afresh since these predictions: press Predict again "
                 "for its answers."
@@ -300,14 +317,14 @@ class PredictPanel(QWidget):
             self._say(f"Could not save {Path(path).name}: {error}", error=True)
             return
         rows = len(self.frame) if self.frame is not None else 0
-        self._say(f"Saved {rows:,} predictions to {Path(path).name}.")
+        self._say(f"Saved {plural(rows, 'prediction', 'predictions')} to {Path(path).name}.")
         self.saved.emit(path)
 
     # --- helpers --------------------------------------------------------------------------------
 
     def _show_file_summary(self, changed: bool = False) -> None:
         name = Path(self.path).name
-        summary = f"<b>{name}</b>: {len(self.model.order):,} rows"
+        summary = f"<b>{name}</b>: {plural(len(self.model.order), 'row', 'rows')}"
         text = f"Predicted with the weights at {self.predicted_at}."
         if self.model.confidence is not None:
             n = self.model.n_unsure
@@ -320,6 +337,17 @@ class PredictPanel(QWidget):
         self.file_label.setVisible(True)
         self._say(text)
         self._update_buttons()
+
+    def _clear_file(self) -> None:
+        """Forget the file shown (its columns are not the model's any more)."""
+        self.frame, self.path, self.predictions, self.predicted_at = None, "", None, ""
+        self._pending = None
+        self._file_request = ""
+        self.model.clear()
+        self.file_label.clear()
+        self.file_label.setToolTip("")
+        self.file_label.setVisible(False)
+        self.pages.setCurrentWidget(self.placeholder)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
@@ -358,3 +386,9 @@ class PredictPanel(QWidget):
         if path:
             self._last_folder = str(Path(path).parent)
             self.save(path)
+
+
+def _inputs_of(info: Configured) -> tuple[object, ...] | None:
+    """The columns a model of `info` reads, and the one it predicts."""
+    p = info.preprocessor
+    return None if p is None else (p.feature_names, p.target.name, p.task)

@@ -13,6 +13,7 @@ import numpy as np
 from app.plots.diagram_layout import Bar, Column
 from core.activations import ACTIVATIONS
 from core.layers import LAYER_KINDS
+from core.text import plural
 
 if TYPE_CHECKING:
     from app.project import DataShape
@@ -27,7 +28,7 @@ def describe_unit(
         names = shape.input_names
         if unit is None:
             return (
-                f"Input: {column.units:,} values\n"
+                f"Input: {plural(column.units, 'value', 'values')}\n"
                 + ", ".join(names[:12])
                 + (" …" if len(names) > 12 else "")
             )
@@ -44,7 +45,7 @@ def describe_unit(
     )
     where = f"Layer {column.hidden_index + 1} ({column.name})"  # type: ignore[operator]
     if unit is None:
-        return f"{where}: {column.units:,} units\nActivation {act_text}"
+        return f"{where}: {plural(column.units, 'unit', 'units')}\nActivation {act_text}"
     return f"{where}, unit {unit + 1}\nActivation {act_text}" + _bias_text(bias, unit)
 
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from app import theme
+from core.text import plural
 
 # Past this many classes the cells are too small for their counts (hover still tells them).
 MAX_LABELLED_CLASSES = 20
@@ -154,7 +155,7 @@ class ConfusionMatrixPlot(_Plot):
         if 0 <= i < n and 0 <= j < n:
             row = max(int(self.counts[i].sum()), 1)
             self.setToolTip(
-                f"{int(self.counts[i, j]):,} rows of {self.class_names[i]!r} predicted as "
+                f"{plural(int(self.counts[i, j]), 'row', 'rows')} of {self.class_names[i]!r} predicted as "
                 f"{self.class_names[j]!r} ({self.counts[i, j] / row:.0%} of that class)"
             )
 

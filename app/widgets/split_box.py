@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox, QVBoxLay
 
 from app.csv_loading import CheckedChoice
 from app.project import DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION
+from core.text import plural, split_text
 
 
 class SplitBox(QGroupBox):
@@ -72,15 +73,17 @@ class SplitBox(QGroupBox):
         if checked is None:
             self.split_note.setText("")
             return
-        dropped = (
-            f" {checked.dropped_rows:,} rows without a target are left out."
-            if checked.dropped_rows
+        # The engine's own split (core.dataset.prepare_data on the same rows), not an estimate.
+        dropped = checked.dropped_rows
+        left_out = (
+            f" {plural(dropped, 'row', 'rows')} without a target "
+            f"{'is' if dropped == 1 else 'are'} left out."
+            if dropped
             else ""
         )
-        test = f", {checked.n_test:,} test" if checked.n_test else ""
+        inputs = plural(checked.shape.n_inputs, "network input", "network inputs")
         self.split_note.setText(
-            f"{checked.n_train:,} training rows, {checked.n_val:,} validation{test}; "
-            f"{checked.shape.n_inputs:,} network inputs.{dropped}"
+            f"{split_text(checked.n_train, checked.n_val, checked.n_test)}; {inputs}.{left_out}"
         )
 
     def _on_value_changed(self, _value: int) -> None:

@@ -14,6 +14,7 @@ from core.control import LIVE_SETTINGS
 from core.data_spec import DataSpec
 from core.errors import SpecError
 from core.spec import NetworkSpec, TrainConfig
+from core.text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +39,7 @@ class Step:
 
     def __post_init__(self) -> None:
         if self.batches < 1:
-            raise SpecError(f"cannot step {self.batches} batches")
+            raise SpecError(f"cannot step {plural(self.batches, 'batch', 'batches')}")
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,34 @@ def test_saving_suggests_the_files_folder_but_never_the_apps_own(
     assert asked[-1] == str(answer.parent / "iris_predictions.csv")
     monkeypatch.setattr(panel, "_last_folder", "")
     assert panel.suggested_save_path() == str(home / "iris_predictions.csv")
+
+
+def test_a_new_file_shows_its_predictions_and_new_data_clears_the_old_table(
+    window, qtbot, steps, tmp_path
+):
+    spec = steps.use_csv(window, qtbot, "iris.csv", "species", epochs=2)
+    panel = window.predict_panel
+    rows = load_frame(spec.source).iloc[:30].copy()
+    for i in range(30):  # wide enough to scroll sideways
+        rows[f"extra_{i}"] = i
+    wide = tmp_path / "wide.csv"
+    rows.to_csv(wide, index=False)
+    predict_file(panel, qtbot, wide)
+    bar = panel.table.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    bar.setValue(bar.maximum())  # the user looks at the last columns
+    assert panel.table.columnViewportPosition(0) < 0
+    other = tmp_path / "other.csv"
+    rows.iloc[:10].to_csv(other, index=False)
+    predict_file(panel, qtbot, other)
+    prediction = panel.model.column_of("prediction")
+    left = panel.table.columnViewportPosition(prediction)
+    assert 0 <= left < panel.table.viewport().width()  # the prediction is in view
+
+    # Other data: the iris table cannot be predicted again by a diabetes model.
+    steps.use_csv(window, qtbot, "diabetes.csv", "progression", epochs=2)
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.placeholder, timeout=5000)
+    assert panel.model.rowCount() == 0 and not panel.file_label.isVisible()
+    assert "data changed" in panel.status.text()
+    assert "trained since" not in panel.status.text()
+    assert not panel.again_button.isEnabled() and not panel.save_button.isEnabled()
