@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 from app.background import LatestJobs
 from app.csv_loading import OUT_OF_MEMORY
 from app.project import Project
-from app.recent_files import RecentFiles
+from app.recent_files import RECENT_CSV_KEY, RecentFiles
 from core.data_spec import CsvSource, DataSpec
 from core.text import plural
 
@@ -57,7 +57,7 @@ class CsvImport(QObject):
         self.project = project
         self.window = window
         self.jobs = LatestJobs(self, OUT_OF_MEMORY)
-        self.recent = RecentFiles("recent_csv_files")
+        self.recent = RecentFiles(RECENT_CSV_KEY)
         self.dialog: CsvImportDialog | None = None
         self._training = False
 

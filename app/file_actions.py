@@ -31,6 +31,7 @@ from app.dialogs.project_questions import (
     APP_NAME,
     SUFFIX,
     ask_for_data_file,
+    ask_to_read_data,
     ask_to_save,
     choose_project,
     choose_save_path,
@@ -38,8 +39,10 @@ from app.dialogs.project_questions import (
 from app.model_export import ModelExport
 from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
 from app.project_opening import Opening, opened_data
+from app.recent_files import RECENT_CSV_KEY, RecentFiles
 from app.recent_projects import RecentProjectsMenu
 from app.save_queue import PendingSave, SaveQueue
+from core.project_manifest import is_inside, project_data_file
 from core.training_process.commands import Export, OpenProject, SaveProject
 from core.training_process.messages import Failed, ProjectOpened, ProjectSaved
 
@@ -324,7 +327,13 @@ class FileActions(QObject):
         if not self.engine.is_started:
             self._show_error("Could not open the project", "The training engine is not running.")
             return
-        self._opening = Opening(Path(path), recovering)
+        opening = Opening(Path(path), recovering)
+        # A project can name any file as its data; reading one shows its structure in messages.
+        # Recovered work is this app's own autosave of a session the user had open.
+        outside = None if recovering is not None else self._data_file_to_ask_about(opening.path)
+        if outside is not None and not ask_to_read_data(self.window, opening.path.name, outside):
+            opening.without_data = outside
+        self._opening = opening
         self._say(f"Opening {Path(path).name}…")
         if self.engine.is_ready:
             self._send_open()
@@ -334,7 +343,17 @@ class FileActions(QObject):
         opening = self._opening
         assert opening is not None
         opening.sent = True
-        self.engine.send(OpenProject(str(opening.path), csv_path))
+        without_data = opening.without_data is not None
+        self.engine.send(OpenProject(str(opening.path), csv_path, without_data))
+
+    def _data_file_to_ask_about(self, project: Path) -> Path | None:
+        """The project's data file when it lies outside the project's folder and is not among
+        the CSV files opened here; else None (no file, a missing one, or one to read at once)."""
+        data_file = project_data_file(project)
+        if data_file is None or is_inside(data_file, project.parent):
+            return None
+        opened_here = {str(Path(p).resolve()) for p in RecentFiles(RECENT_CSV_KEY).paths()}
+        return None if str(data_file.resolve()) in opened_here else data_file
 
     @Slot(object)
     def _on_project_opened(self, o: ProjectOpened) -> None:
@@ -373,8 +392,10 @@ class FileActions(QObject):
             self.saved_with_model = bool(o.trained)
             self.other_changes = opening.relocated
             self._add_recent(opening.path)
-            trained = " (trained)" if o.trained else ""
-            self._say(f"Opened {opening.path.name}{trained}.")
+            how = " (trained)" if o.trained else ""
+            if opening.without_data is not None:
+                how = f" without its data file {opening.without_data}"
+            self._say(f"Opened {opening.path.name}{how}.")
         self._update()
 
     def _ask_for_data_file(self, project: Path, missing: Path) -> str | None:

@@ -19,6 +19,7 @@ class Opening:
     recovering: Path | None = None  # an orphaned autosave being recovered
     sent: bool = False
     relocated: bool = False  # its data file was found at a new place
+    without_data: Path | None = None  # its data file, which the user chose not to read
 
 
 def opened_data(o: ProjectOpened) -> tuple[DataSpec, DataShape | None]:

@@ -15,6 +15,8 @@ from PySide6.QtCore import QSettings
 from app.autosave import DATA_DIR_ENV, data_dir
 
 MAX_RECENT = 8
+# The settings key of the CSV files opened in the window (app.csv_import).
+RECENT_CSV_KEY = "recent_csv_files"
 
 
 def settings() -> QSettings:

@@ -24,6 +24,7 @@ from core.control import TrainingControl
 from core.data_spec import CsvSource, ToySource, split_problems
 from core.errors import DataError, SpecError
 from core.losses import LOSSES
+from core.project_manifest import is_inside
 from core.spec import NetworkSpec, TrainConfig
 from core.toy import make_toy, toy_target
 
@@ -258,9 +259,26 @@ def _train_project(ns: argparse.Namespace) -> int:
         )
     _check_early_stopping(config.early_stopping, project.data.val_fraction, "its validation share")
     out = _model_out(ns.out, (".nnp", ".nnproj"))
-    frame = load_frame(project.data.source)
-    data = prepare_data(project.data, frame)
+    try:
+        frame = load_frame(project.data.source)
+        data = prepare_data(project.data, frame)
+    except DataError:
+        _refuse_unquoted(Path(ns.project), project.data.source)
+        raise
     return _fit_and_save(project.network, data, config, out, ns.json, project, frame)
+
+
+def _refuse_unquoted(project: Path, source: CsvSource | ToySource) -> None:
+    """A project can name any file as its data: when that file lies outside the project's
+    folder, its problem is not told, since telling it would quote the file (its column names,
+    its values); training from --data names the file on purpose and tells it."""
+    if not isinstance(source, CsvSource) or is_inside(Path(source.path), project.parent):
+        return
+    raise DataError(
+        f"the data file of {project.name}, {source.path}, does not fit the project; it lies "
+        "outside the project's folder, so what it holds is not shown: train with --data "
+        f"{source.path} to see why, or open the project in the window"
+    ) from None
 
 
 def _load_training_frame(ns: argparse.Namespace) -> tuple[Any, CsvSource | ToySource, str]:

@@ -15,17 +15,15 @@ from typing import Literal
 
 import pandas as pd
 
+from core import limits
 from core.csv_ranges import read_in_ranges
 from core.data_spec import CsvSource
 from core.errors import DataError, SpecError
-from core.text import plural
 from core.value_checks import ColumnNote, unusable_as_missing
 
-MAX_COLUMNS = 2000
-# Enough lines to sniff the format of any reasonable file without reading all of it.
+# Enough lines to sniff the format of any reasonable file without reading all of it. How many
+# columns and rows a file may have depends on the memory free (core.limits.table_problem).
 SAMPLE_BYTES = 64 * 1024
-# A header longer than this is not a CSV header; stop looking for its end.
-MAX_HEADER_BYTES = 16 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 _BOM = codecs.BOM_UTF8
 # A number written with a decimal comma: 3,14 or -0,5 or 1,2e-3 (not 1,234,567).
@@ -63,7 +61,7 @@ def read_csv(source: CsvSource, nrows: int | None = None) -> tuple[pd.DataFrame,
     """
     path = Path(source.path)
     name = path.name or str(path)
-    sample, whole = _read_sample(path, name)
+    sample, whole, size = _read_sample(path, name)
     if not sample.strip(b" \t\r\n" + _BOM):
         raise DataError(f"{name} is empty")
     if b"\x00" in sample:
@@ -83,12 +81,13 @@ def read_csv(source: CsvSource, nrows: int | None = None) -> tuple[pd.DataFrame,
 
     records = _records(text, delimiter)
     header = [field.strip() for field in records[0]] if records else []
-    if len(header) > MAX_COLUMNS:
-        raise DataError(
-            f"{name} has {plural(len(header), 'column', 'columns')}, more than the "
-            f"{MAX_COLUMNS:,} allowed; "
-            f"{_delimiter_hint(fmt)}"
-        )
+    # Sized from the file before pandas allocates anything for it.
+    n_rows, estimated = _rows_in(text, records, size, whole, source.header)
+    if nrows is not None and nrows < n_rows:
+        n_rows, estimated = nrows, False
+    problem = limits.table_problem(name, n_rows, len(header), estimated)
+    if problem:
+        raise DataError(problem)
     if source.header:
         _check_header_names(header, name)
 
@@ -107,17 +106,20 @@ def read_csv(source: CsvSource, nrows: int | None = None) -> tuple[pd.DataFrame,
     return df, replace(fmt, column_notes=notes)
 
 
-def _read_sample(path: Path, name: str) -> tuple[bytes, bool]:
-    """The first SAMPLE_BYTES (more if the first line is longer), and whether that is all."""
+def _read_sample(path: Path, name: str) -> tuple[bytes, bool, int]:
+    """The first SAMPLE_BYTES (more if the first line is longer), whether that is all, and the
+    file's size in bytes."""
     if not path.exists():
         raise DataError(f"no such file: {path}")
     if path.is_dir():
         raise DataError(f"{name} is a folder, not a CSV file")
+    longest_header = limits.header_bytes_limit()
     try:
+        size = path.stat().st_size
         with path.open("rb") as f:
             sample = f.read(SAMPLE_BYTES)
             # A very wide header can outgrow the sample; the header must be seen whole.
-            while b"\n" not in sample and len(sample) < MAX_HEADER_BYTES:
+            while b"\n" not in sample and len(sample) < longest_header:
                 more = f.read(SAMPLE_BYTES)
                 if not more:
                     break
@@ -125,7 +127,23 @@ def _read_sample(path: Path, name: str) -> tuple[bytes, bool]:
             whole = not f.read(1)
     except OSError as exc:
         raise DataError(f"cannot read {name}: {exc.strerror or exc}") from None
-    return sample, whole
+    return sample, whole, size
+
+
+def _rows_in(
+    text: str, records: list[list[str]], size: int, whole: bool, header: bool
+) -> tuple[int, bool]:
+    """How many data rows the file holds: counted when `text` is all of it, else estimated
+    from the length of the sample's lines (and whether it is an estimate)."""
+    n_data = max(len(records) - (1 if header else 0), 0)
+    if whole:
+        return n_data, False
+    sample_bytes = len(text.encode("utf-8", errors="replace"))
+    first_line = len(text[: text.find("\n") + 1].encode("utf-8", errors="replace")) if header else 0
+    per_row = (sample_bytes - first_line) / n_data if n_data else 0.0
+    # A row holds at least a delimiter per column and its newline.
+    per_row = max(per_row, len(records[0]) if records else 1, 1)
+    return max(n_data, round((size - first_line) / per_row)), True
 
 
 def _choose_encoding(requested: str, sample: bytes, whole: bool) -> tuple[str, bool]:
@@ -253,11 +271,6 @@ def _finish(
             raise DataError(f"{name} has a header but no data rows")
     else:
         df.columns = pd.Index([f"column {i}" for i in range(1, n_columns + 1)])
-    if df.shape[1] > MAX_COLUMNS:
-        raise DataError(
-            f"{name} has {plural(df.shape[1], 'column', 'columns')}, more than {MAX_COLUMNS:,} "
-            "allowed"
-        )
     return df
 
 

@@ -35,6 +35,7 @@ from core.modelfile import (
     write_atomic,
     zip_bytes,
 )
+from core.project_manifest import find_data_file
 from core.spec import NetworkSpec, TrainConfig, from_json, to_json
 
 PROJECT_FORMAT = "nnplay-project"
@@ -171,13 +172,10 @@ def _find_source(project: ProjectFile, path: Path, relative: str | None) -> Proj
     if project.data is None or not isinstance(project.data.source, CsvSource):
         return project
     source = project.data.source.path
-    if Path(source).is_file():
-        return project
-    if relative:
-        beside = path.parent / relative
-        if beside.is_file():
-            return project.relocated(beside.resolve())
-    return dataclasses.replace(project, missing_source=source)
+    found = find_data_file(source, path, relative)
+    if found is None:
+        return dataclasses.replace(project, missing_source=source)
+    return project if str(found) == source else project.relocated(found)
 
 
 def _relative_source(data: DataSpec | None, path: Path) -> str | None:

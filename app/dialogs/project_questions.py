@@ -1,5 +1,6 @@
-"""The questions the File menu asks: save the changes?, which project?, save where?, and where
-a project's data file is now. Each returns the answer; none changes anything."""
+"""The questions the File menu asks: save the changes?, which project?, save where?, where a
+project's data file is now, and may it read a data file outside the project's folder? Each
+returns the answer; none changes anything."""
 
 from __future__ import annotations
 
@@ -59,3 +60,17 @@ def ask_for_data_file(parent: QWidget, project: Path, missing: Path, folder: Pat
         DATA_FILTER,
     )
     return chosen or None
+
+
+def ask_to_read_data(parent: object, project: str, data_file: Path) -> bool:
+    """Whether the project `project` may read `data_file`, a file outside its folder that was
+    never opened here (a project can name any file, and reading one shows its structure)."""
+    answer = QMessageBox.question(
+        parent,  # type: ignore[arg-type]
+        APP_NAME,
+        f"{project} reads its data from a file outside its folder:\n\n{data_file}\n\n"
+        "Read this file? Answer No to open the design without its data.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

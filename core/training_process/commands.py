@@ -97,12 +97,15 @@ class Configure:
 class OpenProject:
     """Open a project file, reading its CSV from `csv_path` when given (the file moved).
 
+    With `without_data`, its data file is never read (the user declined a file outside the
+    project's folder): the design opens without data and without its trained model.
     Answered by `ProjectOpened` (then, when it could be built, as for Configure, and its
     saved history as Events) or by `Failed`, the current model kept.
     """
 
     path: str
     csv_path: str | None = None
+    without_data: bool = False
 
 
 @dataclass(frozen=True)

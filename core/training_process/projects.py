@@ -19,13 +19,16 @@ from core.training_process.messages import ProjectOpened
 
 
 def read_project(
-    path: str, csv_path: str | None
+    path: str, csv_path: str | None, without_data: bool = False
 ) -> tuple[ProjectFile, TrainedModel | None, ProjectOpened]:
     """The project at `path`, checked whole (core.project) before anything in the process
-    changes, with its data file at `csv_path` when given; the model to continue from, None when
-    there is none or it is of another design; and what the window is first told of it."""
+    changes, with its data file at `csv_path` when given, or with no data at all; the model to
+    continue from, None when there is none or it is of another design; and what the window is
+    first told of it."""
     project = load_project(path)
-    if csv_path is not None:
+    if without_data:
+        project = replace(project, data=None, model=None, missing_source=None)
+    elif csv_path is not None:
         project = project.relocated(csv_path)
     data, tm = project.data, project.model
     if tm is not None and (data is None or not same_design(project, tm)):

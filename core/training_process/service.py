@@ -198,8 +198,8 @@ class TrainingService:
                 self.control.take_pending()  # settings changed before now are in `config`
                 frame = self._load(data.source)
                 self._build(network, prepare_data(data, frame), config, frame)
-            case OpenProject(path=path, csv_path=csv_path):
-                self._open_project(path, csv_path)
+            case OpenProject(path=path, csv_path=csv_path, without_data=without_data):
+                self._open_project(path, csv_path, without_data)
             case _:
                 raise SpecError(f"the training process cannot run {type(job).__name__}")
 
@@ -344,10 +344,10 @@ class TrainingService:
         self.last_snapshot = time.perf_counter()
         return take_snapshot(trainer, self.plane)
 
-    def _open_project(self, path: str, csv_path: str | None) -> None:
+    def _open_project(self, path: str, csv_path: str | None, without_data: bool = False) -> None:
         """Check all of a project (core.project) before anything here changes, then build its
         model, with the saved weights and history when it was trained."""
-        project, tm, opened = read_project(path, csv_path)
+        project, tm, opened = read_project(path, csv_path, without_data)
         data = project.data
         if project.missing_source is not None:
             self.outbox.send(opened)  # nothing changes until the window says where the file is

@@ -93,11 +93,14 @@ def _snapshot() -> tuple[set[int | None], set[int | None], set[int]]:
 def app_data_folder(tmp_path_factory):
     """Recovery files and the recent-files list go to a temporary folder, never the user's; and
     a window closed with unsaved changes discards them instead of asking in a modal box that
-    would hang the test. Tests that answer the question themselves replace `ask_to_save`."""
+    would hang the test. Tests that answer the questions themselves replace `ask_to_save` and
+    `ask_to_read_data`."""
     path = tmp_path_factory.mktemp("app-data")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NNPLAY_DATA_DIR", str(path))
         mp.setattr("app.file_actions.ask_to_save", lambda parent, name: "discard")
+        # A project's data file outside its folder: read it (tests of the question answer it).
+        mp.setattr("app.file_actions.ask_to_read_data", lambda parent, project, path: True)
         yield path
 
 

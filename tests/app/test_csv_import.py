@@ -228,12 +228,6 @@ BAD_FILES = [
         ["300 distinct values", "200 classes"],
     ),
     (
-        "wide.csv",
-        ",".join(f"c{i}" for i in range(2500)) + "\n" + ",".join("1" for _ in range(2500)) + "\n",
-        None,
-        ["2,500 columns", "2,000"],
-    ),
-    (
         "text_in_numbers.csv",
         "a,size,label\n"
         # 'big' in 6 of 30 rows: too many to be stray marks of a missing value (core.value_checks)

@@ -318,6 +318,72 @@ def test_a_moved_data_file_is_asked_for(fresh, qtbot, tmp_path, monkeypatch):
     assert w.isWindowModified(), "the new place is not saved yet"
 
 
+def _circle_project(tmp_path: Path, data_folder: str) -> tuple[Path, Path]:
+    """A project in tmp_path/projects whose CSV file lies in tmp_path/`data_folder`."""
+    frame = make_toy(ToySource("circle", samples=200, seed=4))
+    csv = tmp_path / data_folder / "circle.csv"
+    csv.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(csv, index=False)
+    data = auto_data_spec(frame, CsvSource(str(csv)), "label")
+    project = tmp_path / "projects" / "circle.nnproj"
+    project.parent.mkdir(exist_ok=True)
+    save_project(project, ProjectFile(data, SMALL, TrainConfig(epochs=3)))
+    return project, csv
+
+
+@pytest.mark.slow  # the shared window's training process
+def test_a_data_file_outside_the_project_folder_is_asked_about(fresh, qtbot, tmp_path, monkeypatch):
+    w = fresh
+    project, csv = _circle_project(tmp_path, "elsewhere")
+    asked: list[tuple[str, Path]] = []
+    sent: list[object] = []
+    send = w.engine.send
+    monkeypatch.setattr(w.engine, "send", lambda command: sent.append(command) or send(command))
+    said: list[str] = []
+
+    def say(text: str, error: bool) -> None:
+        said.append(text)
+
+    w.files.message_changed.connect(say)
+
+    # No: the design opens without its data; the training process is told not to read it.
+    monkeypatch.setattr(
+        file_actions,
+        "ask_to_read_data",
+        lambda parent, name, path: asked.append((name, path)) and False,
+    )
+    with qtbot.waitSignal(w.engine.project_opened, timeout=TIMEOUT_MS):
+        w.files.open_path(project)
+    assert asked == [("circle.nnproj", csv)]
+    opens = [c for c in sent if isinstance(c, OpenProject)]
+    assert opens == [OpenProject(str(project), None, without_data=True)]
+    assert w.project.is_toy, "the data file was not read"
+    assert w.project.network == SMALL and w.files.path == project
+    w.files.message_changed.disconnect(say)
+    assert f"Opened circle.nnproj without its data file {csv}." in said
+
+    # Yes: it opens reading the file.
+    monkeypatch.setattr(file_actions, "ask_to_read_data", lambda parent, name, path: True)
+    with qtbot.waitSignal(w.run.configured, timeout=TIMEOUT_MS) as configured:
+        w.files.open_path(project)
+    assert w.project.data.source.path == str(csv)
+    assert configured.args[0].n_train + configured.args[0].n_val == 200
+
+
+@pytest.mark.slow  # the shared window's training process
+def test_a_data_file_beside_the_project_opens_without_asking(fresh, qtbot, tmp_path, monkeypatch):
+    w = fresh
+    project, csv = _circle_project(tmp_path, "projects/data")
+    asked: list[Path] = []
+    monkeypatch.setattr(
+        file_actions, "ask_to_read_data", lambda parent, name, path: asked.append(path)
+    )
+    with qtbot.waitSignal(w.run.configured, timeout=TIMEOUT_MS):
+        w.files.open_path(project)
+    assert asked == []
+    assert w.project.data.source.path == str(csv)
+
+
 @pytest.mark.slow  # a window with a training process of its own
 def test_recovery_is_offered_after_a_crash(qapp, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("NNPLAY_DATA_DIR", str(tmp_path))

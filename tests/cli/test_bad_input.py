@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import errno
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+
+import cli.main
 
 IRIS_TRAIN = ["--target", "species", "--epochs", "1", "--hidden", "4"]
 
@@ -328,3 +331,16 @@ def test_a_failed_atomic_write_leaves_no_temporary_file(failure: str, tmp_path: 
         with pytest.raises(TypeError):  # not an OSError, and still cleaned up
             write_atomic(target, "text, not bytes")  # type: ignore[arg-type]
     assert [p.name for p in tmp_path.iterdir()] == (["out.csv"] if failure == "folder" else [])
+
+
+def test_an_operating_system_error_is_one_line_and_exit_code_2(
+    nnplay: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever the file system refuses that no command turned into a sentence of its own (a full
+    # disk, a file that vanished mid-read): the path and the reason, not an "internal error".
+    def disk_full(ns: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "m.nnp"))
+
+    monkeypatch.setitem(cli.main.COMMANDS, "info", disk_full)
+    line = nnplay("info", "m.nnp", cwd=tmp_path).bad_input("m.nnp", "No space left on device")
+    assert "internal error" not in line

@@ -123,3 +123,38 @@ def test_a_hand_edited_project_with_an_infinite_setting_is_refused(
     run = nnplay("train", "--project", project, "--out", "m.nnp", cwd=tmp_path)
     run.bad_input("learning rate", "finite", "inf")
     assert not (tmp_path / "m.nnp").exists()
+
+
+@pytest.mark.parametrize(
+    ("columns", "text"),
+    [
+        # names the file has not: its own column names are its contents
+        ((("a", "feature", "numeric"), ("label", "target", "categorical")), "no column"),
+        # values that do not fit the settings: its values are its contents
+        ((("user", "feature", "numeric"), ("password", "target", "categorical")), "number"),
+    ],
+)
+def test_a_data_file_outside_the_project_folder_is_never_quoted(
+    columns: tuple[tuple[str, str, str], ...], text: str, nnplay: Any, tmp_path: Path
+) -> None:
+    from core.data_spec import ColumnSpec, DataSpec
+
+    secret = tmp_path / "elsewhere" / "accounts"
+    secret.parent.mkdir()
+    secret.write_text("user,password\nalice,hunter2\nbob,letmein\n")
+    spec = DataSpec(
+        CsvSource(str(secret)),
+        tuple(
+            ColumnSpec(name, role, kind, "none", "mean" if kind == "numeric" else "most_frequent")  # type: ignore[arg-type]
+            for name, role, kind in columns
+        ),
+    )
+    project = tmp_path / "projects" / "p.nnproj"
+    project.parent.mkdir()
+    save_project(project, ProjectFile(spec, NETWORK, CONFIG))
+
+    run = nnplay("train", "--project", project, "--out", "m.nnp", cwd=tmp_path)
+    line = run.bad_input("p.nnproj", str(secret), "--data")
+    for content in ("user", "password", "alice", "hunter2", "bob", "letmein"):
+        assert content not in line.replace(str(secret), ""), line
+    assert text not in line  # the reason, which would quote the file, is not given

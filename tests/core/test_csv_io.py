@@ -102,13 +102,6 @@ def test_bad_files_say_what_is_wrong_and_where(
     assert expected in str(info.value)
 
 
-def test_too_many_columns(tmp_path: Path) -> None:
-    header = ",".join(f"c{i}" for i in range(2001))
-    source = write(tmp_path, "wide.csv", header + "\n" + ",".join(["1"] * 2001) + "\n")
-    with pytest.raises(DataError, match=r"wide.csv has 2,001 columns, more than the 2,000"):
-        read_csv(source)
-
-
 def test_missing_file_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"no such file: .*nothere\.csv"):
         read_csv(CsvSource(str(tmp_path / "nothere.csv")))

@@ -172,6 +172,19 @@ def test_damaged_json_is_a_model_file_error(damage: object, message: str) -> Non
         FittedPreprocessor.from_json(data)
 
 
+@pytest.mark.parametrize("field", ["fill", "shift", "scale"])
+@pytest.mark.parametrize("text", ["NaN", "Infinity"])
+def test_a_non_finite_number_in_saved_preprocessing_is_refused(field: str, text: str) -> None:
+    # Python's json reads NaN and Infinity: a file edited by hand would otherwise predict NaN.
+    p = fit_preprocessor(TRAIN, spec(num("a", "standard"), cat("color")))
+    data = json.loads(json.dumps(p.to_json()))
+    data["features"][0][field] = json.loads(text)
+    with pytest.raises(
+        ModelFileError, match=r"features\[0\]: fill, shift and scale must be finite"
+    ):
+        FittedPreprocessor.from_json(data)
+
+
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 
 
