@@ -331,8 +331,11 @@ class FileActions(QObject):
         # A project can name any file as its data; reading one shows its structure in messages.
         # Recovered work is this app's own autosave of a session the user had open.
         outside = None if recovering is not None else self._data_file_to_ask_about(opening.path)
-        if outside is not None and not ask_to_read_data(self.window, opening.path.name, outside):
-            opening.without_data = outside
+        if outside is not None:
+            if ask_to_read_data(self.window, opening.path.name, outside):
+                RecentFiles(RECENT_CSV_KEY).add(outside)  # trusted now: not asked again
+            else:
+                opening.without_data = outside
         self._opening = opening
         self._say(f"Opening {Path(path).name}…")
         if self.engine.is_ready:

@@ -368,6 +368,12 @@ def test_a_data_file_outside_the_project_folder_is_asked_about(fresh, qtbot, tmp
         w.files.open_path(project)
     assert w.project.data.source.path == str(csv)
     assert configured.args[0].n_train + configured.args[0].n_val == 200
+    # Once allowed, the file is trusted: opening the project again asks nothing.
+    monkeypatch.setattr(
+        file_actions, "ask_to_read_data", lambda *a: pytest.fail("asked about a trusted file")
+    )
+    with qtbot.waitSignal(w.run.configured, timeout=TIMEOUT_MS):
+        w.files.open_path(project)
 
 
 @pytest.mark.slow  # the shared window's training process
