@@ -109,7 +109,7 @@ class _Slider(QSlider):
             event.ignore()
 
 
-class _Row:
+class HeldRow:
     """One held feature: its name, its control and (numeric) the value it is at."""
 
     def __init__(
@@ -180,7 +180,7 @@ class HeldFeatures(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: dict[str, _Row] = {}
+        self.rows: dict[str, HeldRow] = {}  # by feature name, in the data's order
         self._held: HeldValues = ()  # what the surface shown was drawn with
 
         self.toggle = QToolButton()
@@ -242,7 +242,7 @@ class HeldFeatures(QWidget):
     @property
     def values(self) -> HeldValues:
         """The values the controls are at now, one per held feature, in the data's order."""
-        return tuple((name, row.value) for name, row in self._rows.items())
+        return tuple((name, row.value) for name, row in self.rows.items())
 
     def show_features(
         self, ranges: tuple[FeatureRange, ...], plane: tuple[str, str], held: HeldValues
@@ -252,18 +252,18 @@ class HeldFeatures(QWidget):
         self._throttle.stop()
         given = dict(held)
         others = tuple(r for r in ranges if r.name not in plane)
-        if others == tuple(row.feature for row in self._rows.values()):
-            for row in self._rows.values():
+        if others == tuple(row.feature for row in self.rows.values()):
+            for row in self.rows.values():
                 row.set_value(given.get(row.feature.name, row.feature.default))
             return
-        for row in self._rows.values():
+        for row in self.rows.values():
             for widget in (row.name, row.control, row.shown):
                 self._grid.removeWidget(widget)
                 widget.deleteLater()
-        self._rows = {}
+        self.rows = {}
         for i, feature in enumerate(others):
-            row = _Row(feature, given.get(feature.name, feature.default), self._on_moved)
-            self._rows[feature.name] = row
+            row = HeldRow(feature, given.get(feature.name, feature.default), self._on_moved)
+            self.rows[feature.name] = row
             self._grid.addWidget(row.name, i, 0)
             self._grid.addWidget(row.control, i, 1)
             self._grid.addWidget(row.shown, i, 2)
@@ -274,19 +274,16 @@ class HeldFeatures(QWidget):
         self._held = held
         self._say_held()
 
-    def row_control(self, name: str) -> QSlider | QComboBox:
-        return self._rows[name].control
-
     # --- internals ----------------------------------------------------------------------------
 
     def _fit_area(self) -> None:
         """Tall enough for ROWS_SHOWN rows; more scroll."""
-        rows = len(self._rows)
+        rows = len(self.rows)
         if rows == 0:
             self.area.setFixedHeight(0)
             return
         shown = min(rows, ROWS_SHOWN)
-        height = max(row.control.sizeHint().height() for row in self._rows.values())
+        height = max(row.control.sizeHint().height() for row in self.rows.values())
         self.area.setFixedHeight(shown * height + (shown - 1) * self._grid.verticalSpacing())
 
     def _on_toggled(self, open_: bool) -> None:
@@ -307,6 +304,6 @@ class HeldFeatures(QWidget):
             self._throttle.start()
 
     def _on_reset_clicked(self) -> None:
-        for row in self._rows.values():
+        for row in self.rows.values():
             row.set_value(row.feature.default)
         self._on_moved()
