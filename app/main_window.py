@@ -46,7 +46,7 @@ from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
 from app.widgets.wheel_guard import guard_wheel_below
 from core.events import HyperparameterChanged, TrainStarted
-from core.training_process.commands import Configure, SetPlane
+from core.training_process.commands import Configure
 from core.training_process.messages import Configured, Failed, Ready, Snapshot
 
 DEFAULT_SIZE = (1400, 900)
@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
         w.snapshot_received.connect(self._on_snapshot_received)
         w.points_received.connect(self.output_view.show_points)
         w.failed.connect(self._on_failed)
-        self.output_view.plane_requested.connect(lambda x, y: w.send(SetPlane(x, y)))
+        self.output_view.plane_requested.connect(w.send)
         for combo in (self.output_view.plane_x, self.output_view.plane_y):
             show_full_text(combo)  # a narrow column cuts them to "worst perim…"
         self.data_panel.open_csv_requested.connect(self.csv_import.choose_file)
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         self.controls.set_plan(self.project.config.epochs, info.steps_per_epoch)
         # Before any run starts, so a reopened project's saved steps have their lines.
         self.plots.gradients.set_layers(info.layer_names, info.layer_labels or info.layer_names)
-        self.output_view.show_plane(info.plane_features)
+        self.output_view.show_plane(info.plane_features, info.feature_ranges, info.held)
         if self.run.model_fits_design:  # not an answer to an older design still on its way
             self.data_panel.show_split(info.n_train, info.n_val, info.n_test, info.dropped_rows)
         self.device_label.setText(f"Device: {info.device_name}")
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
                 n = max(2, len(info.class_names))
                 sure = np.clip((snapshot.confidence - 1.0 / n) / (1.0 - 1.0 / n), 0.0, 0.999)
                 values = snapshot.output + sure
-            self.output_view.set_surface(values, extent, info.task, info.class_names)
+            self.output_view.set_surface(values, extent, info.task, info.class_names, snapshot.held)
         if snapshot.weights:
             biases = [
                 b if b is not None else np.zeros(len(w), dtype=np.float32)

@@ -10,8 +10,10 @@ the DataSpec says (which features the plane may span), and never reads or splits
 
 With more than two features (a CSV), two drop-downs above the plot choose the two numeric
 features the plane spans; the model's output is drawn over them with the other features held at
-their training median. A choice emits `plane_requested`, which the window passes to the
-training process (`set_plane`); surfaces arrive for the chosen plane.
+one value each, by default their training median. A line under the plot names those values,
+and "Other features" opens a slider (or drop-down) per feature to move the slice
+(`app.widgets.held_features`). A choice emits `plane_requested` with a `SetPlane`, which the
+window sends to the training process; surfaces arrive for the chosen plane.
 
 A surface is a [G, G] array over `extent` = (xmin, xmax, ymin, ymax), indexed [row, column] =
 [y, x] with row 0 at ymin, as `np.meshgrid(xs, ys)` lays it out; `grid_points` gives the centres
@@ -35,8 +37,11 @@ from app.plots.output_geometry import Box, data_box, grid_points, grow, value_ra
 from app.plots.output_key import OutputKey
 from app.plots.output_surface import OutputSurface
 from app.project import Project
+from app.widgets.held_features import HeldFeatures
 from app.widgets.plane_picker import PlanePicker
 from core.plot_points import SPLITS, PlotPoints
+from core.training_process.commands import SetPlane
+from core.training_process.messages import FeatureRange, HeldValues
 
 __all__ = ["OutputView", "grid_points"]
 
@@ -68,7 +73,7 @@ class _Square(QWidget):
 class OutputView(QWidget):
     """Heatmap of the model's output behind the data points, with a legend and a test toggle."""
 
-    plane_requested = Signal(str, str)  # the user chose the plane's two features (across, up)
+    plane_requested = Signal(object)  # SetPlane: the user chose the plane or a held value
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +84,7 @@ class OutputView(QWidget):
         self._box, _ = data_box(np.empty((0, 2)))
         self._value_range = (-1.0, 1.0)
         self._surface_key: tuple[str, tuple[str, ...]] | None = None
+        self._ranges: tuple[FeatureRange, ...] = ()  # every feature, as the engine measured it
 
         self.plot = pg.PlotWidget()
         # A coarse surface scaled up smoothly reads as a boundary, not as a grid of cells.
@@ -114,6 +120,9 @@ class OutputView(QWidget):
         self.plane_x, self.plane_y = self.plane_row.plane_x, self.plane_row.plane_y
         self.plane_row.activated.connect(self._on_plane_chosen)
         self.plane_row.setVisible(False)
+        self.held = HeldFeatures()
+        self.held.changed.connect(self._on_held_changed)
+        self.held.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -122,6 +131,7 @@ class OutputView(QWidget):
         self._frame = _Square(self.plot)
         layout.addWidget(self._frame, 1)
         layout.addWidget(self.message, 1)
+        layout.addWidget(self.held)
         layout.addWidget(self.key)
 
         self._apply_palette()
@@ -203,14 +213,17 @@ class OutputView(QWidget):
         extent: tuple[float, float, float, float],
         task: str,
         class_names: tuple[str, ...],
+        held: HeldValues = (),
     ) -> None:
-        """Show the model's output over `extent` (the layout: `app.plots.output_surface`)."""
+        """Show the model's output over `extent` (the layout: `app.plots.output_surface`), drawn
+        with the features it does not span held at `held`."""
         values = np.asarray(values, dtype=np.float64)
         pts = self._points
         if task == "regression" and (pts is None or pts.task != "regression" or not len(pts.x)):
             self._value_range = value_range(values)
         self.surface_item.draw(values, extent, task, len(class_names), self._value_range)
         self._surface_key = (task, tuple(class_names))
+        self.held.show_held(held)
 
     def clear_surface(self) -> None:
         """Hide the surface (before training, or after the model was reset)."""
@@ -273,6 +286,7 @@ class OutputView(QWidget):
             self._plane = (numeric[0], numeric[1])
         self.plane_row.show_choices(numeric if choosing else (), self._plane)
         self.plane_row.setVisible(choosing)
+        self._show_held_row()
         if self._surface_key is not None and self._surface_key[0] != spec.task:
             self.clear_surface()  # a picture of another task's model means nothing here
         features = self.plane_features
@@ -307,16 +321,29 @@ class OutputView(QWidget):
         """The two features the plot spans now, or None when it shows nothing."""
         return self._plane or axis_names(self.project.data)
 
-    def show_plane(self, features: tuple[str, str] | None) -> None:
-        """Span the plot over `features`, as the engine's model is drawn (no request goes out)."""
-        if features is None or self._plane is None or tuple(features) == self._plane:
-            return
-        if not set(features) <= set(numeric_features(self.project.data)):
-            return
-        self._plane = (features[0], features[1])
-        self.plane_row.show_choices(numeric_features(self.project.data), self._plane)
-        self.clear_surface()
-        self._clear_scatter(self._plane)
+    def show_plane(
+        self,
+        features: tuple[str, str] | None,
+        ranges: tuple[FeatureRange, ...] = (),
+        held: HeldValues = (),
+    ) -> None:
+        """Span the plot over `features`, the others held at `held`, as the engine's model is
+        drawn (no request goes out); `ranges` are every feature's (`Configured`)."""
+        self._ranges = ranges
+        numeric = numeric_features(self.project.data)
+        moved = features is not None and self._plane not in (None, tuple(features))
+        if moved and features is not None and set(features) <= set(numeric):
+            self._plane = (features[0], features[1])
+            self.plane_row.show_choices(numeric, self._plane)
+            self.clear_surface()
+            self._clear_scatter(self._plane)
+        if self._plane is not None:
+            self.held.show_features(ranges, self._plane, held)
+        self.held.show_held(held)
+        self._show_held_row()
+
+    def _show_held_row(self) -> None:
+        self.held.setVisible(self._plane is not None and bool(self.held.values))
 
     def choose_plane(self, feature_x: str, feature_y: str) -> None:
         """As if the user picked these two features in the drop-downs."""
@@ -338,7 +365,15 @@ class OutputView(QWidget):
         self._plane = (x, y)
         self.clear_surface()
         self._clear_scatter(self._plane)  # the engine sends the points over the new plane
-        self.plane_requested.emit(x, y)
+        # A feature leaving the plane is held at its median; the others keep their values.
+        self.held.show_features(self._ranges, self._plane, self.held.values)
+        self._show_held_row()
+        self.plane_requested.emit(SetPlane(x, y, self.held.values))
+
+    @Slot()
+    def _on_held_changed(self) -> None:
+        if self._plane is not None:
+            self.plane_requested.emit(SetPlane(*self._plane, self.held.values))
 
     def _on_show_test_toggled(self, checked: bool) -> None:
         self.points.show_test(checked)

@@ -27,7 +27,8 @@ class PlanePicker(QWidget):
             combo.activated.connect(self.activated)
         self.setToolTip(
             "The two features the plot spans; the model's output is drawn over them with the "
-            "other features held at their median (categories at the most frequent one)."
+            "other features held at the values named under the plot (by default their median, "
+            "categories the most frequent one)."
         )
         plane = QHBoxLayout(self)
         plane.setContentsMargins(4, 0, 4, 0)

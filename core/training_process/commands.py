@@ -172,14 +172,17 @@ class Predict:
 
 @dataclass(frozen=True)
 class SetPlane:
-    """Draw snapshots over these two numeric features, the others held at their median.
+    """Draw snapshots over these two numeric features, the others held at the values in `held`
+    (a number for a numeric feature, one of its categories for a categorical one); those it
+    does not name at their training median, or most frequent category.
 
-    Answered by `PlotPoints` and a `Snapshot` over the new plane; kept when the data is
-    configured again with both features still numeric inputs.
+    Answered by a `Snapshot` over the new plane, after `PlotPoints` when the two features
+    changed; kept when the data is configured again while the features and values still fit.
     """
 
     feature_x: str
     feature_y: str
+    held: tuple[tuple[str, float | str], ...] = ()
 
 
 RunCommand = Train | Step | Pause | Resume | Stop | SetLive

@@ -29,6 +29,24 @@ UNIT_GRID = 24
 # Weights and per-unit pictures are sent only when no layer is wider than this (the diagram's limit).
 MAX_DIAGRAM_UNITS = 12
 
+# The values the features the plane does not span are held at: (feature, number or category).
+HeldValues = tuple[tuple[str, float | str], ...]
+
+
+@dataclass(frozen=True)
+class FeatureRange:
+    """A feature over the training rows, for the window to offer values to hold it at."""
+
+    name: str
+    default: float | str  # the median (numeric) or the most frequent category
+    low: float = 0.0  # numeric: the smallest and largest training value
+    high: float = 0.0
+    categories: tuple[str, ...] = ()  # categorical: the categories the network knows
+
+    @property
+    def numeric(self) -> bool:
+        return not self.categories
+
 
 @dataclass(frozen=True)
 class Ready:
@@ -59,13 +77,15 @@ class Configured:
     device_name: str
     # The two feature columns snapshots are drawn over, and their extent (x min, x max, y min,
     # y max) in the columns' own units; None when the data has fewer than two numeric features.
-    # With more features, the others are held at their training median (or most frequent
-    # category); SetPlane chooses the two.
+    # With more features, the others are held at `held` (by default their training median, or
+    # most frequent category); SetPlane chooses the two and the held values.
     plane_features: tuple[str, str] | None
     extent: tuple[float, float, float, float] | None
     # The fitted preparation of the inputs (torch-free): the feature columns, their categories.
     preprocessor: FittedPreprocessor | None = None
     layer_labels: tuple[str, ...] = ()  # one per layer name, for legends
+    feature_ranges: tuple[FeatureRange, ...] = ()  # one per feature, in the data's order
+    held: HeldValues = ()  # the features the plane does not span, and the values they are held at
 
 
 @dataclass(frozen=True)
@@ -101,6 +121,7 @@ class Snapshot:
     # The plane `output` is drawn over: its two features and extent; None without a plane.
     features: tuple[str, str] | None = None
     extent: tuple[float, float, float, float] | None = None
+    held: HeldValues = ()  # the other features' values over that plane
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ from core.training_process.messages import (
     Configured,
     Events,
     Failed,
+    FeatureRange,
+    HeldValues,
     Message,
     Ready,
     Snapshot,
@@ -67,8 +69,10 @@ from core.training_process.projects import (
 )
 from core.training_process.snapshots import (
     Plane,
+    check_held,
     check_plane_features,
     drawable,
+    feature_ranges,
     make_plane,
     take_snapshot,
 )
@@ -91,6 +95,8 @@ class TrainingService:
         self.run_epochs = 0  # the epochs a run asks for: a finished run goes on by as many
         self.plane: Plane | None = None
         self.plane_choice: tuple[str, str] | None = None  # the features SetPlane asked for
+        self.held_choice: HeldValues = ()  # and the values it holds the others at
+        self.ranges: tuple[FeatureRange, ...] = ()  # the built data's features (Configured)
         self.pictured = False  # whether snapshots have anything to show
         self.last_snapshot = 0.0
         self.frame: pd.DataFrame | None = None
@@ -220,8 +226,8 @@ class TrainingService:
         match command:
             case TakeSnapshot():
                 self.outbox.send(self.snapshot())
-            case SetPlane(feature_x=x, feature_y=y):
-                self._set_plane(x, y)
+            case SetPlane(feature_x=x, feature_y=y, held=held):
+                self._set_plane(x, y, held)
             case SaveProject():
                 self.outbox.send(model_work.save_project(command, self.trainer))
             case _:
@@ -311,7 +317,8 @@ class TrainingService:
         if model is not None:
             continue_from(trainer, model)
         self.run_epochs = config.epochs
-        plane = make_plane(frame, data, trainer, self.plane_choice)
+        self.ranges = feature_ranges(frame, data)
+        plane = make_plane(frame, data, trainer, self.plane_choice, self.held_choice, self.ranges)
         self.trainer, self.plane = trainer, plane
         self.pictured = plane is not None or drawable(trainer.model)
         configured = Configured(
@@ -334,6 +341,8 @@ class TrainingService:
             plane_features=plane.features if plane else None,
             extent=plane.extent if plane else None,
             preprocessor=data.preprocessor,
+            feature_ranges=self.ranges,
+            held=plane.held if plane else (),
         )
         # The data points the window draws: a capped sample of this split, over the plane.
         points = () if plane is None else (sample_plot_points(frame, data, plane.features),)
@@ -371,16 +380,21 @@ class TrainingService:
         if tm is not None and tm.history.rows:
             self.outbox.send(Events(history_events(tm)))
 
-    def _set_plane(self, feature_x: str, feature_y: str) -> None:
+    def _set_plane(self, feature_x: str, feature_y: str, held: HeldValues) -> None:
         trainer = self._require_trainer()
         check_plane_features(trainer.data, feature_x, feature_y)
+        check_held(trainer.data, held)
         assert self.frame is not None
-        self.plane_choice = (feature_x, feature_y)
-        self.plane = make_plane(self.frame, trainer.data, trainer, self.plane_choice)
+        before = self.plane.features if self.plane is not None else None
+        self.plane_choice, self.held_choice = (feature_x, feature_y), held
+        self.plane = make_plane(
+            self.frame, trainer.data, trainer, self.plane_choice, held, self.ranges
+        )
         self.pictured = self.plane is not None or drawable(trainer.model)
+        # The points lie over the two features alone: a new held value leaves them as they are.
         points = (
             ()
-            if self.plane is None
+            if self.plane is None or self.plane.features == before
             else (sample_plot_points(self.frame, trainer.data, self.plane.features),)
         )
         self.outbox.send(self.snapshot(), *points)

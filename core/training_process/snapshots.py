@@ -15,12 +15,19 @@ from torch import nn
 
 from core.dataset import PreparedData
 from core.errors import SpecError
-from core.fitted_preprocessor import NumericFeature
+from core.fitted_preprocessor import CategoricalFeature, NumericFeature
 from core.labels import as_labels
 from core.loss_functions import probabilities
 from core.plane import default_plane
 from core.trainer import Trainer
-from core.training_process.messages import GRID, MAX_DIAGRAM_UNITS, UNIT_GRID, Snapshot
+from core.training_process.messages import (
+    GRID,
+    MAX_DIAGRAM_UNITS,
+    UNIT_GRID,
+    FeatureRange,
+    HeldValues,
+    Snapshot,
+)
 
 # The plane extends this fraction of the data's range beyond it on every side.
 PLANE_MARGIN = 0.05
@@ -32,8 +39,9 @@ class Plane:
 
     features: tuple[str, str]
     extent: tuple[float, float, float, float]
-    fine: torch.Tensor  # [GRID * GRID, 2] network inputs, row-major over (y, x)
-    coarse: torch.Tensor  # [UNIT_GRID * UNIT_GRID, 2]
+    fine: torch.Tensor  # [GRID * GRID, n_inputs] network inputs, row-major over (y, x)
+    coarse: torch.Tensor  # [UNIT_GRID * UNIT_GRID, n_inputs]
+    held: HeldValues = ()  # the other features, and the values they are held at
 
 
 def check_plane_features(data: PreparedData, feature_x: str, feature_y: str) -> None:
@@ -50,15 +58,58 @@ def check_plane_features(data: PreparedData, feature_x: str, feature_y: str) -> 
         raise SpecError("choose two different features for the plane")
 
 
+def feature_ranges(frame: pd.DataFrame, data: PreparedData) -> tuple[FeatureRange, ...]:
+    """Each feature over the training rows: a numeric one's range and median, a categorical
+    one's categories and most frequent one (what the plane holds it at by default)."""
+    train = frame.iloc[data.train.rows]
+    ranges: list[FeatureRange] = []
+    for f in data.preprocessor.features:
+        if isinstance(f, NumericFeature):
+            values = pd.to_numeric(train[f.name], errors="coerce").to_numpy(dtype=np.float64)
+            values = values[np.isfinite(values)]
+            if len(values):
+                median, low, high = np.median(values), values.min(), values.max()
+            else:
+                median = low = high = f.fill
+            ranges.append(FeatureRange(f.name, float(median), float(low), float(high)))
+        else:
+            counts = as_labels(train[f.name]).value_counts()
+            default = str(counts.index[0]) if len(counts) else f.fill
+            ranges.append(FeatureRange(f.name, default, categories=f.categories))
+    return tuple(ranges)
+
+
+def check_held(data: PreparedData, held: HeldValues) -> None:
+    """Raise SpecError unless each value fits its feature: a finite number for a numeric one,
+    one of its categories for a categorical one."""
+    features = {f.name: f for f in data.preprocessor.features}
+    for name, value in held:
+        feature = features.get(name)
+        if feature is None:
+            raise SpecError(f"{name!r} is not a feature of the data")
+        if isinstance(feature, CategoricalFeature):
+            if not isinstance(value, str) or value not in feature.categories:
+                raise SpecError(
+                    f"{value!r} is not a category of {name!r}; choose among: "
+                    + ", ".join(feature.categories)
+                )
+        elif isinstance(value, (str, bool)) or not np.isfinite(value):
+            raise SpecError(f"hold {name!r} at a number, not {value!r}")
+
+
 def make_plane(
     frame: pd.DataFrame,
     data: PreparedData,
     trainer: Trainer,
     choice: tuple[str, str] | None = None,
+    held: HeldValues = (),
+    ranges: tuple[FeatureRange, ...] | None = None,
 ) -> Plane | None:
     """The plane over two numeric features (`choice`, else `default_plane`'s), or None when the
-    data has fewer than two. Other features are held at their median over the training rows
-    (categories at the most frequent one), so the plane is a slice through typical rows.
+    data has fewer than two. Other features are held at the values `held` gives them, else at
+    their median over the training rows (categories at the most frequent one), so the plane is
+    by default a slice through typical rows. A held value that no longer fits its feature (the
+    data changed) is left out; `ranges` are `feature_ranges(frame, data)`, when known.
     """
 
     features = data.preprocessor.features
@@ -78,18 +129,18 @@ def make_plane(
         bounds += [lo - pad, hi + pad]
     extent = (bounds[0], bounds[1], bounds[2], bounds[3])
 
-    train = frame.iloc[data.train.rows]
-    fixed: dict[str, float | str] = {}
-    for f in features:
-        if f.name in names:
+    chosen: dict[str, float | str] = {}
+    for name, value in held:
+        try:
+            check_held(data, ((name, value),))
+        except SpecError:
             continue
-        if isinstance(f, NumericFeature):
-            values = pd.to_numeric(train[f.name], errors="coerce").to_numpy(dtype=np.float64)
-            values = values[np.isfinite(values)]
-            fixed[f.name] = float(np.median(values)) if len(values) else f.fill
-        else:
-            counts = as_labels(train[f.name]).value_counts()
-            fixed[f.name] = str(counts.index[0]) if len(counts) else f.fill
+        chosen[name] = value
+    fixed = {
+        r.name: chosen.get(r.name, r.default)
+        for r in (ranges if ranges is not None else feature_ranges(frame, data))
+        if r.name not in names
+    }
 
     def inputs(n: int) -> torch.Tensor:
         xs = _cell_centres(extent[0], extent[1], n)
@@ -101,7 +152,7 @@ def make_plane(
         table = pd.DataFrame(columns)
         return torch.as_tensor(data.preprocessor.transform(table)).to(trainer.device)
 
-    return Plane(names, extent, inputs(GRID), inputs(UNIT_GRID))
+    return Plane(names, extent, inputs(GRID), inputs(UNIT_GRID), tuple(fixed.items()))
 
 
 def _cell_centres(lo: float, hi: float, n: int) -> np.ndarray:
@@ -191,4 +242,5 @@ def take_snapshot(trainer: Trainer, plane: Plane | None) -> Snapshot:
         units=units_np,
         features=plane.features if plane is not None else None,
         extent=plane.extent if plane is not None else None,
+        held=plane.held if plane is not None else (),
     )

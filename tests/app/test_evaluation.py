@@ -135,3 +135,45 @@ def test_a_long_evaluation_line_does_not_widen_the_window(window, qtbot, settle_
     panel.detail.setText("30 validation rows · loss 0.1766 · epoch 40 · " * 6)
     settle_layout()
     assert window.width() == width
+
+
+def test_moving_a_held_feature_moves_the_slice(window, qtbot, steps):
+    steps.use_csv(window, qtbot, "iris.csv", "species", epochs=5)
+    steps.train(window, qtbot)
+    view = window.output_view
+    assert view.plane_features == ("petal_length", "petal_width")
+    qtbot.waitUntil(lambda: view.has_surface and view.held.isVisible(), timeout=10_000)
+    assert [name for name, _ in view.held.values] == ["sepal_length", "sepal_width"]
+    qtbot.waitUntil(lambda: "sepal_width" in view.held.summary.text(), timeout=10_000)
+    before = view.surface_item.image.copy()
+
+    view.held.toggle.click()
+    slider = view.held.rows["sepal_width"].control
+    slider.setValue(slider.maximum())  # the widest sepals of the training rows
+    widest = dict(view.held.values)["sepal_width"]
+    said = f"sepal_width {view.held.rows['sepal_width'].shown.text()}"
+    view.held.toggle.click()  # closed, the line names every value again
+    qtbot.waitUntil(lambda: said in view.held.summary.text(), timeout=10_000)
+    assert widest > 4  # iris's sepals are at most 4.4 cm wide
+    assert not np.array_equal(view.surface_item.image, before)  # another slice of the model
+
+
+def test_the_held_features_fit_a_small_screen(window, qtbot, steps, settle_layout):
+    steps.use_csv(window, qtbot, "breast_cancer.csv", "diagnosis", epochs=0)
+    view = window.output_view
+    qtbot.waitUntil(lambda: view.held.isVisible() and len(view.held.values) == 28, timeout=10_000)
+    window.resize(1024, 768)
+    view.held.toggle.setChecked(True)
+    try:
+        settle_layout()
+        assert (window.width(), window.height()) == (1024, 768)
+        area = view.held.area
+        corner = area.mapTo(window, area.rect().bottomRight())
+        assert window.rect().contains(corner)
+        assert area.verticalScrollBar().isVisible()  # 28 features scroll in a few rows' room
+        assert view.plot.height() >= 120  # the plot stays a plot
+        name = view.held.rows["worst radius"].name
+        assert name.width() >= 60, name.width()  # names are read, if cut
+    finally:
+        view.held.toggle.setChecked(False)
+        window.resize(1400, 900)

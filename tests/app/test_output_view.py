@@ -17,6 +17,8 @@ from core.data_spec import ToySource
 from core.dataset import load_frame, prepare_data
 from core.errors import DataError
 from core.plot_points import PLOT_POINTS_PER_SPLIT, PlotPoints, sample_plot_points
+from core.training_process.commands import SetPlane
+from core.training_process.messages import FeatureRange
 
 G = 40
 
@@ -277,3 +279,78 @@ def test_show_test_checkbox_is_a_real_checkbox(qtbot, view):
     few_points(view)
     qtbot.mouseClick(view.show_test, Qt.MouseButton.LeftButton)
     assert view.scatter["test"].isVisible()
+
+
+# --- more than two features: the others are held at values the user can move --------------
+
+
+def wide_data(project: Project) -> tuple[FeatureRange, ...]:
+    """Four features: the plane spans two, `depth` and `island` are held (no file is read)."""
+    from core.data_spec import ColumnSpec, CsvSource, DataSpec
+
+    spec = DataSpec(
+        source=CsvSource("/nowhere/penguins.csv"),
+        columns=(
+            ColumnSpec("bill"),
+            ColumnSpec("flipper"),
+            ColumnSpec("depth"),
+            ColumnSpec("island", kind="categorical"),
+            ColumnSpec("species", "target"),
+        ),
+        task="classification",
+    )
+    project.edit("data", spec, "Open penguins.csv")
+    return (
+        FeatureRange("bill", 44.0, 32.0, 60.0),
+        FeatureRange("flipper", 197.0, 172.0, 231.0),
+        FeatureRange("depth", 17.3, 13.1, 21.5),
+        FeatureRange("island", "Biscoe", categories=("Biscoe", "Dream", "Torgersen")),
+    )
+
+
+def test_the_plot_says_what_the_other_features_are_held_at(qtbot, view, project):
+    ranges = wide_data(project)
+    held = (("depth", 17.3), ("island", "Biscoe"))
+    view.show_plane(("bill", "flipper"), ranges, held)
+    assert view.held.isVisible() and not view.held.area.isVisible()  # closed until asked
+    assert view.held.summary.text() == "Other features held at: depth 17.3, island Biscoe"
+    view.set_surface(np.zeros((G, G)), (32, 60, 172, 231), "classification", ("a", "b"), held)
+    assert "depth 17.3" in view.held.summary.text()
+
+    qtbot.mouseClick(view.held.toggle, Qt.MouseButton.LeftButton)
+    assert view.held.area.isVisible()
+    slider = view.held.rows["depth"].control
+    assert slider.minimum() < slider.value() < slider.maximum()  # the median, mid-range
+    island = view.held.rows["island"].control
+    assert [island.itemText(i) for i in range(island.count())] == ["Biscoe", "Dream", "Torgersen"]
+    assert island.currentText() == "Biscoe"
+
+
+def test_moving_a_slider_asks_for_that_slice_a_few_times_a_drag(qtbot, view, project):
+    view.show_plane(("bill", "flipper"), wide_data(project), ())  # all at their defaults
+    sent: list[SetPlane] = []
+    view.plane_requested.connect(sent.append)
+    view.held.toggle.click()
+    slider = view.held.rows["depth"].control
+    for position in range(slider.value(), slider.maximum() + 1):  # a drag to the right end
+        slider.setValue(position)
+    qtbot.waitUntil(lambda: bool(sent) and dict(sent[-1].held)["depth"] == 21.5)
+    assert len(sent) <= 2  # the drag took no time: its last value, perhaps one before
+    assert sent[-1] == SetPlane("bill", "flipper", (("depth", 21.5), ("island", "Biscoe")))
+    view.held.rows["island"].control.setCurrentText("Dream")
+    qtbot.waitUntil(lambda: dict(sent[-1].held)["island"] == "Dream")
+    view.held.reset.click()
+    qtbot.waitUntil(lambda: sent[-1].held == (("depth", 17.3), ("island", "Biscoe")))
+
+
+def test_a_feature_leaving_the_plane_is_held_at_its_median(qtbot, view, project):
+    view.show_plane(("bill", "flipper"), wide_data(project), (("depth", 20.0),))
+    with qtbot.waitSignal(view.plane_requested) as request:
+        view.choose_plane("bill", "depth")
+    # depth is on the plane now; flipper is held, at its median; island keeps its value.
+    assert request.args[0] == SetPlane("bill", "depth", (("flipper", 197.0), ("island", "Biscoe")))
+    assert [name for name, _ in view.held.values] == ["flipper", "island"]
+
+
+def test_two_features_hold_nothing(view):
+    assert not view.held.isVisible()  # the toy data: the plane is all of it

@@ -544,3 +544,64 @@ def test_plane_over_two_chosen_features_holds_the_others_at_their_median(
     # The choice is kept when the data is configured again.
     configured = configure(inbox, spec, dense_network([8]), epochs=1)
     assert configured.plane_features == ("sepal_length", "sepal_width")
+
+
+def test_held_values_move_the_slice_and_default_to_the_medians(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    frame = load_frame(CsvSource(str(DATA / "iris.csv")))
+    frame["garden"] = np.where(np.arange(len(frame)) % 3 == 0, "north", "south")
+    path = tmp_path / "gardens.csv"
+    frame.to_csv(path, index=False)
+    source = CsvSource(str(path))
+    spec = auto_data_spec(load_frame(source), source, "species")
+    configure(inbox, spec, dense_network([8]), epochs=1)
+    inbox.clear()
+    inbox.remote.send(SetPlane("sepal_length", "sepal_width"))  # nothing held: the defaults
+    sepals = ("sepal_length", "sepal_width")
+    typical = inbox.wait(Snapshot, lambda s: s.features == sepals)
+
+    split = split_rows(spec, frame)
+    train = frame.iloc[split.kept[split.parts[0]]]
+    medians = {name: float(np.median(train[name])) for name in ("petal_length", "petal_width")}
+    assert dict(typical.held) == {**medians, "garden": "south"}
+    configured = configure(inbox, spec, dense_network([8]), epochs=1)
+    ranges = {r.name: r for r in configured.feature_ranges}
+    assert list(ranges) == ["sepal_length", "sepal_width", "petal_length", "petal_width", "garden"]
+    assert ranges["petal_length"].default == medians["petal_length"]
+    assert (ranges["petal_length"].low, ranges["petal_length"].high) == (
+        train["petal_length"].min(),
+        train["petal_length"].max(),
+    )
+    assert ranges["garden"].categories == ("north", "south") and not ranges["garden"].numeric
+    assert ranges["garden"].default == "south"
+    assert dict(configured.held) == dict(typical.held)
+    typical = inbox.wait(Snapshot)  # the rebuilt model's, over the plane kept
+    inbox.wait(PlotPoints)  # sent with it
+
+    inbox.clear()
+    held = (("petal_length", 6.5), ("garden", "north"))
+    inbox.remote.send(SetPlane("sepal_length", "sepal_width", held))
+    moved = answer(inbox, Snapshot)
+    assert dict(moved.held) == {
+        "petal_length": 6.5,
+        "petal_width": medians["petal_width"],
+        "garden": "north",
+    }
+    assert typical.confidence is not None and moved.confidence is not None
+    assert np.abs(moved.confidence - typical.confidence).max() > 1e-3  # another slice
+    assert not inbox.of(PlotPoints)  # the points lie where they did
+
+    for bad, words in (
+        (("garden", "east"), "'east' is not a category of 'garden'; choose among: north, south"),
+        (("petal_width", "wide"), "hold 'petal_width' at a number"),
+        (("petal_width", float("nan")), "hold 'petal_width' at a number"),
+        (("colour", 1.0), "'colour' is not a feature"),
+    ):
+        inbox.clear()
+        inbox.remote.send(SetPlane("sepal_length", "sepal_width", (bad,)))
+        error = answer(inbox, Failed)
+        assert error.command is SetPlane and words in error.message, error.message
+    # The held values are kept when the design is built again.
+    configured = configure(inbox, spec, dense_network([8]), epochs=2)
+    assert dict(configured.held)["petal_length"] == 6.5
