@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import re
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +144,22 @@ def _model_out(path: str, suffixes: tuple[str, ...]) -> Path:
         raise SpecError(
             f"--out {path} is a folder; name the file to write, like {out / ('model' + suffixes[0])}"
         )
+    _check_writable(out)
     return out
+
+
+def _check_writable(out: Path) -> None:
+    """Write and remove a byte beside `out` now: a read-only or full folder is said before the
+    training, not after it (when the trained model would be lost)."""
+    folder = out.parent if str(out.parent) else Path(".")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nnplay-probe-") as probe:
+            probe.write(b"\0")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SpecError(f"cannot write {out}: {reason}") from None
 
 
 def _check_early_stopping(patience: int, val_fraction: float, where: str) -> None:

@@ -344,3 +344,12 @@ def test_an_operating_system_error_is_one_line_and_exit_code_2(
     monkeypatch.setitem(cli.main.COMMANDS, "info", disk_full)
     line = nnplay("info", "m.nnp", cwd=tmp_path).bad_input("m.nnp", "No space left on device")
     assert "internal error" not in line
+
+
+def test_an_unwritable_out_folder_is_refused_before_training(nnplay: Any, tmp_path: Path) -> None:
+    # /proc takes no new files, not even from root: the model could never be saved there.
+    r = nnplay(
+        "train", "--toy", "circle", "--epochs", "1000", "--out", "/proc/model.nnp", cwd=tmp_path
+    )
+    r.bad_input("/proc/model.nnp")
+    assert "epoch" not in r.stdout.lower()  # refused before any training
