@@ -8,6 +8,9 @@ cancelled import leaves everything as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,8 +21,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 from app.background import LatestJobs
 from app.csv_loading import OUT_OF_MEMORY
 from app.project import Project
-from app.recent_files import RECENT_CSV_KEY, RecentFiles
+from app.recent_files import RECENT_CSV_KEY, RecentFiles, settings
 from core.data_spec import CsvSource, DataSpec
+from core.errors import NNPlayError
+from core.spec import from_json, to_json
 from core.text import plural
 
 if TYPE_CHECKING:  # the dialog (and pandas with it) loads when a file is first opened
@@ -92,7 +97,10 @@ class CsvImport(QObject):
             self.open(path)
 
     def open(self, path: str, current: DataSpec | None = None) -> CsvImportDialog | None:
-        """Show the import dialog for `path` (non-modal for tests: `exec` is not used)."""
+        """Show the import dialog for `path` (non-modal for tests: `exec` is not used), with the
+        choices last imported from that file (target, columns, split) when there are any."""
+        if current is None:
+            current = self._choices_for(path)
         if self._training:
             self.message_changed.emit("Stop training to change the data.", True)
             return None
@@ -132,6 +140,25 @@ class CsvImport(QObject):
     def _remember(self, path: str) -> None:
         self.recent.add(path)
         self._fill_recent_menu()
+
+    def _keep_choices(self, spec: DataSpec) -> None:
+        """Remember what was imported from this file, for its next opening."""
+        assert isinstance(spec.source, CsvSource)
+        settings().setValue(_choices_key(spec.source.path), json.dumps(to_json(spec)))
+
+    def _choices_for(self, path: str) -> DataSpec | None:
+        """The choices last imported from `path`, if they can still be read."""
+        text = settings().value(_choices_key(path), "")
+        if not isinstance(text, str) or not text:
+            return None
+        try:
+            spec = from_json(DataSpec, json.loads(text))
+        except (ValueError, TypeError, NNPlayError):
+            return None  # written by another version, or edited by hand: start afresh
+        if not isinstance(spec.source, CsvSource):
+            return None
+        # The same file, wherever its path was written from.
+        return replace(spec, source=replace(spec.source, path=path))
 
     def _start_folder(self) -> str:
         for path in self.recent_files():
@@ -177,8 +204,15 @@ class CsvImport(QObject):
         self.project.set_data_shape(shape, spec)
         self.project.edit("data", spec, f"Open {name}")
         self._remember(spec.source.path)
+        self._keep_choices(spec)
         self.message_changed.emit(
             f"Using {name}: {plural(shape.n_rows, 'row', 'rows')}, {plural(shape.n_inputs, 'network input', 'network inputs')}.",
             False,
         )
         self.imported.emit(spec.source.path)
+
+
+def _choices_key(path: str) -> str:
+    """The settings key of a file's import choices (a digest: paths hold '/' and spaces)."""
+    digest = hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()
+    return f"csv_choices/{digest}"

@@ -475,3 +475,18 @@ def test_the_wheel_over_the_columns_table_never_changes_a_column(
         wheel_down(combo)
     assert [c.currentText() for c in combos] == before
     dialog.reject()
+
+
+def test_opening_a_file_again_brings_back_its_choices(qtbot, window):
+    dialog = open_dialog(qtbot, window, DATA / "iris.csv")
+    choose(dialog.combo("sepal_width", ROLE), "ignore")
+    choose(dialog.target, "petal_width")
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    import_clicked(qtbot, window.csv_import.dialog or dialog)
+
+    # File > Open Recent (or Open CSV) on the same file: its target and roles as chosen.
+    again = open_dialog(qtbot, window, DATA / "iris.csv")
+    qtbot.waitUntil(lambda: settled(again) and again.import_button.isEnabled(), timeout=WAIT_MS)
+    assert again.target.currentText() == "petal_width"
+    assert again.combo("sepal_width", ROLE).currentData() == "ignore"
+    again.reject()
