@@ -186,6 +186,13 @@ def default_target(profiles: Sequence[ColumnProfile]) -> str:
     return usable[-1]
 
 
+def target_reason(name: str) -> str:
+    """Why an import proposes `name` as the target, in a few words for the user."""
+    words = _name_words(name)
+    said = next((w for w in TARGET_WORDS if w in words), None)
+    return f"its name says \u201c{said}\u201d" if said else "it is the last column"
+
+
 def _name_words(name: str) -> set[str]:
     """The lower-case words of a column name: 'HeartDisease_Diagnosis' -> heart, disease, diagnosis."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)

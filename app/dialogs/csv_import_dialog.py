@@ -60,6 +60,7 @@ from app.widgets.message_banner import MessageBanner, sentence
 from app.widgets.split_box import SplitBox
 from app.widgets.target_box import TargetBox
 from app.widgets.wheel_guard import guard_wheel_below
+from core.columns import target_reason
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
 from core.text import plural
 
@@ -285,6 +286,8 @@ class CsvImportDialog(QDialog):
             list(spec.columns) if spec is not None else fallback_columns(table.profiles, target)
         )
         current, self._current = self._current, None
+        if current is None:  # a proposal, not a choice made earlier: ask to confirm it
+            self.target_box.propose(target, target_reason(target))
         if current is not None:
             # Reopened: the earlier choices win for the columns that are still there.
             merged = reopened_columns(columns, current)

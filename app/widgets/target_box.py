@@ -39,14 +39,28 @@ class TargetBox(QGroupBox):
         self.target_note = QLabel()
         self.target_note.setWordWrap(True)
         self.target_note.setProperty("role", "muted")
+        # The first thing to confirm: which column the import proposes to predict, and why.
+        self.proposal = QLabel()
+        self.proposal.setWordWrap(True)
+        self.proposal.setVisible(False)
         self.balance = ClassBalance()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.proposal)
         form = QFormLayout()
         form.addRow("Predict", self.target)
         form.addRow("Task", self.task)
         layout.addLayout(form)
         layout.addWidget(self.target_note)
         layout.addWidget(self.balance)
+
+    def propose(self, target: str, reason: str) -> None:
+        """Say which column is proposed as the target and why; the user confirms or picks."""
+        self.proposal.setText(f"Proposed: <b>{target}</b>, as {reason}. Is it the one to predict?")
+        self.proposal.setVisible(True)
+        self.target.setFocus()
+
+    def clear_proposal(self) -> None:
+        self.proposal.setVisible(False)
 
     def chosen_task(self) -> str:
         """'auto', 'classification' or 'regression'."""
@@ -94,6 +108,7 @@ class TargetBox(QGroupBox):
             self.balance.set_classes(summary.labels, summary.counts)
 
     def _on_target_activated(self, _index: int) -> None:
+        self.clear_proposal()  # chosen: nothing left to confirm
         self.target_chosen.emit(self.target.currentData())
 
     def _on_task_activated(self, _index: int) -> None:

@@ -490,3 +490,18 @@ def test_opening_a_file_again_brings_back_its_choices(qtbot, window):
     assert again.target.currentText() == "petal_width"
     assert again.combo("sepal_width", ROLE).currentData() == "ignore"
     again.reject()
+
+
+def test_the_proposed_target_is_the_first_thing_to_confirm(qtbot, window, tmp_path):
+    rows = "".join(f"{i % 3},{30 + i},{2007 + i % 3}\n" for i in range(30))
+    dialog = open_dialog(
+        qtbot, window, write(tmp_path, "penguins.csv", f"species,bill,year\n{rows}")
+    )
+    qtbot.waitUntil(lambda: settled(dialog) and dialog.import_button.isEnabled(), timeout=WAIT_MS)
+    proposal = dialog.target_box.proposal
+    assert dialog.target.currentText() == "species"  # not the last column, year
+    assert proposal.isVisible() and "species" in proposal.text() and "name says" in proposal.text()
+    assert dialog.focusWidget() is dialog.target  # the keyboard is on it: confirm or pick another
+    choose(dialog.target, "bill")
+    qtbot.waitUntil(lambda: not proposal.isVisible(), timeout=WAIT_MS)
+    dialog.reject()
