@@ -5,7 +5,13 @@ from collections import Counter
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from app.main_window import MainWindow
 
@@ -34,3 +40,48 @@ def test_no_two_actions_share_a_key_and_ctrl_o_opens_a_csv(qtbot, monkeypatch):
     assert QKeySequence("Ctrl+Shift+O").toString() in [
         a.shortcut().toString() for a in window.findChildren(QAction) if "Project" in a.text()
     ]
+
+
+def test_single_letter_shortcuts_leave_text_entry_alone(qtbot):
+    """S (Step) and Space (Train) are letters the user types: in a text field they type."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    controls = window.controls
+    steps, trains = [], []
+    controls.step_clicked.connect(lambda: steps.append(1))
+    controls.train_clicked.connect(lambda: trains.append(1))
+    controls.step_button.setEnabled(True)
+    controls.train_button.setEnabled(True)
+
+    spin = window.training_panel.findChild(QAbstractSpinBox)
+    entries = [spin, spin.findChild(QLineEdit)]
+    for entry in entries:
+        entry.setFocus()
+        qtbot.waitUntil(lambda e=entry: QApplication.focusWidget() in entries, timeout=2000)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+        assert steps == [] and trains == [], f"a key typed in {entry} reached a shortcut"
+
+    # Another window of the app active (a tool window, or a dialog that never came up): its
+    # keys are not the main window's commands, though Qt passes them on to it.
+    other = QWidget(window, Qt.WindowType.Tool)
+    button = QPushButton("Elsewhere", other)
+    other.show()
+    other.activateWindow()
+    button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button, timeout=2000)
+    qtbot.keyClick(button, Qt.Key.Key_S)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert steps == [] and trains == [], "a key typed in another window reached a shortcut"
+    other.close()
+
+    window.activateWindow()
+    window.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: steps == [1], timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: trains == [1], timeout=2000)
