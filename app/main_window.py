@@ -7,6 +7,8 @@ and the training settings on the right. Splitters let each area grow.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import (
@@ -45,6 +47,7 @@ from app.project import Project
 from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
 from app.widgets.wheel_guard import guard_wheel_below
+from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
 from core.training_process.commands import Configure
 from core.training_process.messages import Configured, Failed, Ready, Snapshot
@@ -73,6 +76,8 @@ class MainWindow(QMainWindow):
         self.predict_panel = PredictPanel(self.engine, self.run)
         self.csv_import = CsvImport(self.project, self)
         self.files = FileActions(self)  # File > New, Open, Save, Export; autosave and recovery
+        self.files.exporter.project_file = lambda: self.files.path
+        self.files.exporter.data_file = self._data_file
         self.setAcceptDrops(True)  # a CSV file dropped on the window opens the import dialog
         self._build_layout()
         self._build_menus()
@@ -170,6 +175,11 @@ class MainWindow(QMainWindow):
             self._share_space(
                 self.main_split.width() - 2 * handle, self.centre_split.height() - handle
             )
+
+    def _data_file(self) -> Path | None:
+        """The CSV the design reads, if it reads one (a toy dataset has no file)."""
+        source = self.project.data.source
+        return Path(source.path) if isinstance(source, CsvSource) else None
 
     def _build_menus(self) -> None:
         stack = self.project.undo_stack

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,10 +28,16 @@ class ModelExport(QObject):
         self.window = window
         self.dialog: ExportDialog | None = None
         self.exported: tuple[str, ...] = ()
+        # Where the export is suggested: the window tells which project and CSV are open.
+        self.project_file: Callable[[], Path | None] = lambda: None
+        self.data_file: Callable[[], Path | None] = lambda: None
         self._format = "onnx"  # the format chosen last, offered first next time
         engine.exported.connect(self._on_exported)
 
     def open_dialog(self, folder: Path, stem: str) -> None:
+        """Show the dialog, suggesting the project's folder and name, else the CSV's, else
+        `folder` / `stem`."""
+        folder, stem = suggested_place(self.project_file(), self.data_file(), folder, stem)
         dialog = ExportDialog(folder, stem, self._format, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.export_to(dialog.format, dialog.path))
@@ -49,3 +56,14 @@ class ModelExport(QObject):
         self.exported = exported.paths
         names = ", ".join(Path(p).name for p in exported.paths)
         self.message_changed.emit(f"Exported {names} to {Path(exported.paths[0]).parent}.", False)
+
+
+def suggested_place(
+    project_file: Path | None, data_file: Path | None, folder: Path, stem: str
+) -> tuple[Path, str]:
+    """The folder and name an export is first offered: beside the project and named as it, or
+    beside the CSV the model learned from, named as that; else `folder` and `stem`."""
+    for path in (project_file, data_file):
+        if path is not None and path.parent.is_dir():
+            return path.parent, path.stem
+    return folder, stem

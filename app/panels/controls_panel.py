@@ -8,12 +8,18 @@ from collections import deque
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -276,18 +282,35 @@ class ControlsPanel(QWidget):
 
     @Slot()
     def _on_train_shortcut(self) -> None:
-        if self.train_button.isEnabled():
+        if self.train_button.isEnabled() and not self._user_is_typing():
             self.train_button.click()
 
     @Slot()
     def _on_step_shortcut(self) -> None:
-        if self.step_button.isEnabled():
+        if self.step_button.isEnabled() and not self._user_is_typing():
             self.step_button.click()
+
+    def _user_is_typing(self) -> bool:
+        """Whether a single-letter key (S, Space) is text the user types rather than a command.
+
+        Qt also lets a window's shortcuts fire while a tool window of it is active, and a path
+        typed where a file dialog failed to open once stepped the model three times.
+        """
+        if QApplication.activeWindow() is not self.window():
+            return True
+        return is_text_entry(QApplication.focusWidget())
 
     @Slot()
     def _on_reset_shortcut(self) -> None:
         if self.reset_button.isEnabled():
             self.reset_button.click()
+
+
+def is_text_entry(widget: QWidget | None) -> bool:
+    """A widget that takes typed text: keys pressed there are not commands."""
+    if isinstance(widget, QComboBox):
+        return widget.isEditable()
+    return isinstance(widget, QLineEdit | QAbstractSpinBox | QTextEdit | QPlainTextEdit)
 
 
 def _separator() -> QFrame:

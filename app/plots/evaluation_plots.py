@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from app import theme
@@ -18,6 +18,9 @@ from core.text import plural
 # Past this many classes the cells are too small for their counts (hover still tells them).
 MAX_LABELLED_CLASSES = 20
 MAX_BINS = 40
+# Class names down the side are cut to this width, so that long ones leave the cells room.
+MAX_ROW_NAME_PX = 110
+NAME_GAP_PX = 8  # between two names across the bottom
 
 
 def _mix(a: QColor, b: QColor, t: np.ndarray) -> np.ndarray:
@@ -93,6 +96,8 @@ class ConfusionMatrixPlot(_Plot):
         item.getAxis("left").setStyle(tickLength=0)
         item.getAxis("bottom").setStyle(tickLength=0)
         self._hover = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._on_hover)
+        self.viewbox.sigResized.connect(self._fit_class_names)
+        self.viewbox.sigRangeChanged.connect(self._fit_class_names)
 
     def set_matrix(self, counts: np.ndarray, class_names: tuple[str, ...]) -> None:
         counts = np.asarray(counts, dtype=np.int64)
@@ -100,12 +105,42 @@ class ConfusionMatrixPlot(_Plot):
         self.counts, self.class_names = counts, tuple(class_names)
         self.image.setImage(self._colours(counts), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(0, 0, n, n))
-        ticks = [[(i + 0.5, name) for i, name in enumerate(class_names)]]
-        item = self.getPlotItem()
-        item.getAxis("bottom").setTicks(ticks)
-        item.getAxis("left").setTicks(ticks)
         self.viewbox.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+        self._fit_class_names()
         self._update_labels()
+
+    def shown_class_names(self, axis: str) -> list[str]:
+        """The class names as the `bottom` or `left` axis shows them (cut to fit)."""
+        ticks = self.getPlotItem().getAxis(axis)._tickLevels or [[]]
+        return [text for _, text in ticks[0]]
+
+    def class_name_font(self) -> QFont:
+        axis = self.getPlotItem().getAxis("bottom")
+        return axis.style.get("tickFont") or axis.font()
+
+    def _fit_class_names(self, *_: object) -> None:
+        """Cut each name to its cell's width ("Adelie" "Chinstrap" ran into "AdelieChinstrap");
+        the tooltip over a cell names both classes in full."""
+        names = self.class_names
+        if not names:
+            return
+        metrics = QFontMetrics(self.class_name_font())
+        units_per_px = self.viewbox.viewPixelSize()[0]
+        cell_px = int(1 / units_per_px) if units_per_px > 0 else 0
+        across = max(cell_px - NAME_GAP_PX, 0)
+        elide = Qt.TextElideMode.ElideRight
+        item = self.getPlotItem()
+        item.getAxis("bottom").setTicks(
+            [[(i + 0.5, metrics.elidedText(name, elide, across)) for i, name in enumerate(names)]]
+        )
+        item.getAxis("left").setTicks(
+            [
+                [
+                    (i + 0.5, metrics.elidedText(name, elide, MAX_ROW_NAME_PX))
+                    for i, name in enumerate(names)
+                ]
+            ]
+        )
 
     def _colours(self, counts: np.ndarray) -> np.ndarray:
         t = theme.current()
