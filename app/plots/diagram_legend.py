@@ -11,6 +11,13 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsSimple
 from app import theme
 from app.plots.diagram_layout import MAX_NODES
 
+# The key's words, longest first: the first that fits the diagram's width is shown.
+_KEYS = (
+    ("positive weight", "negative weight · thicker = larger"),
+    ("positive", "negative · thicker = larger"),
+    ("+", "− weight"),
+)
+
 
 class WeightLegend:
     """'— positive weight  — negative weight · thicker = larger' once trained; a note before."""
@@ -44,9 +51,16 @@ class WeightLegend:
         )
         self.note.setVisible(not trained)
 
-    def place(self, x: float, y: float) -> None:
-        """Left end at `x`, centred on `y`."""
+    def place(self, x: float, y: float, width: float = float("inf")) -> None:
+        """Left end at `x`, centred on `y`, in words that fit `width` (shorter ones on a narrow
+        diagram: at 1024 x 768 the full key ran past the diagram's edge)."""
         blue, orange = self.lines
+        for positive, negative in _KEYS:
+            self.positive.setText(positive)
+            self.negative.setText(negative)
+            needed = 21 + self.positive.boundingRect().width() + 12 + 21
+            if needed + self.negative.boundingRect().width() <= width:
+                break
         h = self.positive.boundingRect().height()
         blue.setLine(x, y, x + 16, y)
         self.positive.setPos(x + 21, y - h / 2)

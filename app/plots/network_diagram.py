@@ -329,7 +329,7 @@ class NetworkDiagram(QGraphicsView):
             text.setVisible(br.width() < box.height - 4 and br.height() <= box.width + 6)  # type: ignore[union-attr]
 
         if self._legend is not None:
-            self._legend.place(*layout.legend)
+            self._legend.place(*layout.legend, width=layout.width - 2 * layout.legend[0])
 
     def _place_titles(self, column: ColumnItems, x: float, compact: bool) -> None:
         title, subtitle = column.title_item, column.subtitle_item

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidget
+
+# A drop-down's frame and arrow beside its text, in pixels.
+COMBO_CHROME = 44
 
 __all__ = ["PlanePicker"]
 
@@ -30,13 +34,54 @@ class PlanePicker(QWidget):
             "other features held at the values named under the plot (by default their median, "
             "categories the most frequent one)."
         )
-        plane = QHBoxLayout(self)
-        plane.setContentsMargins(4, 0, 4, 0)
-        plane.setSpacing(4)
-        plane.addWidget(QLabel("Across"))
-        plane.addWidget(self.plane_x, 1)
-        plane.addWidget(QLabel("up"))
-        plane.addWidget(self.plane_y, 1)
+        self._labels = (QLabel("Across"), QLabel("up"))
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(4, 0, 4, 0)
+        self._grid.setHorizontalSpacing(4)
+        self._grid.setVerticalSpacing(2)
+        self._stacked: bool | None = None
+        self._arrange(stacked=False)
+        for combo in (self.plane_x, self.plane_y):
+            combo.currentTextChanged.connect(self._rearrange)
+
+    def _rearrange(self, *_args: object) -> None:
+        self._arrange(stacked=not self._one_row_fits(self.width()))
+
+    def _arrange(self, stacked: bool) -> None:
+        """Both drop-downs on one row, or one under the other when their names would be cut
+        on one row (a narrow window: 'worst perime…')."""
+        if stacked == self._stacked:
+            return
+        self._stacked = stacked
+        for widget in (*self._labels, self.plane_x, self.plane_y):
+            self._grid.removeWidget(widget)
+        across, up = self._labels
+        if stacked:
+            self._grid.addWidget(across, 0, 0)
+            self._grid.addWidget(self.plane_x, 0, 1)
+            self._grid.addWidget(up, 1, 0)
+            self._grid.addWidget(self.plane_y, 1, 1)
+            self._grid.setColumnStretch(3, 0)
+        else:
+            self._grid.addWidget(across, 0, 0)
+            self._grid.addWidget(self.plane_x, 0, 1)
+            self._grid.addWidget(up, 0, 2)
+            self._grid.addWidget(self.plane_y, 0, 3)
+            self._grid.setColumnStretch(3, 1)
+        self._grid.setColumnStretch(1, 1)
+
+    def _one_row_fits(self, width: int) -> bool:
+        metrics = self.fontMetrics()
+        labels = sum(label.sizeHint().width() for label in self._labels)
+        names = sum(
+            metrics.horizontalAdvance(c.currentText()) + COMBO_CHROME
+            for c in (self.plane_x, self.plane_y)
+        )
+        return labels + names + 3 * self._grid.horizontalSpacing() + 8 <= width
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rearrange()
 
     @property
     def chosen(self) -> tuple[str, str]:
@@ -53,3 +98,4 @@ class PlanePicker(QWidget):
             if plane is not None:
                 combo.setCurrentText(plane[pick])
             combo.blockSignals(False)
+        self._rearrange()

@@ -179,3 +179,16 @@ def test_reset_returns_to_grey(diagram):
     diagram.set_weights(*random_weights(diagram, np.random.default_rng(3)))
     diagram.clear_weights()
     assert all(is_grey(line.pen().color()) for line in weight_lines(diagram))
+
+
+@pytest.mark.parametrize("width", [600, 300])
+def test_the_weight_key_fits_the_diagram_however_narrow(diagram, qtbot, width):
+    weights, biases = random_weights(diagram, np.random.default_rng(0))
+    diagram.set_weights(weights, biases)
+    diagram.resize(width, 380)
+    key = diagram._legend.negative
+    qtbot.waitUntil(key.isVisible)
+    # Shorter words on a narrow diagram (at 1024 x 768 the full key ran past its edge).
+    qtbot.waitUntil(lambda: key.sceneBoundingRect().right() <= diagram.viewport().width())
+    full = key.text() == "negative weight · thicker = larger"
+    assert full if width == 600 else not full
