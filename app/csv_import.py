@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from app.background import LatestJobs
 from app.csv_loading import OUT_OF_MEMORY
+from app.dialogs.file_choice import open_file_name
 from app.project import Project
 from app.recent_files import RECENT_CSV_KEY, RecentFiles, settings
 from core.data_spec import CsvSource, DataSpec
@@ -92,7 +93,7 @@ class CsvImport(QObject):
 
     def choose_file(self) -> None:
         start = self._start_folder()
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open CSV", start, FILE_FILTER)
+        path = open_file_name(self.window, "Open CSV", start, FILE_FILTER)
         if path:
             self.open(path)
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dialogs.file_choice import save_file_name
 from core.errors import NNPlayError
 from core.export_formats import EXPORT_FORMATS, check_export
 
@@ -126,8 +126,6 @@ class ExportDialog(QDialog):
 
     def _on_browse_clicked(self) -> None:
         fmt = EXPORT_FORMATS[self.format]
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export model", str(self.path), f"{fmt.label} (*{fmt.suffix})"
-        )
+        path = save_file_name(self, "Export model", str(self.path), f"{fmt.label} (*{fmt.suffix})")
         if path:
             self.path_edit.setText(path)

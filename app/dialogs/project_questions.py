@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.dialogs.file_choice import open_file_name, save_file_name
 
 APP_NAME = "NN Playground"
 # core.project.SUFFIX; importing core.project would load torch into the window's process.
@@ -38,13 +40,13 @@ def ask_to_save(parent: object, name: str) -> str:
 
 def choose_project(parent: QWidget, folder: Path) -> str | None:
     """The project file to open, or None."""
-    chosen, _ = QFileDialog.getOpenFileName(parent, "Open project", str(folder), PROJECT_FILTER)
+    chosen = open_file_name(parent, "Open project", str(folder), PROJECT_FILTER)
     return chosen or None
 
 
 def choose_save_path(parent: QWidget, start: Path) -> Path | None:
     """Where to save the project (with the .nnproj suffix), or None."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Save project", str(start), PROJECT_FILTER)
+    chosen = save_file_name(parent, "Save project", str(start), PROJECT_FILTER)
     if not chosen:
         return None
     path = Path(chosen)
@@ -53,7 +55,7 @@ def choose_save_path(parent: QWidget, start: Path) -> Path | None:
 
 def ask_for_data_file(parent: QWidget, project: Path, missing: Path, folder: Path) -> str | None:
     """Where the data file `missing` of `project` is now, or None."""
-    chosen, _ = QFileDialog.getOpenFileName(
+    chosen = open_file_name(
         parent,
         f"Where is {missing.name} now? (the data of {project.name})",
         str(folder / missing.name),

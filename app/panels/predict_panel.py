@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.background import LatestJobs
+from app.dialogs.file_choice import open_file_name, save_file_name
 from app.engine_link import EngineLink
 from app.panels.row_form import RowForm
 from app.run import Run, RunState
@@ -364,9 +364,7 @@ class PredictPanel(QWidget):
 
     @Slot()
     def _on_open_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Predict the rows of a CSV file", "", CSV_FILTER
-        )
+        path = open_file_name(self, "Predict the rows of a CSV file", "", CSV_FILTER)
         if path:
             self.load(path)
 
@@ -382,7 +380,7 @@ class PredictPanel(QWidget):
     @Slot()
     def _on_save_clicked(self) -> None:
         suggested = self.suggested_save_path()
-        path, _ = QFileDialog.getSaveFileName(self, "Save predictions", suggested, CSV_FILTER)
+        path = save_file_name(self, "Save predictions", suggested, CSV_FILTER)
         if path:
             self._last_folder = str(Path(path).parent)
             self.save(path)

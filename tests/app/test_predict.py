@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from core.dataset import load_frame
 
@@ -153,8 +154,6 @@ def test_saving_suggests_the_files_folder_but_never_the_apps_own(
 ):
     from pathlib import Path
 
-    import app.panels.predict_panel as module
-
     panel = window.predict_panel
     home = tmp_path / "home"
     monkeypatch.setattr(Path, "home", lambda: home)
@@ -162,7 +161,7 @@ def test_saving_suggests_the_files_folder_but_never_the_apps_own(
     asked, saved = [], []
     answer = tmp_path / "elsewhere" / "mine.csv"
     monkeypatch.setattr(
-        module.QFileDialog,
+        QFileDialog,
         "getSaveFileName",
         lambda parent, title, suggested, filters: (asked.append(suggested), (str(answer), ""))[1],
     )
