@@ -54,9 +54,10 @@ class RowForm(QWidget):
 
         title = QLabel("One row")
         title.setProperty("role", "value")
-        hint = QLabel("Type a row's values; the prediction above follows as you type.")
-        hint.setProperty("role", "muted")
-        hint.setWordWrap(True)
+        # Said in tooltips rather than a line of its own: at 1024 x 768 that line took the
+        # room of a field.
+        hint = "Type a row's values; the prediction above follows as you type."
+        title.setToolTip(hint)
 
         self.result = QLabel("—")
         self.result.setWordWrap(True)
@@ -86,6 +87,7 @@ class RowForm(QWidget):
         scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         # In a narrow form each field goes under its name rather than being cut to a few digits.
         scroll.viewport().installEventFilter(self)
+        scroll.setToolTip(hint)
         self._scroll = scroll
 
         layout = QVBoxLayout(self)
@@ -96,7 +98,6 @@ class RowForm(QWidget):
         layout.addWidget(self.result)
         layout.addWidget(self.bars)
         layout.addWidget(self.problem)
-        layout.addWidget(hint)
         layout.addWidget(scroll, 1)
 
         self._timer = QTimer(self)

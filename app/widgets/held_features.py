@@ -40,6 +40,7 @@ STEPS = 200  # a slider's positions across its feature's training range
 THROTTLE_MS = 120  # a drag sends its value at most this often (the preview timer is 150)
 LEAD = "Other features held at:"
 NAMED = 3  # the line names this many held values, then says how many more
+NARROW = 360  # narrower than this (px), the line names one
 ROWS_SHOWN = 3  # rows the open area shows before it scrolls (breast_cancer has 28 others)
 DIGITS = 3
 
@@ -286,6 +287,11 @@ class HeldFeatures(QWidget):
         height = max(row.control.sizeHint().height() for row in self.rows.values())
         self.area.setFixedHeight(shown * height + (shown - 1) * self._grid.verticalSpacing())
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if (event.oldSize().width() >= NARROW) != (event.size().width() >= NARROW):
+            self._say_held()
+
     def _on_toggled(self, open_: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
         self.area.setVisible(open_)
@@ -295,7 +301,9 @@ class HeldFeatures(QWidget):
     def _say_held(self) -> None:
         # Open, the controls list the values: the line only leads into them.
         shown = self._held and self.toggle.isChecked()
-        self.summary.setText(LEAD if shown else held_text(self._held))
+        # A narrow column names one value (the tooltip has them all): the plot keeps its room.
+        most = NAMED if self.width() >= NARROW else 1
+        self.summary.setText(LEAD if shown else held_text(self._held, most))
         self.summary.setToolTip(held_text(self._held, len(self._held)))
 
     def _on_moved(self) -> None:
