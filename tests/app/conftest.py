@@ -328,3 +328,17 @@ def wheel_down():
         QApplication.sendEvent(widget, event)
 
     return turn
+
+
+@pytest.fixture
+def bare_window(qtbot):
+    """The main window without its training process: for what needs no engine."""
+    from app.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.project.undo_stack.setClean()  # nothing to save: closing asks no question
+    w.close()

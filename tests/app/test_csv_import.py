@@ -34,14 +34,8 @@ def recent_files_in_tmp(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.project.undo_stack.setClean()  # nothing to save: closing asks no question
-    w.close()
+def window(bare_window):
+    return bare_window
 
 
 def settled(dialog: CsvImportDialog) -> bool:

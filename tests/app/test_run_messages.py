@@ -6,18 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.main_window import MainWindow
 from core.events import BatchesEnded, TrainPaused, TrainResumed, TrainStarted
 from core.training_process.messages import Configured, Evaluation, SplitEvaluation
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(bare_window):
+    return bare_window
 
 
 def started(step: int = 0) -> TrainStarted:

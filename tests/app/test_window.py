@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox
 
-from app.main_window import MainWindow
 from app.plots.series_buffer import SeriesBuffer
 from app.plots.training_plots import TrainingPlots
 from core.events import BatchesEnded, EpochEnded, HyperparameterChanged, TrainStarted
@@ -18,12 +17,8 @@ from core.spec import NetworkSpec
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(bare_window):
+    return bare_window
 
 
 def started(step: int = 0, layers: int = 2) -> TrainStarted:
