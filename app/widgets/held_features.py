@@ -301,8 +301,9 @@ class HeldFeatures(QWidget):
     def _say_held(self) -> None:
         # Open, the controls list the values: the line only leads into them.
         shown = self._held and self.toggle.isChecked()
-        # A narrow column names one value (the tooltip has them all): the plot keeps its room.
-        most = NAMED if self.width() >= NARROW else 1
+        # A narrow column names one value of many (the tooltip has them all): the plot keeps
+        # its room. Two are named anyway: "and 1 more" takes as much room as the value.
+        most = NAMED if self.width() >= NARROW or len(self._held) <= 2 else 1
         self.summary.setText(LEAD if shown else held_text(self._held, most))
         self.summary.setToolTip(held_text(self._held, len(self._held)))
 

@@ -79,7 +79,7 @@ def test_no_two_actions_share_a_key_and_ctrl_o_opens_a_csv(qtbot, monkeypatch):
     window.activateWindow()  # shortcuts reach only the active window
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
     # The file dialog is not opened here: only which action the key reaches.
-    monkeypatch.setattr("app.csv_import.QFileDialog.getOpenFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: ("", ""))
     opened = []
     window.csv_import.open_action.triggered.connect(lambda *_: opened.append("csv"))
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
