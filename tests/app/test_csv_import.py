@@ -135,6 +135,7 @@ def test_import_the_other_examples(qtbot, window, name, task, n_inputs, n_classe
     assert window.training_panel.loss.currentText()  # the loss follows the task
 
 
+@pytest.mark.slow  # several reads of the file in the background, one after another
 def test_changing_a_role_and_the_target(qtbot, window):
     dialog = open_dialog(qtbot, window, DATA / "iris.csv")
     choose(dialog.combo("sepal_width", ROLE), "ignore")
@@ -271,6 +272,7 @@ def test_undecodable_bytes_are_named_when_utf8_is_chosen(qtbot, window, tmp_path
     dialog.reject()
 
 
+@pytest.mark.slow  # several reads of the file in the background, one after another
 def test_features_can_be_chosen_when_the_engine_finds_none(qtbot, window, tmp_path):
     rows = "".join(f"{i},{i % 3},{'xy'[i % 2]}\n" for i in range(30))
     dialog = open_dialog(qtbot, window, write(tmp_path, "ids.csv", f"id,code,label\n{rows}"))
@@ -471,6 +473,7 @@ def test_the_wheel_over_the_columns_table_never_changes_a_column(
     dialog.reject()
 
 
+@pytest.mark.slow  # several reads of the file in the background, one after another
 def test_opening_a_file_again_brings_back_its_choices(qtbot, window):
     dialog = open_dialog(qtbot, window, DATA / "iris.csv")
     choose(dialog.combo("sepal_width", ROLE), "ignore")

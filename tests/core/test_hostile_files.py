@@ -115,6 +115,7 @@ def bombs(model_file: Path, out: Path) -> tuple[Path, Path]:
     return weights_bomb, wide
 
 
+@pytest.mark.slow  # a Python process of its own, under a memory limit
 def test_a_zip_bomb_and_a_huge_network_are_refused_within_a_memory_bound(model_file, tmp_path):
     weights_bomb, wide = bombs(model_file, tmp_path)
     assert weights_bomb.stat().st_size < 8 * 2**20 and wide.stat().st_size < 64 * 2**10

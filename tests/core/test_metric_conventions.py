@@ -39,6 +39,7 @@ def test_a_class_predicted_but_never_true_counts_as_zero() -> None:
     assert report.macro_f1 == pytest.approx((2 / 3 + 0) / 2)
 
 
+@pytest.mark.slow  # a property test over many generated reports
 @settings(max_examples=100, deadline=None)
 @given(st.integers(2, 6).flatmap(lambda k: st.tuples(
     st.just(k),

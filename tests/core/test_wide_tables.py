@@ -18,6 +18,7 @@ from core.spec import TrainConfig
 from core.workflow import dense_network, train
 
 
+@pytest.mark.slow  # a 5,000-column table, read and trained
 def test_a_5000_column_table_imports_and_trains(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     n_rows, n_genes = 24, 5000
