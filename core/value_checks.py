@@ -45,8 +45,8 @@ class ColumnNote:
         if self.not_numbers:
             shown = ", ".join(repr(v) for v in self.stray_values)
             parts.append(
-                f"{plural(self.not_numbers, 'value that is', 'values that are')} not numbers "
-                f"({shown})"
+                f"{plural(self.not_numbers, 'value that is not a number', 'values that are not numbers')}"
+                f" ({shown})"
             )
         if self.infinite:
             parts.append(plural(self.infinite, "infinite value", "infinite values"))

@@ -134,3 +134,11 @@ def test_the_threshold_is_ninety_percent_of_the_non_empty_values(
     frame, _ = read_csv(write(tmp_path, "v,t\n" + rows))
     assert (18 / (18 + strays) >= MOSTLY_NUMERIC) == numeric
     assert pd.api.types.is_float_dtype(frame["v"]) == numeric
+
+
+def test_one_stray_text_is_said_in_the_singular(tmp_path: Path) -> None:
+    rows = "".join(f"{i},{'ab'[i % 2]}\n" for i in range(30))
+    source = write(tmp_path, f"age,label\n?,a\n{rows}")
+    _frame, fmt = read_csv(source)
+    (note,) = fmt.column_notes
+    assert note.text.startswith("age: 1 value that is not a number ('?') treated as missing")
