@@ -27,16 +27,26 @@ def wait_until(app: QApplication, condition, what: str, timeout: float = 10.0) -
         time.sleep(0.005)
 
 
-def main() -> int:
-    app = QApplication(sys.argv)
-    assert app.platformName() == "xcb", app.platformName()
-    window = MainWindow()
+def bound_keys(window: MainWindow) -> list[str]:
+    """Every key sequence the window's actions and shortcuts are bound to, once per binding
+    (test_shortcuts.py checks the offscreen platform's with this too)."""
     keys = []
     for action in window.findChildren(QAction):
         keys += [k.toString() for k in action.shortcuts() if not k.isEmpty()]
     for shortcut in window.findChildren(QShortcut):
         keys += [shortcut.key().toString()] if not shortcut.key().isEmpty() else []
-    shared = {k: n for k, n in Counter(keys).items() if n > 1}
+    return keys
+
+
+def bound_twice(keys: list[str]) -> dict[str, int]:
+    return {k: n for k, n in Counter(keys).items() if n > 1}
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    assert app.platformName() == "xcb", app.platformName()
+    window = MainWindow()
+    shared = bound_twice(bound_keys(window))
     if shared:
         print(f"keys bound more than once on xcb: {shared}")
         return 1
