@@ -15,7 +15,7 @@ from app.plots.diagram_layout import MAX_NODES
 _KEYS = (
     ("positive weight", "negative weight · thicker = larger"),
     ("positive", "negative · thicker = larger"),
-    ("+", "− weight"),
+    ("+ weight", "− weight"),
 )
 
 
