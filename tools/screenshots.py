@@ -11,8 +11,12 @@ import dialog on iris and on a file with a ragged row); then, on the example CSV
 new rows and the one-row form), 11-recovery.png (the offer to recover work a crash left
 behind), 12-export.png (File > Export model), 13-small-screen.png (the window on a
 1024 x 768 screen, training) and 14-small-screen-predict.png (breast_cancer.csv's 30 features
-predicted, on that screen). Trains for real in the training process, so it takes about a
-minute.
+predicted, on that screen); then the feature sets named in EXTRA_SHOTS (modules
+tools/shots_<name>.py). Trains for real in the training process, so it takes about a minute.
+
+    python tools/screenshots.py OUTDIR --only NAME
+
+runs one feature set alone (tools/shots_NAME.py).
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 if "QT_QPA_PLATFORM" not in os.environ:
@@ -41,101 +44,21 @@ from PySide6.QtWidgets import QApplication
 from app import file_actions
 from app.main_window import MainWindow
 from app.theme import apply_theme
-from core.spec import LayerSpec, NetworkSpec
-
-ROOT = Path(__file__).resolve().parent.parent
-
-# Learns the spiral to ~98 % in 40 epochs at 0.01 (seed 0).
-DEEP = NetworkSpec(
-    layers=(
-        LayerSpec(units=64, activation="relu"),
-        LayerSpec(kind="layer_norm"),
-        LayerSpec(units=32, activation="relu"),
-        LayerSpec(units=32, activation="gelu"),
-        LayerSpec(kind="dropout", p=0.05),
-        LayerSpec(units=16, activation="relu"),
-    )
+from tools.shot_helpers import (
+    DEEP,
+    ROOT,
+    epoch,
+    leave_crash_behind,
+    open_window,
+    save,
+    settle,
+    use_csv,
+    wait_until,
 )
 
-
-def wait_until(app: QApplication, condition, timeout: float = 60.0, what: str = "") -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError(f"timed out waiting for {what or condition}")
-        app.processEvents()
-        time.sleep(0.005)
-
-
-def settle(app: QApplication, seconds: float = 0.3) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.005)
-
-
-def save(app: QApplication, window: MainWindow, path: Path) -> None:
-    window.plots.refresh()
-    settle(app, 0.25)
-    window.grab().save(str(path))
-    print(f"wrote {path}", flush=True)
-
-
-def open_window(app: QApplication, size: tuple[int, int] | None = None) -> MainWindow:
-    window = MainWindow()
-    if size is not None:
-        window.resize(*size)
-    window.show()
-    settle(app, 0.1)
-    window.start_engine()
-    wait_until(app, lambda: window.run.info is not None, 90, "the engine to be ready")
-    settle(app, 0.5)
-    return window
-
-
-def leave_crash_behind() -> None:
-    """An autosave with no live owner, as a crashed session leaves it."""
-    from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
-    from core.project import ProjectFile, save_project
-
-    path = Path(os.environ["NNPLAY_DATA_DIR"]) / "autosave-1-1.nnproj"
-    save_project(path, ProjectFile(toy_data_spec(DEFAULT_TOY), DEFAULT_NETWORK, DEFAULT_CONFIG))
-
-
-def epoch(window: MainWindow) -> int:
-    return window.controls._epoch
-
-
-def use_csv(app: QApplication, window: MainWindow, name: str, target: str, epochs: int) -> None:
-    """Choose an example CSV as the import dialog would, and train on it until the end."""
-    from app.project import DataShape
-    from core.columns import auto_data_spec
-    from core.data_spec import CsvSource
-    from core.dataset import load_frame, prepare_data
-
-    source = CsvSource(str(ROOT / "resources" / "data" / name))
-    frame = load_frame(source)
-    spec = auto_data_spec(frame, source, target, test_fraction=0.2)
-    prepared = prepare_data(spec, frame)
-    p = prepared.preprocessor
-    window.project.edit_network(
-        NetworkSpec(layers=(LayerSpec(units=16, activation="relu"),) * 2), "Small network"
-    )
-    window.project.edit_config("CSV run", epochs=epochs, batch_size=16, learning_rate=0.01)
-    window.project.edit("data", spec, f"Use {name}")
-    window.project.set_data_shape(DataShape(p.n_inputs, p.task, p.classes, p.input_names))
-    wait_until(
-        app,
-        lambda: (
-            window.run.info is not None
-            and window.run.info.preprocessor is not None
-            and window.run.info.preprocessor.target.name == target
-        ),
-        30,
-        f"the {name} model",
-    )
-    window.controls.train_button.click()
-    wait_until(app, lambda: window.run.state == "finished", 120, f"training on {name}")
+# Feature screenshot sets: modules in tools/ with `shoot(app, out)`, run after the main set;
+# `python tools/screenshots.py OUTDIR --only NAME` runs one of them alone.
+EXTRA_SHOTS: tuple[str, ...] = ()
 
 
 def csv_views(app: QApplication, window: MainWindow, out: Path) -> None:
@@ -204,8 +127,17 @@ def import_dialog_views(app: QApplication, window: MainWindow, out: Path) -> Non
         shoot(bad, "10-import-bad-file.png")
 
 
+def shoot_extra(app: QApplication, out: Path, names: tuple[str, ...]) -> None:
+    import importlib
+
+    for name in names:
+        apply_theme(app, "light")
+        importlib.import_module(f"tools.shots_{name}").shoot(app, out)
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    only = argv[3:4] if len(argv) == 4 and argv[2] == "--only" else None
+    if len(argv) != 2 and only is None:
         print(__doc__)
         return 2
     out = Path(argv[1])
@@ -213,6 +145,9 @@ def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([argv[0]])
     apply_theme(app, "light")
     file_actions.ask_to_save = lambda parent, name: "discard"  # trained windows close unasked
+    if only is not None:
+        shoot_extra(app, out, tuple(only))
+        return 0
     leave_crash_behind()
 
     window = open_window(app)
@@ -265,6 +200,9 @@ def main(argv: list[str]) -> int:
     wait_until(app, lambda: epoch(window) >= 20, 120, "epoch 20")
     save(app, window, out / "13-small-screen.png")
     window.close()
+    window.deleteLater()
+    settle(app, 0.2)
+    shoot_extra(app, out, EXTRA_SHOTS)
     return 0
 
 
