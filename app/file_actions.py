@@ -48,6 +48,7 @@ from core.training_process.messages import Failed, ProjectOpened, ProjectSaved
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
+    from core.runs import RunRecord
 
 
 class FileActions(QObject):
@@ -56,6 +57,7 @@ class FileActions(QObject):
     message_changed = Signal(str, bool)  # (text, is_error) for the status bar
     dirty_changed = Signal(bool)
     design_replaced = Signal()  # New or Open: what the views show of the old model is gone
+    runs_replaced = Signal(tuple)  # New or Open: the run history is this (core.runs.RunRecord)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -77,6 +79,7 @@ class FileActions(QObject):
         self._opening: Opening | None = None
         self._closing = False  # Save was chosen on close: close once written
         self._was_dirty = False
+        self.runs: Callable[[], tuple[RunRecord, ...]] = tuple  # what a save keeps of the runs
 
         self._build_actions()
         self.exporter = ModelExport(self.engine, window)
@@ -225,6 +228,7 @@ class FileActions(QObject):
         self.run.stop()
         self.project.replace_design(toy_data_spec(DEFAULT_TOY), DEFAULT_NETWORK, DEFAULT_CONFIG)
         self.design_replaced.emit()
+        self.runs_replaced.emit(())
         self.run.forget_model()
         self.path = None
         self.other_changes = self.saved_with_model = False
@@ -280,7 +284,10 @@ class FileActions(QObject):
         self._pending_saves.add(PendingSave(path, autosave, index, self.run.model_version, then))
         p = self.project
         with_model = self.run.model_fits_design
-        self.engine.send(SaveProject(str(path), p.data, p.network, p.config, extras, with_model))
+        runs = self.runs()
+        self.engine.send(
+            SaveProject(str(path), p.data, p.network, p.config, extras, with_model, runs)
+        )
 
     @Slot(object)
     def _on_project_saved(self, saved: ProjectSaved) -> None:
@@ -376,6 +383,7 @@ class FileActions(QObject):
         # The model that follows (Configured) is the file's own: not a change to mark.
         self._file_model_version = None if o.configured else -1
         self.design_replaced.emit()
+        self.runs_replaced.emit(o.runs)
         self.project.replace_design(data, o.network, o.config, shape)
         if o.configured:
             self.run.adopt_opened(o.finished, o.trained)
@@ -457,6 +465,11 @@ class FileActions(QObject):
     def _on_ready(self, _devices: object) -> None:
         if self._opening is not None and not self._opening.sent:
             self._send_open()
+
+    def mark_changed(self) -> None:
+        """A change the undo stack does not record (a run renamed or deleted)."""
+        self.other_changes = True
+        self._update()
 
     @Slot(object)
     def _on_training_finished(self, _event: object) -> None:

@@ -39,12 +39,14 @@ from app.panels.data_panel import DataPanel
 from app.panels.evaluation_panel import EvaluationPanel
 from app.panels.network_panel import NetworkPanel
 from app.panels.predict_panel import PredictPanel
+from app.panels.runs_panel import RunsPanel
 from app.panels.training_panel import TrainingPanel
 from app.plots.network_diagram import NetworkDiagram
 from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
+from app.run_history import RunHistory
 from app.widgets.combo_choices import show_full_text
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import CsvSource
@@ -64,12 +66,14 @@ class MainWindow(QMainWindow):
         self.project = project or Project(self)
         self.engine = EngineLink(self)
         self.run = Run(self.project, self.engine, self)
+        self.runs = RunHistory(self.project, self.engine, self)
 
         self.controls = ControlsPanel()
         self.data_panel = DataPanel(self.project)
         self.network_panel = NetworkPanel(self.project)
         self.diagram = NetworkDiagram(self.project)
         self.plots = TrainingPlots()
+        self.runs_panel = RunsPanel(self.runs, self.project, self.run)
         self.output_view = OutputView(self.project)
         self.training_panel = TrainingPanel(self.project)
         self.evaluation_panel = EvaluationPanel(self.engine, self.run)
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self)  # File > New, Open, Save, Export; autosave and recovery
         self.files.exporter.project_file = lambda: self.files.path
         self.files.exporter.data_file = self._data_file
+        self.files.runs = lambda: tuple(self.runs.runs)
         self.setAcceptDrops(True)  # a CSV file dropped on the window opens the import dialog
         self._build_layout()
         self._build_menus()
@@ -100,10 +105,19 @@ class MainWindow(QMainWindow):
         # The live plots share their place with how good the model is and what it predicts.
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(_padded(self.plots), "Training")
+        # The runs under the live plots: tick one, and it is drawn on them at once.
+        self.plots_split = QSplitter(Qt.Orientation.Vertical)
+        self.plots_split.addWidget(self.plots)
+        self.plots_split.addWidget(self.runs_panel)
+        self.plots_split.setStretchFactor(0, 3)
+        self.plots_split.setStretchFactor(1, 1)
+        self.plots_split.setHandleWidth(6)
+        self.tabs.addTab(_padded(self.plots_split), "Training")
         self.tabs.addTab(self.evaluation_panel, "Evaluation")
         self.tabs.addTab(self.predict_panel, "Predict")
-        self.tabs.setTabToolTip(0, "Loss, accuracy, gradients and learning rate as training runs.")
+        self.tabs.setTabToolTip(
+            0, "Loss, accuracy, gradients and learning rate as training runs; earlier runs below."
+        )
         self.tabs.setTabToolTip(1, "How good the model is on the validation and test rows.")
         self.tabs.setTabToolTip(2, "Predict new rows: a CSV file, or one row typed in.")
         self.centre_split.addWidget(self.tabs)
@@ -244,6 +258,10 @@ class MainWindow(QMainWindow):
         self.files.message_changed.connect(self._on_message_changed)
         self.files.design_replaced.connect(self._clear_model_views)
         self.project.changed.connect(self._on_project_changed)
+        self.runs.ticked_changed.connect(self._on_ticked_runs_changed)
+        self.runs.edited.connect(self.files.mark_changed)
+        self.files.runs_replaced.connect(self.runs.replace_all)
+        self.runs_panel.message_changed.connect(self._on_message_changed)
 
     # --- life cycle -----------------------------------------------------------------------------
 
@@ -303,6 +321,10 @@ class MainWindow(QMainWindow):
     def _on_project_changed(self, field: str) -> None:
         if field == "config" and not self.run.is_active:
             self.controls.set_plan(self.project.config.epochs)  # "Epoch 0 / 1,000" at once
+
+    @Slot()
+    def _on_ticked_runs_changed(self) -> None:
+        self.plots.show_runs(self.runs.ticked_runs)
 
     @Slot()
     def _clear_model_views(self) -> None:

@@ -158,6 +158,22 @@ class Project(QObject):
 
         self.edit("config", replace(self.config, **changes), text, merge)
 
+    def restore(self, data: DataSpec, network: NetworkSpec, config: TrainConfig, text: str) -> bool:
+        """Put a whole design back (a run's settings) as one undoable step; False when it is
+        the design already."""
+        changes = [
+            (field, value)
+            for field, value in (("data", data), ("network", network), ("config", config))
+            if getattr(self, field) != value
+        ]
+        if not changes:
+            return False
+        self.undo_stack.beginMacro(text)
+        for field, value in changes:
+            self.edit(field, value, text)
+        self.undo_stack.endMacro()
+        return True
+
     def set_toy(self, source: ToySource, val_fraction: float | None = None) -> None:
         """Use a built-in dataset, with the split the data has now (or this validation share)."""
         vf = self.data.val_fraction if val_fraction is None else val_fraction

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cli.model_report import model_report
+from cli.project_report import project_report
 from core.export_formats import check_export, format_for
 
 
@@ -23,8 +24,13 @@ def export_command(ns: argparse.Namespace) -> int:
 
 
 def info_command(ns: argparse.Namespace) -> int:
-    """`nnplay info`: architecture, preprocessing and training of a model file."""
+    """`nnplay info`: architecture, preprocessing and training of a model file; of a project
+    file, its design, model and run history."""
     from core.modelfile import load_model
+    from core.project import SUFFIX, load_project
 
-    print(model_report(load_model(ns.model)))
+    if str(ns.model).lower().endswith(SUFFIX):
+        print(project_report(load_project(ns.model)))
+    else:
+        print(model_report(load_model(ns.model)))
     return 0

@@ -131,8 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--json", action="store_true")
 
-    info = sub.add_parser("info", help="describe a model file")
-    info.add_argument("model", metavar="MODEL.nnp")
+    info = sub.add_parser("info", help="describe a model or project file (with its runs)")
+    info.add_argument("model", metavar="MODEL.nnp|PROJECT.nnproj")
 
     ex = sub.add_parser("export", help="export a model file for use outside NN Playground")
     ex.add_argument("model", metavar="MODEL.nnp")

@@ -4,7 +4,8 @@ The file is a zip of JSON and safetensors, never a pickle: `project.json` holds 
 (a CSV file's path and import settings, or a toy dataset's parameters), the column choices, the
 network and the training settings; a trained project adds the model's own members
 (`model.json` and `weights.safetensors`, exactly as in a *.nnp file), which carry the fitted
-preprocessing and the training history.
+preprocessing and the training history. A project with a run history adds `runs.json`: every
+training run's settings, curves and scores (`core.runs`, bounded in size).
 
 A CSV file that has moved does not stop a project from opening: `load_project` looks beside the
 project for it, then reports the path in `ProjectFile.missing_source` so the window can ask for
@@ -36,11 +37,13 @@ from core.modelfile import (
     zip_bytes,
 )
 from core.project_manifest import find_data_file
+from core.runs import RunRecord, runs_from_json, runs_to_json
 from core.spec import NetworkSpec, TrainConfig, from_json, to_json
 
 PROJECT_FORMAT = "nnplay-project"
 PROJECT_FORMAT_VERSION = 1
 PROJECT_MANIFEST = "project.json"
+RUNS_MEMBER = "runs.json"
 SUFFIX = ".nnproj"
 _FIELDS = {
     "format",
@@ -63,6 +66,7 @@ class ProjectFile:
     `model` is the trained model (weights, fitted preprocessing, history), or None.
     `extras` is the window's own JSON-able state (which tab was open, ...); core ignores it.
     `missing_source` is set by `load_project` when the CSV file is no longer where it was.
+    `runs` is the run history (core.runs), oldest first.
     """
 
     data: DataSpec | None = None
@@ -71,6 +75,7 @@ class ProjectFile:
     model: TrainedModel | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     missing_source: str | None = None
+    runs: tuple[RunRecord, ...] = ()
 
     @property
     def trained(self) -> bool:
@@ -111,6 +116,9 @@ def save_project(path: str | Path, project: ProjectFile) -> None:
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"cannot save the project: {exc}") from None
     members = {PROJECT_MANIFEST: text.encode("utf-8")}
+    if project.runs:
+        runs = json.dumps(runs_to_json(project.runs), allow_nan=False, separators=(",", ":"))
+        members[RUNS_MEMBER] = runs.encode("utf-8")
     if project.model is not None:
         members.update(model_members(project.model))
     write_atomic(path, zip_bytes(members))
@@ -127,6 +135,8 @@ def load_project(path: str | Path) -> ProjectFile:
         project, relative = _project_from_manifest(
             read_json(zf, PROJECT_MANIFEST, name, "project"), name
         )
+        if RUNS_MEMBER in zf.namelist():
+            project = dataclasses.replace(project, runs=_read_runs(zf, name))
         if MANIFEST in zf.namelist():
             model = read_model(zf, name, "project", f"{name} (its trained model)")
             project = dataclasses.replace(project, model=model)
@@ -164,6 +174,14 @@ def _project_from_manifest(manifest: Any, name: str) -> tuple[ProjectFile, str |
     if relative is not None and not isinstance(relative, str):
         raise ModelFileError(f"{name}: data_relative_path: expected text, got {relative!r}")
     return ProjectFile(data, network, config, extras=extras), relative
+
+
+def _read_runs(zf: zipfile.ZipFile, name: str) -> tuple[RunRecord, ...]:
+    data = read_json(zf, RUNS_MEMBER, name, "project")
+    try:
+        return runs_from_json(data, "runs")
+    except NNPlayError as exc:
+        raise ModelFileError(f"{name}: {RUNS_MEMBER}: {exc}") from None
 
 
 def _find_source(project: ProjectFile, path: Path, relative: str | None) -> ProjectFile:

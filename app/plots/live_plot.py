@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import theme
 from app.plots import view_range
 from app.plots.live_curve import LiveCurve, LogFriendlyAxis, solid_name, values_at
+from app.plots.run_overlays import Overlay, PlotOverlays
 from app.plots.series_buffer import SeriesBuffer
 
 MAX_MARKERS = 60  # oldest setting-change marks are removed beyond this
@@ -115,6 +116,7 @@ class LivePlot(QWidget):
         for axis in ("left", "bottom"):
             item.getAxis(axis).enableAutoSIPrefix(False)
         item.setLogMode(y=log_y)
+        self.overlays = PlotOverlays(item)  # earlier runs, under the live curves
         vb = item.getViewBox()
         vb.disableAutoRange()
         vb.sigRangeChangedManually.connect(self._on_range_changed_by_user)
@@ -192,13 +194,20 @@ class LivePlot(QWidget):
         self._show_legend()
 
     def legend_html(self) -> str:
+        entries = [
+            (c.name, solid_name(c.item.opts["pen"].color())) for c in self._curves if c.in_legend
+        ]
         parts = []
-        for curve in self._curves:
-            if curve.in_legend:
-                color = solid_name(curve.item.opts["pen"].color())
-                name = curve.name.replace(" ", "&nbsp;")  # wrap between entries, not inside
-                parts.append(f"<span style='color:{color}'>■</span>&nbsp;{name}")
+        for name, color in entries + self.overlays.legend():
+            name = name.replace(" ", "&nbsp;")  # wrap between entries, not inside
+            parts.append(f"<span style='color:{color}'>■</span>&nbsp;{name}")
         return " &nbsp; ".join(parts)
+
+    def set_overlays(self, overlays: list[Overlay]) -> None:
+        """Draw these curves of earlier runs under the live ones (`app.plots.run_overlays`)."""
+        if self.overlays.set(overlays):
+            self._show_legend()
+            self._show_empty(self.is_empty)
 
     def _show_legend(self) -> None:
         if not self._hovering:
@@ -206,7 +215,7 @@ class LivePlot(QWidget):
 
     @property
     def is_empty(self) -> bool:
-        return not any(len(c.buffer) for c in self._curves)
+        return not any(len(c.buffer) for c in self._curves) and not self.overlays
 
     def refresh(self) -> None:
         """Redraw the curves whose data changed since the last redraw."""
@@ -268,8 +277,9 @@ class LivePlot(QWidget):
         vb = self.plot.getPlotItem().getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         if self._x_leader:
-            first = min(c.buffer.x[0] for c in self._curves if len(c.buffer))
-            last = max(c.buffer.x[-1] for c in self._curves if len(c.buffer))
+            ends = [(c.buffer.x[0], c.buffer.x[-1]) for c in self._curves if len(c.buffer)]
+            ends += [e] if (e := self.overlays.x_extent()) else []
+            first, last = min(e[0] for e in ends), max(e[1] for e in ends)
             xs = view_range.x_range(float(first), float(last), None if force else (x0, x1))
             if xs != (x0, x1):
                 vb.setXRange(*xs, padding=0)
@@ -287,6 +297,7 @@ class LivePlot(QWidget):
         """Lowest and highest value of the curves as the view sees them (log10 on a log scale)."""
         log = self.log_y
         extents = [e for c in self._curves if (e := c.value_extent(log)) is not None]
+        extents += [e] if (e := self.overlays.y_extent(log)) else []
         if not extents:
             return None
         low, high = min(e[0] for e in extents), max(e[1] for e in extents)

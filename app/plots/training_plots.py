@@ -13,7 +13,9 @@ from app.plots.gradient_plot import GradientPlot
 from app.plots.learning_rate_plot import LearningRatePlot
 from app.plots.loss_plot import LossPlot
 from app.plots.metric_plot import MetricPlot
+from app.plots.run_overlays import overlays_for
 from core.events import BatchesEnded, EpochEnded, HyperparameterChanged, TrainStarted
+from core.runs import RunRecord
 
 # The timer redraws one plot per tick, in turn: each plot then updates 10 times a second, and
 # no single stretch of drawing holds the GUI thread for the cost of all four (measured: the four
@@ -90,6 +92,16 @@ class TrainingPlots(QWidget):
     def clear(self) -> None:
         for plot in self.plots:
             plot.clear()
+
+    def show_runs(self, runs: list[RunRecord]) -> None:
+        """Draw these earlier runs under the live curves (none: take them all away)."""
+        accuracy = self.accuracy
+        if runs and not len(accuracy.epochs):
+            accuracy.set_metric(runs[-1].metric)  # nothing live: the plot shows the runs' metric
+        for plot, overlays in zip(
+            self.plots, overlays_for(runs, accuracy.metric_name), strict=True
+        ):
+            plot.set_overlays(overlays)
 
     # --- drawing ------------------------------------------------------------------------------
 

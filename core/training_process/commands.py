@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from core.control import LIVE_SETTINGS
 from core.data_spec import DataSpec
 from core.errors import SpecError
+from core.runs import RunRecord
 from core.spec import NetworkSpec, TrainConfig
 from core.text import plural
 
@@ -140,6 +141,7 @@ class SaveProject:
     config: TrainConfig
     extras: dict[str, Any] = field(default_factory=dict)
     with_model: bool = True
+    runs: tuple[RunRecord, ...] = ()  # the run history (core.runs)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import numpy as np
 from core.data_spec import DataSpec
 from core.events import Event
 from core.plot_points import PlotPoints
+from core.runs import RunRecord
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
@@ -163,6 +164,7 @@ class ProjectOpened:
     input_names: tuple[str, ...] = ()
     class_names: tuple[str, ...] = ()
     n_rows: int = 0
+    runs: tuple[RunRecord, ...] = ()  # the run history the file holds (core.runs)
 
 
 @dataclass(frozen=True)

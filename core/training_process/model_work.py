@@ -69,7 +69,7 @@ def save_project(command: SaveProject, trainer: Trainer | None) -> ProjectSaved:
     if command.with_model and trainer is not None and trainer.step > 0:
         model = trained_model(trainer)
     c = command
-    write_project(c.path, ProjectFile(c.data, c.network, c.config, model, c.extras))
+    write_project(c.path, ProjectFile(c.data, c.network, c.config, model, c.extras, runs=c.runs))
     return ProjectSaved(c.path, model is not None)
 
 

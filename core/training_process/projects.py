@@ -43,6 +43,7 @@ def read_project(
         configured=False,
         finished=False,
         missing_source=project.missing_source,
+        runs=project.runs,
     )
     return project, tm, opened
 

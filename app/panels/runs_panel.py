@@ -1,0 +1,171 @@
+"""The Runs panel: every training run of the project in a sortable table.
+
+Tick a run to draw it on the live plots; double-click its name to rename it; Restore settings
+puts its data, network and training settings back into the builder (one undoable step);
+Export CSV writes its curves; Delete removes the selected runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dialogs.file_choice import save_file_name
+from app.project import Project
+from app.run import ACTIVE, Run
+from app.run_history import RunHistory
+from app.widgets.runs_table import CHANGED, NAME, NUMBER_ROLE, SORT_ROLE, RunsTableModel
+from core.errors import NNPlayError
+from core.run_export import write_curves_csv
+from core.runs import RunRecord
+from core.text import plural
+
+EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the plots to compare."
+
+
+class RunsPanel(QWidget):
+    message_changed = Signal(str, bool)  # (text, is_error), for the status bar
+
+    def __init__(
+        self, history: RunHistory, project: Project, run: Run, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.history, self.project, self.run = history, project, run
+        self.model = RunsTableModel(history, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the history's order at first
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CHANGED, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(NAME, 90)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+
+        self.title = QLabel("Runs")
+        self.title.setProperty("role", "value")
+        self.hint = QLabel(EMPTY_TEXT)
+        self.hint.setProperty("role", "muted")
+        self.restore_button = QPushButton("Restore settings")
+        self.restore_button.setToolTip(
+            "Put this run's data, network and training settings back into the builder "
+            "(Ctrl+Z undoes it)."
+        )
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Write this run's curves to a CSV file.")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Remove the selected runs from the project.")
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.title)
+        row.addWidget(self.hint, 1)
+        for button in (self.restore_button, self.export_button, self.delete_button):
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.export_button.clicked.connect(self.export_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update)
+        history.changed.connect(self._update)
+        run.state_changed.connect(self._update)
+        self._update()
+
+    # --- the selection ------------------------------------------------------------------------
+
+    def selected_numbers(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [int(self.proxy.data(index, NUMBER_ROLE)) for index in rows]
+
+    def current_run(self) -> RunRecord | None:
+        numbers = self.selected_numbers()
+        return self.history.run(numbers[0]) if len(numbers) == 1 else None
+
+    def select(self, number: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, NAME)
+            if self.proxy.data(index, NUMBER_ROLE) == number:
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+                rows = QItemSelectionModel.SelectionFlag.Rows
+                self.table.selectionModel().select(index, flags | rows)
+                self.table.setCurrentIndex(index)
+                return
+
+    def tick(self, number: int, on: bool = True) -> None:
+        """Draw run `number` on the plots (or not), as its box does."""
+        self.history.set_ticked(number, on)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    @Slot()
+    def restore_selected(self) -> None:
+        run = self.current_run()
+        if run is None or self.run.state in ACTIVE:
+            return
+        text = f"Restore the settings of {run.name}"
+        if self.project.restore(run.data, run.network, run.config, text):
+            self.message_changed.emit(f"Restored the settings of {run.name}.", False)
+        else:
+            self.message_changed.emit(f"The builder already has the settings of {run.name}.", False)
+
+    @Slot()
+    def export_selected(self) -> None:
+        run = self.current_run()
+        if run is None:
+            return
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in run.name)
+        path = save_file_name(self, "Export the run's curves", f"{name}.csv", "CSV files (*.csv)")
+        if path:
+            self.export_to(run, path)
+
+    def export_to(self, run: RunRecord, path: str) -> None:
+        try:
+            write_curves_csv(run, path)
+        except NNPlayError as exc:
+            self.message_changed.emit(f"Could not export {run.name}: {exc}", True)
+            return
+        self.message_changed.emit(f"Wrote the curves of {run.name} to {Path(path).name}.", False)
+
+    @Slot()
+    def delete_selected(self) -> None:
+        numbers = self.selected_numbers()
+        if numbers:
+            self.history.delete(numbers)
+            self.message_changed.emit(f"Deleted {plural(len(numbers), 'run', 'runs')}.", False)
+
+    @Slot()
+    def _update(self, *_args: object) -> None:
+        one = self.current_run() is not None
+        self.restore_button.setEnabled(one and self.run.state not in ACTIVE)
+        self.export_button.setEnabled(one)
+        self.delete_button.setEnabled(bool(self.selected_numbers()))
+        self.hint.setVisible(not self.history.runs)

@@ -1,0 +1,171 @@
+"""The Runs table's model: one row a run of the history, the first column's box draws it on the
+plots, the name is edited in place; sorted by a proxy on each column's number (`SORT_ROLE`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.plots.run_overlays import run_color
+from app.run_history import RunHistory
+from core.runs import RunRecord, describe_change
+
+Index = QModelIndex | QPersistentModelIndex
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+SORT_ROLE = Qt.ItemDataRole.UserRole
+NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the run's number, whatever the column
+
+COLUMNS = ("Plot", "Name", "Changed", "Epochs", "Best val. loss", "Validation", "Test", "Time")
+HEADER_TIPS = (
+    "Tick to draw the run on the plots, faded, in its colour.",
+    "The run's name: double-click to rename it.",
+    "What changed against the run before it in this table.",
+    "Epochs trained.",
+    "The lowest validation loss of any epoch.",
+    "Accuracy (or R²) on the validation rows after the last epoch.",
+    "Accuracy (or R²) of the final weights on the test rows.",
+    "Training time.",
+)
+PLOT, NAME, CHANGED, EPOCHS, BEST_LOSS, VALIDATION, TEST, TIME = range(len(COLUMNS))
+
+
+class RunsTableModel(QAbstractTableModel):
+    def __init__(self, history: RunHistory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self._changes: list[str] = []
+        history.changed.connect(self._on_changed)
+        history.ticked_changed.connect(self._on_ticked_changed)
+        self._on_changed()
+
+    def _on_changed(self) -> None:
+        self.beginResetModel()
+        runs = self.history.runs
+        self._changes = [describe_change(runs[i - 1] if i else None, r) for i, r in enumerate(runs)]
+        self.endResetModel()
+
+    def _on_ticked_changed(self) -> None:
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, PLOT), self.index(self.rowCount() - 1, PLOT))
+
+    def rowCount(self, parent: Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.history.runs)
+
+    def columnCount(self, parent: Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == PLOT:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() == NAME:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        run = self.history.runs[index.row()]
+        column = index.column()
+        if role == NUMBER_ROLE:
+            return run.number
+        if column == PLOT:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                ticked = run.number in self.history.ticked
+                return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.DecorationRole:
+                return QColor(run_color(run.number))
+            if role == SORT_ROLE:
+                return int(run.number in self.history.ticked)
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(run, column, index.row())
+        if role == SORT_ROLE:
+            return self._sort_key(run, column, index.row())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(run, column, index.row())
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= EPOCHS:
+            return RIGHT
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        run = self.history.runs[index.row()]
+        if index.column() == PLOT and role == Qt.ItemDataRole.CheckStateRole:
+            self.history.set_ticked(run.number, Qt.CheckState(value) == Qt.CheckState.Checked)
+            return True
+        if index.column() == NAME and role == Qt.ItemDataRole.EditRole:
+            return self.history.rename(run.number, str(value))
+        return False
+
+    # --- cells --------------------------------------------------------------------------------
+
+    def _text(self, run: RunRecord, column: int, row: int) -> str:
+        s = run.scores
+        match column:
+            case 1:
+                return run.name
+            case 2:
+                return self._changes[row]
+            case 3:
+                return f"{run.epochs:,}"
+            case 4:
+                return "–" if s.best_val_loss is None else f"{s.best_val_loss:.4g}"
+            case 5:
+                return _score(run, s.val_metric)
+            case 6:
+                return _score(run, s.test_metric)
+            case 7:
+                return _duration(run.seconds)
+        return ""
+
+    def _sort_key(self, run: RunRecord, column: int, row: int) -> Any:
+        s = run.scores
+        keys: dict[int, Any] = {
+            NAME: run.name.lower(),
+            CHANGED: self._changes[row],
+            EPOCHS: run.epochs,
+            BEST_LOSS: s.best_val_loss,
+            VALIDATION: s.val_metric,
+            TEST: s.test_metric,
+            TIME: run.seconds,
+        }
+        value = keys.get(column)
+        # Missing figures sort below every number (the proxy compares like with like).
+        return float("-inf") if value is None else value
+
+    def _tooltip(self, run: RunRecord, column: int, row: int) -> str:
+        if column == CHANGED:
+            return self._changes[row]
+        when = run.started.replace("T", " ")[:16]
+        return (
+            f"{run.name}: {run.outcome} after {run.epochs:,} epochs ({run.steps:,} steps) "
+            f"on {run.device or 'an unknown device'}, started {when} UTC"
+        )
+
+
+def _score(run: RunRecord, value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1%}" if run.metric == "accuracy" else f"R² {value:.3f}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    return (
+        f"{minutes} min {secs:02d} s"
+        if minutes < 60
+        else f"{minutes // 60} h {minutes % 60:02d} min"
+    )

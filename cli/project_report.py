@@ -1,0 +1,64 @@
+"""`nnplay info` of a project file: its design, its trained model if any, and its run history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cli.model_report import model_report
+from core.data_spec import CsvSource
+from core.runs import RunRecord, describe_change
+
+if TYPE_CHECKING:
+    from core.project import ProjectFile  # loads torch
+
+
+def project_report(project: ProjectFile) -> str:
+    """What `nnplay info work.nnproj` prints."""
+    data = project.data
+    if data is None:
+        source = "none chosen yet"
+    elif isinstance(data.source, CsvSource):
+        source = data.source.path
+    else:
+        s = data.source
+        source = f"{s.name} (built in: {s.samples} points, noise {s.noise:g}, seed {s.seed})"
+    lines = [f"project data: {source}"]
+    if project.model is not None:
+        lines += ["", model_report(project.model)]
+    else:
+        layers = ", ".join(layer.label() for layer in project.network.layers) or "none"
+        lines += [f"network: {layers}", "not trained"]
+    lines += ["", runs_report(project.runs)]
+    return "\n".join(lines)
+
+
+def runs_report(runs: Sequence[RunRecord]) -> str:
+    """The run history as a table: one line a run, oldest first."""
+    if not runs:
+        return "runs: none"
+    lines = [f"runs: {len(runs)}"]
+    header = (
+        f"  {'#':>3}  {'name':<16} {'epochs':>6} {'best val loss':>13} {'val':>8} "
+        f"{'test':>8} {'time':>7}  changed"
+    )
+    lines.append(header)
+    previous = None
+    for run in runs:
+        s = run.scores
+        lines.append(
+            f"  {run.number:>3}  {run.name[:16]:<16} {run.epochs:>6} "
+            f"{_number(s.best_val_loss, '{:.4g}'):>13} {_score(run, s.val_metric):>8} "
+            f"{_score(run, s.test_metric):>8} {run.seconds:>6.1f}s  "
+            f"{describe_change(previous, run)}"
+        )
+        previous = run
+    return "\n".join(lines)
+
+
+def _score(run: RunRecord, value: float | None) -> str:
+    return _number(value, "{:.1%}" if run.metric == "accuracy" else "R² {:.3f}")
+
+
+def _number(value: float | None, fmt: str) -> str:
+    return "–" if value is None else fmt.format(value)

@@ -1,0 +1,241 @@
+"""Building a `RunRecord` from a run's events, wherever the events arrive (torch-free).
+
+The window feeds its recorder the events it draws; a training process (an optimizer race, a
+settings search) can add one to a trainer's callbacks, since `RunRecorder` is a `Callback`.
+Memory stays bounded over any number of steps: past `KEEP` points a series is halved by
+averaging neighbours, and `record()` downsamples to `core.runs.MAX_POINTS`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import UTC, datetime
+
+import numpy as np
+
+from core.data_spec import DataSpec
+from core.events import (
+    BatchesEnded,
+    Callback,
+    EpochEnded,
+    HyperparameterChanged,
+    TrainEnded,
+    TrainStarted,
+)
+from core.runs import (
+    GRADIENT,
+    LEARNING_RATE,
+    LOSS_STEP,
+    LOSS_TRAIN,
+    LOSS_VAL,
+    MAX_GRADIENT_LAYERS,
+    MAX_POINTS,
+    METRIC_TRAIN,
+    METRIC_VAL,
+    Curve,
+    RunRecord,
+    RunScores,
+    downsample,
+)
+from core.spec import NetworkSpec, TrainConfig
+
+KEEP = 8 * MAX_POINTS  # points held per series while a run goes on
+FLOOR = 1e-12  # a zero gradient has no logarithm
+
+
+class _Series:
+    """x and one or more y columns. Each stored point is the mean of `stride` points added;
+    past KEEP stored points, neighbours are averaged and the stride doubles, so every stored
+    point stands for as many points as the others."""
+
+    def __init__(self, columns: int) -> None:
+        self.x = np.empty(0)
+        self.y = np.empty((0, columns))
+        self.stride = 1
+        self._pending_x = np.empty(0)
+        self._pending_y = np.empty((0, columns))
+
+    def add(self, x: np.ndarray, y: np.ndarray) -> None:
+        columns = self.y.shape[1]
+        px = np.concatenate([self._pending_x, np.asarray(x, dtype=np.float64)])
+        py = np.concatenate([self._pending_y, np.asarray(y, dtype=np.float64).reshape(-1, columns)])
+        k = len(px) // self.stride * self.stride
+        self._pending_x, self._pending_y = px[k:], py[k:]
+        if k:
+            self.x = np.concatenate([self.x, _means(px[:k, None], self.stride)[:, 0]])
+            self.y = np.concatenate([self.y, _means(py[:k], self.stride)])
+        if len(self.x) > KEEP:
+            n = len(self.x) // 2 * 2  # an odd last point stays as it is
+            self.x = np.concatenate([_means(self.x[:n, None], 2)[:, 0], self.x[n:]])
+            self.y = np.concatenate([_means(self.y[:n], 2), self.y[n:]])
+            self.stride *= 2
+
+    def curve(self, column: int = 0, transform: str = "") -> Curve:
+        y = self.y[:, column]
+        if transform == "exp10":
+            y = 10.0**y
+        return downsample(self.x, y)
+
+
+def _means(values: np.ndarray, size: int) -> np.ndarray:
+    """Means of consecutive groups of `size` rows, NaN left out (all NaN: NaN)."""
+    groups = values.reshape(-1, size, values.shape[1])
+    finite = np.isfinite(groups)
+    counts = finite.sum(axis=1)
+    sums = np.where(finite, groups, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+class RunRecorder(Callback):
+    """Collects one run's events (over pauses and continued Trains) into a `RunRecord`."""
+
+    def __init__(
+        self, number: int, name: str, data: DataSpec, network: NetworkSpec, config: TrainConfig
+    ) -> None:
+        self.number, self.name = number, name
+        self.data, self.network, self.config = data, network, config
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.metric = "accuracy"
+        self.device = ""
+        self.layer_names: tuple[str, ...] = ()
+        self.steps = _Series(1)
+        self.epochs = _Series(4)  # train loss, validation loss, train metric, validation metric
+        self.rates = _Series(1)
+        self.gradients: _Series | None = None
+        self.epoch = self.step = 0
+        self.outcome = "stopped"
+        self.seconds = 0.0
+        self._seconds_before = 0.0
+        self._last: EpochEnded | None = None
+        self._best_val_loss = math.inf
+        self._best_train_loss = math.inf
+        self._best_metric = -math.inf
+        self._best_epoch = 0
+
+    # --- events -------------------------------------------------------------------------------
+
+    def on_train_start(self, event: TrainStarted) -> None:
+        self.metric = event.metric
+        self.device = event.device_name
+        self._seconds_before = self.seconds
+        if event.layer_names != self.layer_names:
+            self.layer_names = event.layer_names
+            self.gradients = _Series(len(event.layer_names))
+        self.rates.add(np.array([event.step]), np.array([self.config.learning_rate]))
+        self.step = event.step
+
+    def on_train_batch_end(self, event: BatchesEnded) -> None:
+        xs = event.first_step + np.arange(len(event.loss))
+        self.steps.add(xs, event.loss)
+        norms = event.grad_norms
+        if (
+            self.gradients is not None
+            and norms.ndim == 2
+            and norms.shape[1] == len(self.layer_names)
+        ):
+            self.gradients.add(xs, np.log10(np.maximum(norms, FLOOR)))
+        self.step = int(xs[-1]) if len(xs) else self.step
+
+    def on_train_epoch_end(self, event: EpochEnded) -> None:
+        self.epochs.add(
+            np.array([event.step]),
+            np.array([[event.train_loss, event.val_loss, event.train_metric, event.val_metric]]),
+        )
+        self.rates.add(np.array([event.step]), np.array([event.learning_rate]))
+        self.metric = event.metric
+        self.epoch, self.step = event.epoch, event.step
+        self.seconds = self._seconds_before + event.elapsed
+        self._last = event
+        if event.val_loss < self._best_val_loss:  # NaN (no validation rows) never is
+            self._best_val_loss, self._best_epoch = event.val_loss, event.epoch
+        if math.isinf(self._best_val_loss) and event.train_loss < self._best_train_loss:
+            self._best_train_loss, self._best_epoch = event.train_loss, event.epoch
+        if event.val_metric > self._best_metric:
+            self._best_metric = event.val_metric
+
+    def on_hyperparameter_changed(self, event: HyperparameterChanged) -> None:
+        if event.name == "learning_rate":
+            self.rates.add(np.array([event.step]), np.array([event.value]))
+
+    def on_train_end(self, event: TrainEnded) -> None:
+        self.outcome = event.outcome
+        self.epoch, self.step = event.epoch, event.step
+
+    def add(self, events: list[object]) -> None:
+        """Feed events of any kind, in order (the window's `Events` messages)."""
+        for event in events:
+            match event:
+                case TrainStarted():
+                    self.on_train_start(event)
+                case BatchesEnded():
+                    self.on_train_batch_end(event)
+                case EpochEnded():
+                    self.on_train_epoch_end(event)
+                case HyperparameterChanged():
+                    self.on_hyperparameter_changed(event)
+                case TrainEnded():
+                    self.on_train_end(event)
+
+    # --- the record ---------------------------------------------------------------------------
+
+    def record(self) -> RunRecord:
+        """The run as it stands (a run still going on reads as stopped)."""
+        curves: list[tuple[str, Curve]] = []
+        if len(self.steps.x):
+            curves.append((LOSS_STEP, self.steps.curve()))
+        if len(self.epochs.x):
+            names = (LOSS_TRAIN, LOSS_VAL, METRIC_TRAIN, METRIC_VAL)
+            for i, name in enumerate(names):
+                if np.isfinite(self.epochs.y[:, i]).any():
+                    curves.append((name, self.epochs.curve(i)))
+        if len(self.rates.x):
+            curves.append((LEARNING_RATE, self.rates.curve()))
+        if self.gradients is not None and len(self.gradients.x):
+            for i, layer in enumerate(self.layer_names[:MAX_GRADIENT_LAYERS]):
+                curves.append((GRADIENT + layer, self.gradients.curve(i, "exp10")))
+        return RunRecord(
+            number=self.number,
+            name=self.name,
+            data=self.data,
+            network=self.network,
+            config=self.config,
+            metric=self.metric,
+            epochs=self.epoch,
+            steps=self.step,
+            outcome=self.outcome,
+            seconds=round(self.seconds, 3),
+            device=self.device,
+            started=self.started,
+            scores=self._scores(),
+            curves=tuple(curves),
+        )
+
+    def _scores(self) -> RunScores:
+        last = self._last
+        if last is None:
+            return RunScores()
+        return RunScores(
+            train_loss=_number(last.train_loss),
+            val_loss=_number(last.val_loss),
+            train_metric=_number(last.train_metric),
+            val_metric=_number(last.val_metric),
+            best_val_loss=_number(self._best_val_loss),
+            best_val_metric=_number(self._best_metric),
+            best_epoch=self._best_epoch,
+        )
+
+
+def _number(v: float) -> float | None:
+    return float(v) if math.isfinite(v) else None
+
+
+def with_test_scores(run: RunRecord, loss: float | None, metric: float | None) -> RunRecord:
+    """The run with its final weights' scores on the test rows."""
+    scores = dataclasses.replace(
+        run.scores,
+        test_loss=None if loss is None else _number(loss),
+        test_metric=None if metric is None else _number(metric),
+    )
+    return dataclasses.replace(run, scores=scores)

@@ -1,0 +1,157 @@
+"""The run history in the window: every run in the Runs table, described against the one
+before, drawn on the plots when ticked; renamed, deleted, restored; kept in the project file.
+
+The fast tests feed the window the events a training process sends (no engine); the slow one
+trains three spiral runs for real and saves and reopens them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from app.plots.run_overlays import run_color
+from app.widgets.runs_table import CHANGED, NAME, PLOT, TEST, VALIDATION
+from core.events import BatchesEnded, EpochEnded, TrainEnded, TrainStarted
+from core.project import load_project
+
+RATES = (0.03, 0.01, 0.003)
+
+
+def fake_run(window, rate: float, epochs: int = 4, steps_per_epoch: int = 5) -> None:
+    """A run of the window's design at learning rate `rate`, as the engine reports one."""
+    window.project.edit_config("Learning rate", learning_rate=rate)
+    engine = window.engine
+    layers = ("dense1", "dense2", "dense3", "output")
+    engine.started.emit(
+        TrainStarted("cpu", "CPU", layers, layers, 400, 300, 100, 16, steps_per_epoch, epochs,
+                     "accuracy", 0, 0)
+    )  # fmt: skip
+    for epoch in range(1, epochs + 1):
+        first = (epoch - 1) * steps_per_epoch + 1
+        loss = np.full(steps_per_epoch, rate * 10 / epoch)
+        norms = np.full((steps_per_epoch, len(layers)), 0.1)
+        engine.batches_received.emit([BatchesEnded(first, epoch, loss, norms)])
+        step = epoch * steps_per_epoch
+        engine.epochs_ended.emit(
+            [EpochEnded(epoch, step, rate * 10 / epoch, rate * 12 / epoch, 0.5 + epoch / 10,
+                        0.4 + epoch / 10, "accuracy", rate, 1000.0, epoch * 0.1)]
+        )  # fmt: skip
+    engine.finished.emit(TrainEnded("finished", "done", epochs, epochs * steps_per_epoch, epochs))
+
+
+def cell(window, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+    proxy = window.runs_panel.proxy
+    return proxy.data(proxy.index(row, column), role)
+
+
+def test_three_runs_read_correctly_and_overlay_when_ticked(bare_window) -> None:
+    w = bare_window
+    for rate in RATES:
+        fake_run(w, rate)
+    assert [cell(w, r, NAME) for r in range(3)] == ["run 1", "run 2", "run 3"]
+    assert [cell(w, r, CHANGED) for r in range(3)] == [
+        "first run",
+        "lr 0.03 → 0.01",
+        "lr 0.01 → 0.003",
+    ]
+    assert cell(w, 2, VALIDATION) == "80.0%" and cell(w, 2, TEST) == "–"
+
+    loss = w.plots.loss
+    assert not loss.overlays
+    w.runs_panel.model.setData(
+        w.runs_panel.model.index(0, PLOT),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    w.runs_panel.tick(3)
+    assert cell(w, 0, PLOT, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    legend = loss.legend_html()
+    assert "run&nbsp;1" in legend and "run&nbsp;3" in legend and "run&nbsp;2" not in legend
+    assert run_color(1) in legend
+    # Training and validation of each ticked run on the loss plot, beneath the live curves.
+    items = loss.overlays._items
+    assert sorted(items) == [(1, "loss/train"), (1, "loss/validation"),
+                             (3, "loss/train"), (3, "loss/validation")]  # fmt: skip
+    item = items[(3, "loss/validation")][0]
+    assert item.zValue() < 0
+    assert np.allclose(item.yData, [0.036, 0.018, 0.012, 0.009])
+    assert len(w.plots.gradients.overlays._items) == 8  # 4 layers x 2 runs
+    assert len(w.plots.learning_rate.overlays._items) == 2
+
+    # Created once: ticking another run leaves the drawn ones' items (and data) alone.
+    w.runs_panel.tick(2)
+    assert loss.overlays._items[(3, "loss/validation")][0] is item
+    w.runs_panel.tick(2, False)
+    assert (2, "loss/train") not in loss.overlays._items
+
+
+def test_rename_delete_and_restore(bare_window, qtbot) -> None:
+    w = bare_window
+    for rate in RATES:
+        fake_run(w, rate)
+    panel = w.runs_panel
+    w.runs_panel.tick(2)
+    assert panel.model.setData(panel.model.index(1, NAME), "  slow   rate ")
+    assert cell(w, 1, NAME) == "slow rate"
+    assert "slow&nbsp;rate" in w.plots.loss.legend_html()
+    assert w.isWindowModified()
+
+    panel.select(1)
+    panel.restore_button.click()
+    assert w.project.config.learning_rate == 0.03
+    w.undo_action.trigger()  # one step undoes the whole restore
+    assert w.project.config.learning_rate == 0.003
+
+    panel.select(2)
+    panel.delete_button.click()
+    assert [cell(w, r, NAME) for r in range(2)] == ["run 1", "run 3"]
+    assert cell(w, 1, CHANGED) == "lr 0.03 → 0.003"
+    assert not w.plots.loss.overlays  # the deleted run was the one drawn
+
+
+def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) -> None:
+    w = bare_window
+    for rate in RATES:
+        fake_run(w, rate, epochs=3 if rate == 0.01 else 4)
+    w.runs_panel.table.sortByColumn(VALIDATION, Qt.SortOrder.AscendingOrder)
+    assert cell(w, 0, NAME) == "run 2"  # 70 % after 3 epochs, the others 80 %
+    run = w.runs.run(2)
+    w.runs_panel.export_to(run, str(tmp_path / "run2.csv"))
+    lines = (tmp_path / "run2.csv").read_text().splitlines()
+    assert lines[0] == "run,curve,step,value"
+    assert "run 2,loss/validation,15,0.04" in lines
+
+
+@pytest.mark.slow
+def test_three_spiral_runs_survive_save_and_reopen(qapp, qtbot, steps, tmp_path: Path) -> None:
+    with steps.running_window(qapp) as w:
+        w.project.edit_config("Short runs", epochs=5)
+        for rate in RATES:
+            w.project.edit_config("Learning rate", learning_rate=rate)
+            w.run.reset_weights()  # each run from fresh weights: a new run
+            qtbot.waitUntil(lambda: w.run.state == "ready", timeout=20_000)
+            steps.train(w, qtbot)
+            qtbot.waitUntil(lambda: cell(w, w.runs_panel.proxy.rowCount() - 1, TEST) != "–",
+                            timeout=20_000)  # fmt: skip
+        assert [cell(w, r, CHANGED) for r in range(3)] == [
+            "first run", "lr 0.03 → 0.01", "lr 0.01 → 0.003"
+        ]  # fmt: skip
+        assert all(r.epochs == 5 and r.scores.test_metric is not None for r in w.runs.runs)
+        w.runs_panel.tick(1)
+        assert w.plots.loss.overlays
+        path = tmp_path / "three.nnproj"
+        w.files.save_to(path)
+        qtbot.waitUntil(lambda: w.files.path == path, timeout=20_000)  # after any autosave
+        assert [r.config.learning_rate for r in load_project(path).runs] == list(RATES)
+
+        with qtbot.waitSignal(w.run.configured, timeout=20_000):
+            w.files.new()
+        assert w.runs_panel.proxy.rowCount() == 0
+        with qtbot.waitSignal(w.engine.project_opened, timeout=20_000):
+            w.files.open_path(path)
+        assert [cell(w, r, CHANGED) for r in range(3)][2] == "lr 0.01 → 0.003"
+        assert w.runs.next_number == 4
