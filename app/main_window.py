@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
     def _share_space(self, width: int, height: int) -> None:
         """Split the window between the areas for its size: the side panels at their width (a
         little more when there is room), the centre the rest; the network builder as tall as its
-        cards need, up to what leaves the plots about 380 pixels."""
+        cards need, up to what leaves the plots and the Runs table about 420 pixels."""
         data_w = self._data_area.minimumWidth()
         right_w = max(self.right_split.minimumSizeHint().width(), min(330, width * 24 // 100))
         centre_w = max(0, width - data_w - right_w)
@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
         )
         self.network_split.setSizes([cards, max(0, centre_w - cards)])
         needed = self.network_panel.height_for_all_cards(cards)
-        top = min(needed, max(height * 40 // 100, height - 380))
+        top = min(needed, max(height * 40 // 100, height - 420))
         self.centre_split.setSizes([top, height - top])
         output = min(380, height * 45 // 100)
         self.right_split.setSizes([output, height - output])
@@ -189,6 +189,13 @@ class MainWindow(QMainWindow):
             self._share_space(
                 self.main_split.width() - 2 * handle, self.centre_split.height() - handle
             )
+            QTimer.singleShot(0, self._share_plots_space)  # once the splitter has its height
+
+    def _share_plots_space(self) -> None:
+        """The Runs table below the plots as tall as three runs, at most two fifths."""
+        total = sum(self.plots_split.sizes())
+        runs = min(self.runs_panel.sizeHint().height(), total * 2 // 5)
+        self.plots_split.setSizes([total - runs, runs])
 
     def _data_file(self) -> Path | None:
         """The CSV the design reads, if it reads one (a toy dataset has no file)."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QSize, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from core.run_export import write_curves_csv
 from core.runs import RunRecord
 from core.text import plural
 
+ROWS_SHOWN = 3  # runs in view at first; the splitter above the table gives it more
 EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the plots to compare."
 
 
@@ -64,13 +66,16 @@ class RunsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CHANGED, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(NAME, 90)
+        header.resizeSection(NAME, 92)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
         self.title = QLabel("Runs")
         self.title.setProperty("role", "value")
         self.hint = QLabel(EMPTY_TEXT)
         self.hint.setProperty("role", "muted")
+        self.hint.setWordWrap(True)  # never what sets the window's width
+        self.hint.setMinimumWidth(10)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.restore_button = QPushButton("Restore settings")
         self.restore_button.setToolTip(
             "Put this run's data, network and training settings back into the builder "
@@ -84,6 +89,7 @@ class RunsPanel(QWidget):
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(self.title)
         row.addWidget(self.hint, 1)
+        row.addStretch(0)  # with the hint hidden, the buttons keep their width at the right
         for button in (self.restore_button, self.export_button, self.delete_button):
             row.addWidget(button)
         layout = QVBoxLayout(self)
@@ -99,6 +105,13 @@ class RunsPanel(QWidget):
         history.changed.connect(self._update)
         run.state_changed.connect(self._update)
         self._update()
+
+    def sizeHint(self) -> QSize:
+        """Tall enough for the buttons, the header and three runs: what the splitter gives it."""
+        row = self.table.verticalHeader().defaultSectionSize()
+        header = self.table.horizontalHeader().sizeHint().height()
+        height = self.restore_button.sizeHint().height() + header + ROWS_SHOWN * row + 12
+        return QSize(super().sizeHint().width(), height)
 
     # --- the selection ------------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ class GradientPlot(LivePlot):
             parent=parent,
         )
         self.norms = SeriesBuffer(1, capacity=4096)
+        # Its legend names the layers; the runs' dotted lines are named on the other plots.
+        self.overlays.in_legend = False
         self.layer_names: tuple[str, ...] = ()
         self.layer_labels: tuple[str, ...] = ()
         self._smoothed: np.ndarray | None = None  # running log10-mean per layer

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from core.runs import (
+    GRADIENT,
     LEARNING_RATE,
     LOSS_TRAIN,
     LOSS_VAL,
@@ -26,18 +27,21 @@ from core.runs import (
     RunRecord,
 )
 
-# Apart from the live run's blue (training) and orange (validation): Tableau 10's other hues.
+# Tableau 10's hues, in an order that keeps the first runs apart from the live run's blue
+# (training) and orange (validation) and from the gradient plot's first layers (blue, orange,
+# green, red: theme.series).
 RUN_COLORS = (
-    "#2ca02c",
-    "#d62728",
     "#9467bd",
-    "#8c564b",
     "#e377c2",
+    "#8c564b",
     "#17becf",
     "#bcbd22",
     "#7f7f7f",
+    "#2ca02c",
+    "#d62728",
 )
-FADED_ALPHA = 140  # of 255: an earlier run reads as background to the live one
+SOLID, DASHED, DOTTED = Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine
+FADED_ALPHA = 150  # of 255: an earlier run reads as background to the live one
 Z_BELOW_LIVE = -5
 
 
@@ -54,7 +58,9 @@ class Overlay:
     name: str  # the run's name, for the legend
     color: str
     curve: Curve
-    dashed: bool = False  # validation curves, as the live plot tells them apart by colour
+    # Validation curves dashed (the live plot tells them apart by colour); gradient curves
+    # dotted, apart from the live layers' solid lines.
+    style: Qt.PenStyle = Qt.PenStyle.SolidLine
 
 
 class PlotOverlays:
@@ -62,6 +68,7 @@ class PlotOverlays:
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self._plot = plot
+        self.in_legend = True  # the runs named in the plot's legend
         self._items: dict[tuple[int, str], tuple[pg.PlotDataItem, Overlay]] = {}
         # Lowest and highest x, y and positive y over all overlays (None when there are none).
         self._extent: tuple[float, float, float, float, float] | None = None
@@ -95,8 +102,7 @@ class PlotOverlays:
     def _new_item(self, overlay: Overlay) -> pg.PlotDataItem:
         color = QColor(overlay.color)
         color.setAlpha(FADED_ALPHA)
-        style = Qt.PenStyle.DashLine if overlay.dashed else Qt.PenStyle.SolidLine
-        item = pg.PlotDataItem(pen=pg.mkPen(color, width=1, style=style), connect="finite")
+        item = pg.PlotDataItem(pen=pg.mkPen(color, width=1, style=overlay.style), connect="finite")
         item.setZValue(Z_BELOW_LIVE)
         self._plot.addItem(item)
         item.setClipToView(True)
@@ -116,6 +122,8 @@ class PlotOverlays:
     def legend(self) -> list[tuple[str, str]]:
         """(name, colour) of each run drawn, once each, in the order ticked."""
         seen: dict[int, tuple[str, str]] = {}
+        if not self.in_legend:
+            return []
         for _item, overlay in self._items.values():
             seen.setdefault(overlay.key[0], (overlay.name, overlay.color))
         return list(seen.values())
@@ -143,18 +151,18 @@ def overlays_for(runs: Sequence[RunRecord], metric: str) -> tuple[list[Overlay],
     gradients: list[Overlay] = []
     rates: list[Overlay] = []
 
-    def add(into: list[Overlay], run: RunRecord, name: str, dashed: bool = False) -> None:
+    def add(into: list[Overlay], run: RunRecord, name: str, style: Qt.PenStyle = SOLID) -> None:
         curve = run.curve(name)
         if curve is not None and len(curve.x):
-            into.append(Overlay((run.number, name), run.name, run_color(run.number), curve, dashed))
+            into.append(Overlay((run.number, name), run.name, run_color(run.number), curve, style))
 
     for run in runs:
         add(loss, run, LOSS_TRAIN)
-        add(loss, run, LOSS_VAL, dashed=True)
+        add(loss, run, LOSS_VAL, DASHED)
         if run.metric == metric:
             add(metric_plot, run, METRIC_TRAIN)
-            add(metric_plot, run, METRIC_VAL, dashed=True)
+            add(metric_plot, run, METRIC_VAL, DASHED)
         for layer, _curve in run.gradient_curves:
-            add(gradients, run, "gradient/" + layer)
+            add(gradients, run, GRADIENT + layer, DOTTED)
         add(rates, run, LEARNING_RATE)
     return loss, metric_plot, gradients, rates

@@ -1,5 +1,5 @@
-"""The Runs table's model: one row a run of the history, the first column's box draws it on the
-plots, the name is edited in place; sorted by a proxy on each column's number (`SORT_ROLE`)."""
+"""The Runs table's model: one row a run of the history; the box beside its name (in the run's
+colour) draws it on the plots, the name is edited in place; sorted by a proxy on each column's number (`SORT_ROLE`)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SORT_ROLE = Qt.ItemDataRole.UserRole
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the run's number, whatever the column
 
-COLUMNS = ("Plot", "Name", "Changed", "Epochs", "Best val. loss", "Validation", "Test", "Time")
+COLUMNS = ("Run", "Changed", "Epochs", "Best loss", "Val.", "Test", "Time")
 HEADER_TIPS = (
-    "Tick to draw the run on the plots, faded, in its colour.",
-    "The run's name: double-click to rename it.",
+    "Tick a run to draw it on the plots, faded, in its colour; double-click its name to rename it.",
     "What changed against the run before it in this table.",
     "Epochs trained.",
     "The lowest validation loss of any epoch.",
@@ -28,7 +27,7 @@ HEADER_TIPS = (
     "Accuracy (or R²) of the final weights on the test rows.",
     "Training time.",
 )
-PLOT, NAME, CHANGED, EPOCHS, BEST_LOSS, VALIDATION, TEST, TIME = range(len(COLUMNS))
+NAME, CHANGED, EPOCHS, BEST_LOSS, VALIDATION, TEST, TIME = range(len(COLUMNS))
 
 
 class RunsTableModel(QAbstractTableModel):
@@ -48,7 +47,7 @@ class RunsTableModel(QAbstractTableModel):
 
     def _on_ticked_changed(self) -> None:
         if self.rowCount():
-            self.dataChanged.emit(self.index(0, PLOT), self.index(self.rowCount() - 1, PLOT))
+            self.dataChanged.emit(self.index(0, NAME), self.index(self.rowCount() - 1, NAME))
 
     def rowCount(self, parent: Index | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.history.runs)
@@ -67,10 +66,8 @@ class RunsTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == PLOT:
-            return base | Qt.ItemFlag.ItemIsUserCheckable
         if index.column() == NAME:
-            return base | Qt.ItemFlag.ItemIsEditable
+            return base | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -80,15 +77,11 @@ class RunsTableModel(QAbstractTableModel):
         column = index.column()
         if role == NUMBER_ROLE:
             return run.number
-        if column == PLOT:
-            if role == Qt.ItemDataRole.CheckStateRole:
-                ticked = run.number in self.history.ticked
-                return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-            if role == Qt.ItemDataRole.DecorationRole:
-                return QColor(run_color(run.number))
-            if role == SORT_ROLE:
-                return int(run.number in self.history.ticked)
-            return None
+        if column == NAME and role == Qt.ItemDataRole.CheckStateRole:
+            ticked = run.number in self.history.ticked
+            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        if column == NAME and role == Qt.ItemDataRole.DecorationRole:
+            return QColor(run_color(run.number))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(run, column, index.row())
         if role == SORT_ROLE:
@@ -101,7 +94,7 @@ class RunsTableModel(QAbstractTableModel):
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         run = self.history.runs[index.row()]
-        if index.column() == PLOT and role == Qt.ItemDataRole.CheckStateRole:
+        if index.column() == NAME and role == Qt.ItemDataRole.CheckStateRole:
             self.history.set_ticked(run.number, Qt.CheckState(value) == Qt.CheckState.Checked)
             return True
         if index.column() == NAME and role == Qt.ItemDataRole.EditRole:
@@ -113,19 +106,19 @@ class RunsTableModel(QAbstractTableModel):
     def _text(self, run: RunRecord, column: int, row: int) -> str:
         s = run.scores
         match column:
-            case 1:
+            case 0:
                 return run.name
-            case 2:
+            case 1:
                 return self._changes[row]
-            case 3:
+            case 2:
                 return f"{run.epochs:,}"
-            case 4:
+            case 3:
                 return "–" if s.best_val_loss is None else f"{s.best_val_loss:.4g}"
-            case 5:
+            case 4:
                 return _score(run, s.val_metric)
-            case 6:
+            case 5:
                 return _score(run, s.test_metric)
-            case 7:
+            case 6:
                 return _duration(run.seconds)
         return ""
 

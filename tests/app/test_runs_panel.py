@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.plots.run_overlays import run_color
-from app.widgets.runs_table import CHANGED, NAME, PLOT, TEST, VALIDATION
+from app.widgets.runs_table import CHANGED, NAME, TEST, VALIDATION
 from core.events import BatchesEnded, EpochEnded, TrainEnded, TrainStarted
 from core.project import load_project
 
@@ -63,12 +63,12 @@ def test_three_runs_read_correctly_and_overlay_when_ticked(bare_window) -> None:
     loss = w.plots.loss
     assert not loss.overlays
     w.runs_panel.model.setData(
-        w.runs_panel.model.index(0, PLOT),
+        w.runs_panel.model.index(0, NAME),
         Qt.CheckState.Checked.value,
         Qt.ItemDataRole.CheckStateRole,
     )
     w.runs_panel.tick(3)
-    assert cell(w, 0, PLOT, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert cell(w, 0, NAME, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     legend = loss.legend_html()
     assert "run&nbsp;1" in legend and "run&nbsp;3" in legend and "run&nbsp;2" not in legend
     assert run_color(1) in legend

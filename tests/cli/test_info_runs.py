@@ -1,0 +1,65 @@
+"""`nnplay info work.nnproj`: the project's design and its run history, one line a run."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zipfile
+from pathlib import Path
+
+from core.data_spec import ColumnSpec, DataSpec, ToySource
+from core.project import ProjectFile, save_project
+from core.runs import RunRecord, RunScores
+from core.spec import LayerSpec, NetworkSpec, TrainConfig
+
+SPIRAL = DataSpec(
+    source=ToySource("spiral", 500, 0.1, 0),
+    columns=(
+        ColumnSpec("x1", "feature", "numeric", "none", "mean"),
+        ColumnSpec("x2", "feature", "numeric", "none", "mean"),
+        ColumnSpec("label", "target", "categorical", "none", "most_frequent"),
+    ),
+    test_fraction=0.2,
+)
+NETWORK = NetworkSpec(layers=(LayerSpec(units=12), LayerSpec(units=12)))
+
+
+def run(number: int, rate: float, activation: str = "relu") -> RunRecord:
+    network = NetworkSpec(layers=(LayerSpec(units=12), LayerSpec(units=12, activation=activation)))
+    scores = RunScores(best_val_loss=0.1 * number, val_metric=0.9, test_metric=0.875)
+    return RunRecord(number, f"run {number}", SPIRAL, network, TrainConfig(learning_rate=rate),
+                     epochs=40, seconds=3.25, scores=scores)  # fmt: skip
+
+
+def test_info_lists_a_projects_runs(nnplay, tmp_path: Path) -> None:
+    runs = (run(1, 0.03), run(2, 0.01, "tanh"), dataclasses.replace(run(3, 0.01), name="best"))
+    save_project(tmp_path / "work.nnproj", ProjectFile(SPIRAL, NETWORK, runs=runs))
+    out = nnplay("info", "work.nnproj", cwd=tmp_path).ok().stdout
+    assert "project data: spiral" in out and "runs: 3" in out
+    lines = [line for line in out.splitlines() if "87.5%" in line]
+    assert len(lines) == 3
+    assert lines[0].split()[:3] == ["1", "run", "1"] and lines[0].endswith("first run")
+    assert lines[1].endswith("dense2 relu → tanh, lr 0.03 → 0.01")
+    assert "best" in lines[2] and lines[2].endswith("dense2 tanh → relu")
+    assert "0.3" in lines[2] and "90.0%" in lines[2] and "3.2s" in lines[2]
+
+
+def test_a_project_without_runs_says_so(nnplay, tmp_path: Path) -> None:
+    save_project(tmp_path / "empty.nnproj", ProjectFile(SPIRAL, NETWORK))
+    out = nnplay("info", "empty.nnproj", cwd=tmp_path).ok().stdout
+    assert "not trained" in out and "runs: none" in out
+
+
+def test_a_broken_run_history_is_bad_input(nnplay, tmp_path: Path) -> None:
+    path = tmp_path / "broken.nnproj"
+    save_project(path, ProjectFile(SPIRAL, NETWORK, runs=(run(1, 0.03),)))
+    with zipfile.ZipFile(path) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    runs = json.loads(members["runs.json"])
+    runs["runs"][0]["epochs"] = "many"
+    members["runs.json"] = json.dumps(runs).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    line = nnplay("info", "broken.nnproj", cwd=tmp_path).bad_input("broken.nnproj", "runs.json")
+    assert "epochs" in line
