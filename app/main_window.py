@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
     def _share_space(self, width: int, height: int) -> None:
         """Split the window between the areas for its size: the side panels at their width (a
         little more when there is room), the centre the rest; the network builder as tall as its
-        cards need, up to what leaves the plots and the Runs table about 420 pixels."""
+        cards need, up to what leaves the plots about 380 pixels."""
         data_w = self._data_area.minimumWidth()
         right_w = max(self.right_split.minimumSizeHint().width(), min(330, width * 24 // 100))
         centre_w = max(0, width - data_w - right_w)
@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
         )
         self.network_split.setSizes([cards, max(0, centre_w - cards)])
         needed = self.network_panel.height_for_all_cards(cards)
-        top = min(needed, max(height * 40 // 100, height - 420))
+        top = min(needed, max(height * 40 // 100, height - 380))
         self.centre_split.setSizes([top, height - top])
         output = min(380, height * 45 // 100)
         self.right_split.setSizes([output, height - output])

@@ -111,6 +111,8 @@ class RunRecord:
             out.append(f"unknown metric {self.metric!r}")
         if self.outcome not in ("finished", "stopped", "failed"):
             out.append(f"unknown outcome {self.outcome!r}")
+        if min(self.epochs, self.steps) < 0 or not 0 <= self.seconds < math.inf:
+            out.append("epochs, steps and seconds cannot be negative")
         if len(self.curves) > len(CURVE_NAMES) + MAX_GRADIENT_LAYERS:
             out.append(f"{len(self.curves)} curves is more than a run keeps")
         for name, curve in self.curves:
@@ -319,6 +321,10 @@ def _curves_from_json(data: Any, where: str) -> tuple[tuple[str, Curve], ...]:
                 raise SpecError(f"{where}.{name}.{axis}: expected a list of numbers")
         if len(xs) > MAX_POINTS or len(xs) != len(ys) or None in xs:
             raise SpecError(f"{where}.{name}: expected as many x as y values, at most {MAX_POINTS}")
-        y = np.asarray(ys, dtype=np.float64)  # null becomes NaN
-        out.append((name, Curve(tuple(map(float, xs)), tuple(y.tolist()))))
+        try:
+            x = tuple(map(float, xs))
+            y = np.asarray(ys, dtype=np.float64)  # null becomes NaN
+        except OverflowError:  # a whole number of hundreds of digits
+            raise SpecError(f"{where}.{name}: a number is too large") from None
+        out.append((name, Curve(x, tuple(y.tolist()))))
     return tuple(out)

@@ -133,6 +133,8 @@ def test_json_round_trip_keeps_everything_and_missing_values() -> None:
         (lambda d: d["curves"].update({"secret": {"x": [], "y": []}}), "unknown curve"),
         (lambda d: d["config"].update(learning_rate=-1), "learning rate"),
         (lambda d: d.update(outcome="exploded"), "outcome"),
+        (lambda d: d.update(seconds=-1.0), "negative"),
+        (lambda d: d["curves"][LOSS_VAL]["y"].__setitem__(0, 10**400), "too large"),
     ],
 )  # fmt: skip
 def test_a_malformed_run_is_refused_with_where(change: object, words: str) -> None:
