@@ -26,12 +26,13 @@ from app.dialogs.file_choice import save_file_name
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
-from app.widgets.runs_table import CHANGED, NAME, NUMBER_ROLE, SORT_ROLE, RunsTableModel
+from app.widgets.runs_table import CHANGED, EPOCHS, NAME, NUMBER_ROLE, SORT_ROLE, RunsTableModel
 from core.errors import NNPlayError
 from core.run_export import write_curves_csv
 from core.runs import RunRecord
 from core.text import plural
 
+COLUMN_PADDING = 14  # px beside a column's widest text
 ROWS_SHOWN = 3  # runs in view at first; the splitter above the table gives it more
 EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the plots to compare."
 
@@ -63,9 +64,8 @@ class RunsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CHANGED, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(NAME, 92)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
@@ -103,8 +103,10 @@ class RunsPanel(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update)
         history.changed.connect(self._update)
+        history.changed.connect(self._fit_columns)
         run.state_changed.connect(self._update)
         self._update()
+        self._fit_columns()
 
     def sizeHint(self) -> QSize:
         """Tall enough for the buttons, the header and three runs: what the splitter gives it."""
@@ -174,6 +176,22 @@ class RunsPanel(QWidget):
         if numbers:
             self.history.delete(numbers)
             self.message_changed.emit(f"Deleted {plural(len(numbers), 'run', 'runs')}.", False)
+
+    @Slot()
+    def _fit_columns(self) -> None:
+        """The figures' columns as wide as their header or widest figure, and no wider: the
+        change column gets the rest. (Resize-to-contents keeps room for a sort arrow in every
+        header, which in a 1024-pixel window left the change column a few letters.)"""
+        fm = self.table.fontMetrics()
+        for column in range(EPOCHS, self.model.columnCount()):
+            texts = [str(self.model.headerData(column, Qt.Orientation.Horizontal))]
+            texts += [
+                self.model.data(self.model.index(row, column))
+                for row in range(self.model.rowCount())
+            ]
+            self.table.horizontalHeader().resizeSection(
+                column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING
+            )
 
     @Slot()
     def _update(self, *_args: object) -> None:

@@ -1,5 +1,6 @@
 """A live plot's parts below the widget: a curve and what it remembers between redraws, the
-curves' values under the mouse, and the left axis that labels a log scale readably."""
+marks where a setting changed, the curves' values under the mouse, and the left axis that
+labels a log scale readably."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from app import theme
 from app.plots.series_buffer import SeriesBuffer
 
-__all__ = ["LiveCurve", "LogFriendlyAxis", "solid_name", "values_at"]
+__all__ = ["LiveCurve", "LogFriendlyAxis", "marker_line", "solid_name", "values_at"]
 
 
 @dataclass
@@ -83,6 +86,21 @@ def values_at(curves: Sequence[LiveCurve], x: float) -> tuple[str, float | None]
         value_text = curve.fmt.format(value)
         parts.append(f"<span style='color:{color}'>{curve.name}</span>&nbsp;<b>{value_text}</b>")
     return " · ".join(parts), nearest_x
+
+
+def marker_line(x: float, text: str) -> pg.InfiniteLine:
+    """A dashed vertical line at step `x`, labelled `text`: where a setting was changed."""
+    t = theme.current()
+    line = pg.InfiniteLine(
+        pos=x,
+        angle=90,
+        movable=False,
+        pen=pg.mkPen(t.marker, width=1, style=Qt.PenStyle.DashLine),
+        label=text,
+        labelOpts={"position": 0.92, "color": t.marker, "anchors": [(0, 0), (0, 0)]},
+    )
+    line.setToolTip(text)
+    return line
 
 
 def solid_name(color: QColor) -> str:

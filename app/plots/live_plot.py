@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots import view_range
-from app.plots.live_curve import LiveCurve, LogFriendlyAxis, solid_name, values_at
+from app.plots.live_curve import LiveCurve, LogFriendlyAxis, marker_line, solid_name, values_at
 from app.plots.run_overlays import Overlay, PlotOverlays
 from app.plots.series_buffer import SeriesBuffer
 
@@ -353,16 +353,7 @@ class LivePlot(QWidget):
     # --- marks where a setting changed --------------------------------------------------------
 
     def add_marker(self, x: float, text: str) -> None:
-        t = theme.current()
-        line = pg.InfiniteLine(
-            pos=x,
-            angle=90,
-            movable=False,
-            pen=pg.mkPen(t.marker, width=1, style=Qt.PenStyle.DashLine),
-            label=text,
-            labelOpts={"position": 0.92, "color": t.marker, "anchors": [(0, 0), (0, 0)]},
-        )
-        line.setToolTip(text)
+        line = marker_line(x, text)
         self.plot.getPlotItem().addItem(line, ignoreBounds=True)
         self._markers.append(line)
         if len(self._markers) > MAX_MARKERS:
@@ -421,4 +412,7 @@ class LivePlot(QWidget):
             self._hide_hover()
         elif event.type() == QEvent.Type.Resize and watched is self.plot:
             self.empty_label.setGeometry(self.plot.rect().adjusted(70, 20, -20, -40))
+            # A plot too short for its axis title drops it (the plot's own title says it).
+            room = self.plot.height() - 45 - self.fontMetrics().horizontalAdvance(self._y_label)
+            self.plot.getPlotItem().getAxis("left").showLabel(room > 0)
         return super().eventFilter(watched, event)

@@ -7,35 +7,40 @@ import json
 import zipfile
 from pathlib import Path
 
-from core.data_spec import ColumnSpec, DataSpec, ToySource
+import pytest
+
+from core.columns import auto_data_spec
+from core.csv_io import read_csv
+from core.data_spec import CsvSource, DataSpec
 from core.project import ProjectFile, save_project
 from core.runs import RunRecord, RunScores
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 
-SPIRAL = DataSpec(
-    source=ToySource("spiral", 500, 0.1, 0),
-    columns=(
-        ColumnSpec("x1", "feature", "numeric", "none", "mean"),
-        ColumnSpec("x2", "feature", "numeric", "none", "mean"),
-        ColumnSpec("label", "target", "categorical", "none", "most_frequent"),
-    ),
-    test_fraction=0.2,
-)
 NETWORK = NetworkSpec(layers=(LayerSpec(units=12), LayerSpec(units=12)))
 
 
-def run(number: int, rate: float, activation: str = "relu") -> RunRecord:
+@pytest.fixture
+def iris(data_dir: Path) -> DataSpec:
+    source = CsvSource(str(data_dir / "iris.csv"))
+    return auto_data_spec(read_csv(source)[0], source, "species")
+
+
+def run(data: DataSpec, number: int, rate: float, activation: str = "relu") -> RunRecord:
     network = NetworkSpec(layers=(LayerSpec(units=12), LayerSpec(units=12, activation=activation)))
     scores = RunScores(best_val_loss=0.1 * number, val_metric=0.9, test_metric=0.875)
-    return RunRecord(number, f"run {number}", SPIRAL, network, TrainConfig(learning_rate=rate),
+    return RunRecord(number, f"run {number}", data, network, TrainConfig(learning_rate=rate),
                      epochs=40, seconds=3.25, scores=scores)  # fmt: skip
 
 
-def test_info_lists_a_projects_runs(nnplay, tmp_path: Path) -> None:
-    runs = (run(1, 0.03), run(2, 0.01, "tanh"), dataclasses.replace(run(3, 0.01), name="best"))
-    save_project(tmp_path / "work.nnproj", ProjectFile(SPIRAL, NETWORK, runs=runs))
+def test_info_lists_a_projects_runs(nnplay, tmp_path: Path, iris: DataSpec) -> None:
+    runs = (
+        run(iris, 1, 0.03),
+        run(iris, 2, 0.01, "tanh"),
+        dataclasses.replace(run(iris, 3, 0.01), name="best"),
+    )
+    save_project(tmp_path / "work.nnproj", ProjectFile(iris, NETWORK, runs=runs))
     out = nnplay("info", "work.nnproj", cwd=tmp_path).ok().stdout
-    assert "project data: spiral" in out and "runs: 3" in out
+    assert "project data: " in out and "iris.csv" in out and "runs: 3" in out
     lines = [line for line in out.splitlines() if "87.5%" in line]
     assert len(lines) == 3
     assert lines[0].split()[:3] == ["1", "run", "1"] and lines[0].endswith("first run")
@@ -44,15 +49,15 @@ def test_info_lists_a_projects_runs(nnplay, tmp_path: Path) -> None:
     assert "0.3" in lines[2] and "90.0%" in lines[2] and "3.2s" in lines[2]
 
 
-def test_a_project_without_runs_says_so(nnplay, tmp_path: Path) -> None:
-    save_project(tmp_path / "empty.nnproj", ProjectFile(SPIRAL, NETWORK))
+def test_a_project_without_runs_says_so(nnplay, tmp_path: Path, iris: DataSpec) -> None:
+    save_project(tmp_path / "empty.nnproj", ProjectFile(iris, NETWORK))
     out = nnplay("info", "empty.nnproj", cwd=tmp_path).ok().stdout
     assert "not trained" in out and "runs: none" in out
 
 
-def test_a_broken_run_history_is_bad_input(nnplay, tmp_path: Path) -> None:
+def test_a_broken_run_history_is_bad_input(nnplay, tmp_path: Path, iris: DataSpec) -> None:
     path = tmp_path / "broken.nnproj"
-    save_project(path, ProjectFile(SPIRAL, NETWORK, runs=(run(1, 0.03),)))
+    save_project(path, ProjectFile(iris, NETWORK, runs=(run(iris, 1, 0.03),)))
     with zipfile.ZipFile(path) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
     runs = json.loads(members["runs.json"])
