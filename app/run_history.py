@@ -92,6 +92,14 @@ class RunHistory(QObject):
         if run.number in self.ticked:
             self.ticked_changed.emit()
 
+    def add_new(self, run: RunRecord, name: str = "") -> RunRecord:
+        """Keep a run made elsewhere (an optimizer race's copy, a search's trial) as the next
+        run of this history: numbered after the others, named `name` or "run N"."""
+        number = self.next_number
+        run = dataclasses.replace(run, number=number, name=name[:MAX_NAME] or f"run {number}")
+        self.add(run)
+        return run
+
     def rename(self, number: int, name: str) -> bool:
         name = " ".join(name.split())[:MAX_NAME]
         run = self.run(number)

@@ -43,6 +43,27 @@ def fake_run(window, rate: float, epochs: int = 4, steps_per_epoch: int = 5) -> 
     engine.finished.emit(TrainEnded("finished", "done", epochs, epochs * steps_per_epoch, epochs))
 
 
+def test_train_after_stop_extends_the_run_and_reset_starts_the_next(bare_window) -> None:
+    w = bare_window
+    engine, layers = w.engine, ("dense1", "output")
+    for first in (1, 11):  # Train, Stop after 10 steps, Train again: one run of 20 steps
+        engine.started.emit(
+            TrainStarted("cpu", "CPU", layers, layers, 40, 300, 100, 16, 25, 8, "accuracy", 0,
+                         first - 1)
+        )  # fmt: skip
+        loss, norms = np.full(10, 0.5), np.full((10, 2), 0.1)
+        engine.batches_received.emit([BatchesEnded(first, 1, loss, norms)])
+        engine.finished.emit(TrainEnded("stopped", "stopped", 0, first + 9, 0))
+    assert [(r.number, r.steps, r.outcome) for r in w.runs.runs] == [(1, 20, "stopped")]
+    curve = w.runs.runs[0].curve("loss/step")
+    assert curve is not None and curve.x[0] == 1 and curve.x[-1] == 20
+
+    fake_run(w, 0.01)  # from step 0 (after Reset): a new run
+    assert [r.number for r in w.runs.runs] == [1, 2]
+    made = w.runs.add_new(w.runs.runs[0], "adam 0.01")  # a run from elsewhere (a race)
+    assert (made.number, made.name, len(w.runs.runs)) == (3, "adam 0.01", 3)
+
+
 def cell(window, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
     proxy = window.runs_panel.proxy
     return proxy.data(proxy.index(row, column), role)

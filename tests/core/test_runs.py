@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
 from pathlib import Path
 
@@ -190,3 +191,19 @@ def test_learning_rate_changes_are_recorded() -> None:
     recorder.on_hyperparameter_changed(HyperparameterChanged(40, 2, "learning_rate", 0.001))
     curve = recorder.record().curve("learning_rate")
     assert curve is not None and curve.y == (0.001,)
+
+
+@pytest.mark.slow  # trains (1-2 s with torch's start)
+def test_a_recorder_on_a_real_trainer_keeps_its_run() -> None:
+    """The way a race or a search in the training process records a run: as a callback."""
+    from core.dataset import load_frame, prepare_data
+    from core.workflow import train
+
+    config = TrainConfig(epochs=3, batch_size=32, learning_rate=0.01, device="cpu")
+    recorder = RunRecorder(1, "adam", SPIRAL, NETWORK, config)
+    data = prepare_data(SPIRAL, load_frame(SPIRAL.source))
+    train(NETWORK, data, config, callbacks=[recorder])
+    run = recorder.record()
+    assert (run.epochs, run.outcome, run.steps) == (3, "finished", 3 * math.ceil(300 / 32))
+    assert run.scores.val_metric is not None and 0 <= run.scores.val_metric <= 1
+    assert [name for name, _ in run.gradient_curves] == ["dense1", "dense2", "output"]
