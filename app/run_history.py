@@ -6,7 +6,7 @@ run's settings are the design the window sent, its curves those the plots draw. 
 continues a model (after Stop, or after a finished run) extends that model's run; Reset or a
 changed design starts the next run. When a run ends, its final weights are evaluated once
 (`Evaluate`) for the test score. Runs made elsewhere (an optimizer race, a settings search) come
-in through `add`.
+in through `add_new`.
 """
 
 from __future__ import annotations
