@@ -2,7 +2,7 @@
 
 Tick a run to draw it on the live plots; double-click its name to rename it; Restore settings
 puts its data, network and training settings back into the builder (one undoable step);
-Export CSV writes its curves; Delete removes the selected runs.
+Export CSV writes its curves; Delete (the button or the key) removes the selected runs.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QSize, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -84,7 +85,7 @@ class RunsPanel(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Write this run's curves to a CSV file.")
         self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Remove the selected runs from the project.")
+        self.delete_button.setToolTip("Remove the selected runs from the project (Delete).")
         row = QHBoxLayout()
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(self.title)
@@ -102,6 +103,10 @@ class RunsPanel(QWidget):
         self.export_button.clicked.connect(self.export_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update)
+        # Delete in the table deletes the selected runs (a shortcut of the table only, so the
+        # key keeps its meaning in the panels' text fields).
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         history.changed.connect(self._update)
         history.changed.connect(self._fit_columns)
         run.state_changed.connect(self._update)

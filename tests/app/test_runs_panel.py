@@ -128,7 +128,8 @@ def test_rename_delete_and_restore(bare_window, qtbot) -> None:
     assert w.project.config.learning_rate == 0.003
 
     panel.select(2)
-    panel.delete_button.click()
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
     assert [cell(w, r, NAME) for r in range(2)] == ["run 1", "run 3"]
     assert cell(w, 1, CHANGED) == "lr 0.03 → 0.003"
     assert not w.plots.loss.overlays  # the deleted run was the one drawn
