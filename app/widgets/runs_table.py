@@ -35,14 +35,24 @@ class RunsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.history = history
         self._changes: list[str] = []
+        self._numbers: list[int] = []
         history.changed.connect(self._on_changed)
         history.ticked_changed.connect(self._on_ticked_changed)
         self._on_changed()
 
     def _on_changed(self) -> None:
-        self.beginResetModel()
         runs = self.history.runs
-        self._changes = [describe_change(runs[i - 1] if i else None, r) for i, r in enumerate(runs)]
+        numbers = [r.number for r in runs]
+        changes = [describe_change(runs[i - 1] if i else None, r) for i, r in enumerate(runs)]
+        if numbers == self._numbers:
+            # The same runs (one renamed, or its test score in): the selection stays.
+            self._changes = changes
+            if runs:
+                last = self.index(len(runs) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
+            return
+        self.beginResetModel()
+        self._numbers, self._changes = numbers, changes
         self.endResetModel()
 
     def _on_ticked_changed(self) -> None:

@@ -116,8 +116,10 @@ def test_rename_delete_and_restore(bare_window, qtbot) -> None:
         fake_run(w, rate)
     panel = w.runs_panel
     w.runs_panel.tick(2)
+    panel.select(2)
     assert panel.model.setData(panel.model.index(1, NAME), "  slow   rate ")
     assert cell(w, 1, NAME) == "slow rate"
+    assert panel.selected_numbers() == [2]  # renaming keeps the selection
     assert "slow&nbsp;rate" in w.plots.loss.legend_html()
     assert w.isWindowModified()
 
