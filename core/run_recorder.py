@@ -47,35 +47,63 @@ FLOOR = 1e-12  # a zero gradient has no logarithm
 class _Series:
     """x and one or more y columns. Each stored point is the mean of `stride` points added;
     past KEEP stored points, neighbours are averaged and the stride doubles, so every stored
-    point stands for as many points as the others."""
+    point stands for as many points as the others.
+
+    Adding only queues the arrays (a list append: the window adds on the GUI thread, 30 times
+    a second); they are folded in once KEEP points have queued up, and when a curve is read.
+    """
 
     def __init__(self, columns: int) -> None:
         self.x = np.empty(0)
         self.y = np.empty((0, columns))
         self.stride = 1
-        self._pending_x = np.empty(0)
-        self._pending_y = np.empty((0, columns))
+        self._queued_x: list[np.ndarray] = []
+        self._queued_y: list[np.ndarray] = []
+        self._queued = 0
+
+    def __len__(self) -> int:
+        return len(self.x) + self._queued
 
     def add(self, x: np.ndarray, y: np.ndarray) -> None:
-        columns = self.y.shape[1]
-        px = np.concatenate([self._pending_x, np.asarray(x, dtype=np.float64)])
-        py = np.concatenate([self._pending_y, np.asarray(y, dtype=np.float64).reshape(-1, columns)])
+        self._queued_x.append(np.asarray(x, dtype=np.float64).reshape(-1))
+        self._queued_y.append(np.asarray(y, dtype=np.float64).reshape(len(self._queued_x[-1]), -1))
+        self._queued += len(self._queued_x[-1])
+        if self._queued >= KEEP:
+            self._fold()
+
+    def _fold(self) -> None:
+        """Fold the queued points in, in groups of `stride` (a short last group stays queued)."""
+        if not self._queued:
+            return
+        px, py = np.concatenate(self._queued_x), np.concatenate(self._queued_y)
         k = len(px) // self.stride * self.stride
-        self._pending_x, self._pending_y = px[k:], py[k:]
+        self._queued_x, self._queued_y = [px[k:]], [py[k:]]
+        self._queued = len(px) - k
         if k:
             self.x = np.concatenate([self.x, _means(px[:k, None], self.stride)[:, 0]])
             self.y = np.concatenate([self.y, _means(py[:k], self.stride)])
-        if len(self.x) > KEEP:
+        while len(self.x) > KEEP:
             n = len(self.x) // 2 * 2  # an odd last point stays as it is
             self.x = np.concatenate([_means(self.x[:n, None], 2)[:, 0], self.x[n:]])
             self.y = np.concatenate([_means(self.y[:n], 2), self.y[n:]])
             self.stride *= 2
 
+    def values(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every point so far: the stored ones and, last, the mean of those still queued."""
+        self._fold()
+        x, y = self.x, self.y
+        if self._queued:
+            rest_x, rest_y = np.concatenate(self._queued_x), np.concatenate(self._queued_y)
+            x = np.concatenate([x, _means(rest_x[:, None], len(rest_x))[:, 0]])
+            y = np.concatenate([y, _means(rest_y, len(rest_y))])
+        return x, y
+
     def curve(self, column: int = 0, transform: str = "") -> Curve:
-        y = self.y[:, column]
+        x, ys = self.values()
+        y = ys[:, column]
         if transform == "exp10":
             y = 10.0**y
-        return downsample(self.x, y)
+        return downsample(x, y)
 
 
 def _means(values: np.ndarray, size: int) -> np.ndarray:
@@ -183,16 +211,17 @@ class RunRecorder(Callback):
     def record(self) -> RunRecord:
         """The run as it stands (a run still going on reads as stopped)."""
         curves: list[tuple[str, Curve]] = []
-        if len(self.steps.x):
+        if len(self.steps):
             curves.append((LOSS_STEP, self.steps.curve()))
-        if len(self.epochs.x):
+        if len(self.epochs):
             names = (LOSS_TRAIN, LOSS_VAL, METRIC_TRAIN, METRIC_VAL)
+            epochs = self.epochs.values()[1]
             for i, name in enumerate(names):
-                if np.isfinite(self.epochs.y[:, i]).any():
+                if np.isfinite(epochs[:, i]).any():
                     curves.append((name, self.epochs.curve(i)))
-        if len(self.rates.x):
+        if len(self.rates):
             curves.append((LEARNING_RATE, self.rates.curve()))
-        if self.gradients is not None and len(self.gradients.x):
+        if self.gradients is not None and len(self.gradients):
             for i, layer in enumerate(self.layer_names[:MAX_GRADIENT_LAYERS]):
                 curves.append((GRADIENT + layer, self.gradients.curve(i, "exp10")))
         return RunRecord(
