@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from core.control import LIVE_SETTINGS
 from core.data_spec import DataSpec
 from core.errors import SpecError
+from core.race_spec import RaceEntry, check_race
 from core.spec import NetworkSpec, TrainConfig
 from core.text import plural
 
@@ -185,7 +186,31 @@ class SetPlane:
     held: tuple[tuple[str, float | str], ...] = ()
 
 
-RunCommand = Train | Step | Pause | Resume | Stop | SetLive
+@dataclass(frozen=True)
+class RaceOptimizers:
+    """Train a copy of the network per entry from the same weights on the same batches, for
+    `steps` steps: from the current weights, or the fresh ones the seed gives. The user's model
+    is left as it is. Answered by `RaceProgress` after each chunk of steps, then `RaceFinished`
+    (with the loss surface unless stopped by StopRace, Stop, Configure or OpenProject); `race`
+    is the window's number for it, carried by both."""
+
+    race: int
+    entries: tuple[RaceEntry, ...]
+    steps: int
+    from_current: bool = False
+
+    def __post_init__(self) -> None:
+        check_race(self.entries, self.steps)
+
+
+@dataclass(frozen=True)
+class StopRace:
+    """End the race going on after its current chunk of steps; answered by its `RaceFinished`."""
+
+
+RunCommand = Train | Step | Pause | Resume | Stop | SetLive | StopRace
 DesignCommand = Configure | OpenProject | Shutdown
-ModelCommand = TakeSnapshot | SaveModel | SaveProject | Export | Evaluate | Predict | SetPlane
+ModelCommand = (
+    TakeSnapshot | SaveModel | SaveProject | Export | Evaluate | Predict | SetPlane | RaceOptimizers
+)
 Command = RunCommand | DesignCommand | ModelCommand

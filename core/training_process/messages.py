@@ -15,6 +15,7 @@ import numpy as np
 from core.data_spec import DataSpec
 from core.events import Event
 from core.plot_points import PlotPoints
+from core.race_spec import RaceRecord
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
@@ -215,6 +216,37 @@ class Failed:
     request: str = ""  # Predict's request, so the window knows which one failed
 
 
+@dataclass(frozen=True, eq=False)
+class RaceProgress:
+    """A race's steps so far: each copy's new losses and its path on the plane fitted so far
+    (the plane turns as steps come in; the final one is in RaceFinished)."""
+
+    race: int
+    step: int  # steps done by each copy still racing
+    steps: int  # of how many
+    losses: tuple[np.ndarray, ...]  # float32 per entry: the losses of the steps since the last
+    paths: tuple[np.ndarray, ...]  # float32 [points, 2] per entry; empty for a wide network
+    variance_share: float  # of the paths so far; NaN without paths
+
+
+@dataclass(frozen=True, eq=False)
+class RaceFinished:
+    """A race ended: each copy's record and, unless it was stopped, the training loss over the
+    plane through the start spanned by the paths' two principal directions (Li et al. 2018)."""
+
+    race: int
+    outcome: Literal["finished", "stopped"]
+    records: tuple[RaceRecord, ...]  # one per entry: settings, loss per step, how it ended
+    seconds: float
+    # float32 [grid, grid], [y, x] with row 0 at the extent's y min; NaN where not finite.
+    surface: np.ndarray | None = None
+    extent: tuple[float, float, float, float] | None = None
+    paths: tuple[np.ndarray, ...] = ()  # float32 [points, 2] per entry, from (0, 0)
+    path_steps: tuple[np.ndarray, ...] = ()  # the step of each path point
+    variance_share: float = float("nan")  # in [0, 1]
+    surface_rows: int = 0  # the training rows the surface's loss is measured on
+
+
 @dataclass(frozen=True)
 class ProcessDied:
     """The child process ended without being asked to (killed, crashed); start() spawns a new one."""
@@ -235,5 +267,7 @@ Message = (
     | Predicted
     | Failed
     | ProcessDied
+    | RaceProgress
+    | RaceFinished
     | PlotPoints  # the data points to draw: a capped sample of each split (core.plot_points)
 )

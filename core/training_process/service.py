@@ -37,6 +37,7 @@ from core.training_process.commands import (
     Configure,
     OpenProject,
     Pause,
+    RaceOptimizers,
     Resume,
     SaveProject,
     SetLive,
@@ -44,6 +45,7 @@ from core.training_process.commands import (
     Shutdown,
     Step,
     Stop,
+    StopRace,
     TakeSnapshot,
     Train,
 )
@@ -67,6 +69,7 @@ from core.training_process.projects import (
     history_events,
     read_project,
 )
+from core.training_process.races import Races
 from core.training_process.snapshots import (
     Plane,
     check_held,
@@ -91,6 +94,7 @@ class TrainingService:
         self.jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self.model_work: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self.relay = Relay(self)
+        self.races = Races()
         self.trainer: Trainer | None = None
         self.run_epochs = 0  # the epochs a run asks for: a finished run goes on by as many
         self.plane: Plane | None = None
@@ -160,6 +164,8 @@ class TrainingService:
                         control.resume()
                 case Stop():
                     self._stop_locked()
+                case StopRace():
+                    self.races.cancel()
                 case SetLive(name=name, value=value):
                     control.set(name, value)
                 case Train() | Step():
@@ -181,6 +187,7 @@ class TrainingService:
                     control.wake()  # wakes a paused one
 
     def _stop_locked(self) -> None:
+        self.races.cancel()
         if self._active_run is not None:
             self._active_run = None
             self.control.stop()
@@ -230,6 +237,8 @@ class TrainingService:
                 self._set_plane(x, y, held)
             case SaveProject():
                 self.outbox.send(model_work.save_project(command, self.trainer))
+            case RaceOptimizers():
+                self.races.run(command, self._require_trainer(), self.outbox)
             case _:
                 trainer = self._require_trainer()
                 assert self.frame is not None
