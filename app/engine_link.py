@@ -48,6 +48,8 @@ from core.training_process.messages import (
     ProcessDied,
     ProjectOpened,
     ProjectSaved,
+    RaceFinished,
+    RaceProgress,
     Ready,
     Snapshot,
 )
@@ -102,6 +104,8 @@ class EngineLink(QObject):
     predicted = Signal(object)  # Predicted
     failed = Signal(object)  # Failed: the command's type says which one failed
     points_received = Signal(object)  # PlotPoints: the data points to draw
+    race_progressed = Signal(object)  # RaceProgress
+    race_finished = Signal(object)  # RaceFinished
     process_died = Signal(str)  # a sentence for the user; a new process is being started
     # ... and one per training event (see _EVENT_SIGNALS); runs of batches and epochs as lists.
     started = Signal(object)  # TrainStarted
@@ -135,6 +139,8 @@ class EngineLink(QObject):
             Predicted: self.predicted,
             Failed: self.failed,
             PlotPoints: self.points_received,
+            RaceProgress: self.race_progressed,
+            RaceFinished: self.race_finished,
         }
         self._event_signals: dict[type, SignalInstance] = {
             TrainStarted: self.started,

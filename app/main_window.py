@@ -44,6 +44,7 @@ from app.plots.network_diagram import NetworkDiagram
 from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
+from app.race_launcher import RaceLauncher
 from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
 from app.widgets.wheel_guard import guard_wheel_below
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.predict_panel = PredictPanel(self.engine, self.run)
         self.csv_import = CsvImport(self.project, self)
         self.files = FileActions(self)  # File > New, Open, Save, Export; autosave and recovery
+        self.races = RaceLauncher(self, self.engine, self.run, self.project)
         self.files.exporter.project_file = lambda: self.files.path
         self.files.exporter.data_file = self._data_file
         self.setAcceptDrops(True)  # a CSV file dropped on the window opens the import dialog
@@ -205,6 +207,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.menuBar().addMenu("&Training").addAction(self.races.action)
 
     def _build_status_bar(self) -> None:
         self.message_label = QLabel("Loading the training engine…")
@@ -221,6 +224,7 @@ class MainWindow(QMainWindow):
         c.step_clicked.connect(s.step)
         c.stop_clicked.connect(s.stop)
         c.reset_clicked.connect(s.reset_weights)
+        c.race_clicked.connect(self.races.open)
         s.state_changed.connect(self._on_state_changed)
         s.message_changed.connect(self._on_message_changed)
         s.configured.connect(self._on_configured)

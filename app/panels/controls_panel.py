@@ -40,6 +40,7 @@ class ControlsPanel(QWidget):
     step_clicked = Signal()
     stop_clicked = Signal()
     reset_clicked = Signal()
+    race_clicked = Signal()  # Compare optimizers
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +61,14 @@ class ControlsPanel(QWidget):
             "Reset",
             "Start over with fresh random weights from the seed (Ctrl+R).",
             self.reset_clicked,
+        )
+
+        self.race_button = self._tool(
+            "race",
+            "Compare",
+            "Compare optimizers: race copies of this network, one per optimizer, from the same "
+            "weights, and see their paths across the loss surface.",
+            self.race_clicked,
         )
 
         self.epoch_label = self._counter(
@@ -95,6 +104,7 @@ class ControlsPanel(QWidget):
         layout.addWidget(self.train_button)
         layout.addWidget(self.step_button)
         layout.addWidget(self.stop_button)
+        layout.addWidget(self.race_button)
         layout.addSpacing(10)
         layout.addWidget(_separator())
         layout.addSpacing(6)

@@ -169,6 +169,7 @@ class TrainingService:
                 case SetLive(name=name, value=value):
                     control.set(name, value)
                 case Train() | Step():
+                    self.races.cancel()  # the user's own training comes first
                     steps = command.batches if isinstance(command, Step) else 0
                     if not active:
                         self._next_run += 1
