@@ -46,6 +46,7 @@ MAX_CHUNKS = 60
 CHUNK_SECONDS = 0.15
 # A provisional plane is fitted for the progress only while it is this cheap (points x weights).
 LIVE_PLANE_COST = 2e7
+LIVE_PATH_POINTS = 40  # points of each path the live plane is fitted to and drawn with
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +66,7 @@ class RaceSurface:
     paths: tuple[np.ndarray, ...]  # float32 [points, 2] per copy, the start at (0, 0)
     path_steps: tuple[np.ndarray, ...]  # int64: the step of each path point
     variance_share: float
+    direction_shares: tuple[float, float]
     extent: tuple[float, float, float, float]
     loss: np.ndarray  # float32 [grid, grid]; NaN where the loss is not finite
     rows: int  # the training rows the loss is measured on
@@ -245,14 +247,23 @@ def _status(copies: list[_Copy], step: int, origin: np.ndarray) -> RaceStatus:
         new = c.losses[c.sent :]
         fresh.append(np.concatenate(new) if new else np.zeros(0, np.float32))
         c.sent = len(c.losses)
-    points = sum(len(c.points) for c in copies)
     paths: tuple[np.ndarray, ...] = ()
     share = float("nan")
-    if points * origin.size <= LIVE_PLANE_COST:
-        plane = _plane(copies, origin)
+    # The live plane is fitted to a few points of each path: it is fitted after every chunk.
+    points = [_thin(np.array(c.points), LIVE_PATH_POINTS) for c in copies]
+    if sum(len(p) for p in points) * origin.size <= LIVE_PLANE_COST:
+        fitted = [_fits(c, copies) for c in copies]
+        plane = principal_plane(points, origin, fitted, _eigh)
         paths = tuple(p.astype(np.float32) for p in plane.paths)
         share = plane.variance_share
     return RaceStatus(step, tuple(fresh), paths, share)
+
+
+def _thin(points: np.ndarray, most: int) -> np.ndarray:
+    """At most `most` of `points`, evenly spread, the first and the last kept."""
+    if len(points) <= most:
+        return points
+    return points[np.unique(np.round(np.linspace(0, len(points) - 1, most)).astype(int))]
 
 
 def _fits(c: _Copy, copies: list[_Copy]) -> bool:
@@ -262,7 +273,13 @@ def _fits(c: _Copy, copies: list[_Copy]) -> bool:
 
 def _plane(copies: list[_Copy], origin: np.ndarray) -> PathPlane:
     fitted = [_fits(c, copies) for c in copies]
-    return principal_plane([np.array(c.points) for c in copies], origin, fitted)
+    return principal_plane([np.array(c.points) for c in copies], origin, fitted, _eigh)
+
+
+def _eigh(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """numpy.linalg.eigh by torch, on the threads torch is set to (loss_plane says why)."""
+    values, vectors = torch.linalg.eigh(torch.from_numpy(matrix))
+    return values.numpy(), vectors.numpy()
 
 
 def _surface(
@@ -303,6 +320,7 @@ def _surface(
         paths=tuple(p.astype(np.float32) for p in plane.paths),
         path_steps=tuple(np.array(c.point_steps, dtype=np.int64) for c in copies),
         variance_share=plane.variance_share,
+        direction_shares=plane.direction_shares,
         extent=extent,
         loss=loss,
         rows=len(rows),

@@ -159,7 +159,8 @@ class RaceDialog(QDialog):
         engine.race_progressed.connect(self._on_progress)
         engine.race_finished.connect(self._on_finished)
         engine.failed.connect(self._on_failed)
-        run.state_changed.connect(self._update_buttons)
+        engine.process_died.connect(self._on_process_died)
+        run.state_changed.connect(self._on_state_changed)
         project.changed.connect(self._on_project_changed)
         self._update_buttons()
 
@@ -294,7 +295,7 @@ class RaceDialog(QDialog):
         self._losses = [r.losses for r in finished.records]
         self.losses.set_losses(self._losses)
         if finished.surface is not None and finished.extent is not None:
-            self.map.set_surface(finished.surface, finished.extent)
+            self.map.set_surface(finished.surface, finished.extent, finished.direction_shares)
             self.map.set_paths(finished.paths, finished.variance_share, final=True)
         self._say(self._summary(finished))
         self._update_buttons()
@@ -336,8 +337,19 @@ class RaceDialog(QDialog):
             self._stop_reason = f"Stopped: the {field} changed"
             self._say(f"{self._stop_reason}.")
 
-    @Slot()
-    def _update_buttons(self, *_args: object) -> None:
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        if state == RunState.RUNNING and self.racing:
+            self._stop_reason = "Stopped: training started"  # the engine ends the race for it
+
+    @Slot(str)
+    def _on_process_died(self, message: str) -> None:
+        if self.racing:
+            self.racing = False
+            self._say(f"The race is lost: {message}", error=True)
+            self._update_buttons()
+
+    def _update_buttons(self) -> None:
         self.start_button.setEnabled(not self.racing)
         self.stop_button.setEnabled(self.racing)
 

@@ -46,8 +46,8 @@ class RaceMap(QWidget):
         item = self.plot.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)
-        item.setLabel("bottom", "first principal direction (weight-space distance)")
-        item.setLabel("left", "second direction")
+        item.setLabel("bottom", "1st principal direction of the paths (weight-space distance)")
+        item.setLabel("left", "2nd direction")
         for axis in ("left", "bottom"):
             item.getAxis(axis).enableAutoSIPrefix(False)
             item.getAxis(axis).setPen(pg.mkPen("#555"))
@@ -69,8 +69,6 @@ class RaceMap(QWidget):
         self.start.setZValue(30)
         self.start.hide()  # until a race starts: the empty map's text sits there
         item.addItem(self.start)
-        # Both directions are unit vectors in weight space: one scale, so distances read true.
-        item.getViewBox().setAspectLocked(True)
 
         self.share_label = QLabel("", self.plot)
         self.share_label.setProperty("role", "value")
@@ -136,9 +134,18 @@ class RaceMap(QWidget):
         self.share_label.show()
         self._place_labels()
 
-    def set_surface(self, loss: np.ndarray, extent: tuple[float, float, float, float]) -> None:
-        """The loss over the plane ([y, x], row 0 at y min) shaded on a log scale, with contours."""
+    def set_surface(
+        self,
+        loss: np.ndarray,
+        extent: tuple[float, float, float, float],
+        shares: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
+        """The loss over the plane ([y, x], row 0 at y min) shaded on a log scale, with contours;
+        each axis names its direction's share of the variance (as Li et al. label theirs)."""
         self.clear_surface()
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", f"1st principal direction: {100 * shares[0]:.0f} % of the variance")
+        item.setLabel("left", f"2nd: {100 * shares[1]:.0f} %")
         with np.errstate(divide="ignore", invalid="ignore"):
             shade = np.log10(np.maximum(loss.astype(np.float64), 1e-12))
         finite = np.isfinite(shade)

@@ -244,6 +244,7 @@ class RaceFinished:
     paths: tuple[np.ndarray, ...] = ()  # float32 [points, 2] per entry, from (0, 0)
     path_steps: tuple[np.ndarray, ...] = ()  # the step of each path point
     variance_share: float = float("nan")  # in [0, 1]
+    direction_shares: tuple[float, float] = (0.0, 0.0)  # the first and second direction's part
     surface_rows: int = 0  # the training rows the surface's loss is measured on
 
 

@@ -66,6 +66,7 @@ class Races:
                 paths=surface.paths,
                 path_steps=surface.path_steps,
                 variance_share=surface.variance_share,
+                direction_shares=surface.direction_shares,
                 surface_rows=surface.rows,
             )
         )

@@ -53,6 +53,7 @@ def test_the_share_is_what_the_plane_leaves_out_of_the_squared_distances() -> No
     c = axis(2, [0, 0.5, 1.0])  # 1.25: the smallest, left out
     plane = principal_plane([origin + a, origin + b, origin + c], origin)
     assert plane.variance_share == pytest.approx(35 / 36.25)
+    assert plane.direction_shares == pytest.approx((30 / 36.25, 5 / 36.25))
     # Directions are weights 0 and 1, signed so the paths end on the positive side.
     np.testing.assert_allclose(np.abs(plane.directions[:, :2]), np.eye(2), atol=1e-12)
     np.testing.assert_allclose(plane.paths[0][:, 0], [0, 1, 2, 3, 4])
