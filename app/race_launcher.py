@@ -3,7 +3,7 @@ for the window, kept between openings so the last race stays on show."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
@@ -15,6 +15,10 @@ from app.run import Run
 
 class RaceLauncher(QObject):
     """Owns the Compare optimizers action and its dialog."""
+
+    # RaceFinished of every race the dialog ran: its records (settings, loss per step) are the
+    # plain data a run history keeps; connect here, the dialog is only made on first use.
+    race_finished = Signal(object)
 
     def __init__(self, window: QWidget, engine: EngineLink, run: Run, project: Project) -> None:
         super().__init__(window)
@@ -32,6 +36,7 @@ class RaceLauncher(QObject):
         if self.dialog is None:
             self.dialog = RaceDialog(self._engine, self._run, self._project, self._window)
             self.dialog.resize(self.dialog.sizeHint())
+            self.dialog.race_finished.connect(self.race_finished)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()

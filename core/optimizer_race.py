@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -153,15 +153,7 @@ def _make_copy(trainer: Trainer, start: nn.Module, entry: RaceEntry) -> _Copy:
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     # The optimizer alone differs: no weight decay, penalties, clipping or schedule.
-    config = replace(
-        trainer.config,
-        optimizer=entry.optimizer,
-        learning_rate=entry.learning_rate,
-        momentum=entry.momentum,
-        nesterov=False,
-        weight_decay=0.0,
-    )
-    optimizer = make_optimizer(params, config, trainer.device)
+    optimizer = make_optimizer(params, entry.train_config(trainer.config), trainer.device)
     shuffle = torch.Generator().manual_seed(trainer.config.seed)
     return _Copy(entry, model, list(params), optimizer_step(optimizer), shuffle)
 

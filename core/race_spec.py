@@ -8,12 +8,13 @@ the plain data a run history can keep.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from core.errors import SpecError
 from core.optimizers import OPTIMIZERS
+from core.spec import TrainConfig
 
 MAX_RACE_STEPS = 20_000
 MAX_RACE_ENTRIES = 8
@@ -53,6 +54,18 @@ class RaceEntry:
         if not (math.isfinite(self.momentum) and 0 <= self.momentum < 1):
             out.append(f"momentum must be at least 0 and below 1, not {self.momentum}")
         return out
+
+    def train_config(self, base: TrainConfig) -> TrainConfig:
+        """`base` (the user's settings: batch size, seed, loss, device) with this optimizer alone:
+        no weight decay or Nesterov, the race's copies' exact settings (and a run's, for history)."""
+        return replace(
+            base,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            momentum=self.momentum,
+            nesterov=False,
+            weight_decay=0.0,
+        )
 
     def settings(self) -> dict[str, float]:
         """The settings that differ between copies, as a run history would list them."""

@@ -65,7 +65,7 @@ def test_the_dialog_draws_the_paths_as_they_come_and_then_the_surface(
         variance_share=0.93,
         surface_rows=300,
     )
-    with qtbot.waitSignal(dialog.race_finished):
+    with qtbot.waitSignal(bare_window.races.race_finished):  # for the run history
         bare_window.engine.race_finished.emit(finished)
     assert not dialog.racing and dialog.start_button.isEnabled()
     assert dialog.map.path_points() == [21] * 4
