@@ -21,6 +21,9 @@ def shoot(app: QApplication, out: Path) -> None:
         settle(app, 0.3)
         dialog.grab().save(str(out / f"race-empty-{width}.png"))
         dialog.start_button.click()
+        # While it runs: the paths so far, on the plane fitted so far, without the map yet.
+        wait_until(app, lambda d=dialog: max(d.map.path_points()) > 8, 60, "the first paths")
+        dialog.grab().save(str(out / f"race-live-{width}.png"))
         wait_until(app, lambda d=dialog: not d.racing, 120, "the race to finish")
         settle(app, 0.5)
         dialog.grab().save(str(out / f"race-{width}.png"))

@@ -46,8 +46,7 @@ class RaceMap(QWidget):
         item = self.plot.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)
-        item.setLabel("bottom", "1st principal direction of the paths (weight-space distance)")
-        item.setLabel("left", "2nd direction")
+        self._label_axes()
         for axis in ("left", "bottom"):
             item.getAxis(axis).enableAutoSIPrefix(False)
             item.getAxis(axis).setPen(pg.mkPen("#555"))
@@ -109,9 +108,15 @@ class RaceMap(QWidget):
             item.addItem(path)
             self.paths.append(path)
         self.clear_surface()
+        self._label_axes()
         self.share_label.hide()
         self.empty_label.hide()
         self.start.show()
+
+    def _label_axes(self) -> None:
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "1st principal direction of the paths (weight-space distance)")
+        item.setLabel("left", "2nd direction")
 
     def clear_surface(self) -> None:
         self.image.clear()

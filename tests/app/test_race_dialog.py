@@ -114,3 +114,15 @@ def test_stop_sends_stop_race(bare_window, monkeypatch) -> None:
     assert isinstance(sent[-1], StopRace)
     dialog.close()  # closing while the race is on its way stops it too
     assert isinstance(sent[-1], StopRace)
+
+
+def test_running_mean_and_contour_levels() -> None:
+    from app.plots.race_loss_plot import running_mean
+    from app.plots.race_map import log_levels, share_text
+
+    np.testing.assert_allclose(running_mean(np.array([1.0, 3.0, 5.0, 7.0]), 2), [1, 2, 4, 6])
+    assert len(running_mean(np.zeros(0), 5)) == 0
+    levels = log_levels(np.array([[0.0, np.nan], [1.0, 2.0]]), n=3)
+    np.testing.assert_allclose(levels, [0.5, 1.0, 1.5])  # inside the finite range
+    assert len(log_levels(np.ones((3, 3)))) == 0  # a flat surface has no level lines
+    assert share_text(0.934, final=True) == "The plane holds 93 % of the paths' variance."
