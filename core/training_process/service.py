@@ -160,6 +160,7 @@ class TrainingService:
                     if active:
                         control.pause()
                 case Resume():
+                    self.races.cancel()  # a race served while paused would hold the run back
                     if active:
                         control.resume()
                 case Stop():
