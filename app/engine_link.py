@@ -27,6 +27,7 @@ from core.events import (
     BatchesEnded,
     EpochEnded,
     Event,
+    HealthChecked,
     HyperparameterChanged,
     TrainEnded,
     TrainPaused,
@@ -108,6 +109,7 @@ class EngineLink(QObject):
     batches_received = Signal(list)  # list[BatchesEnded], consecutive, in order
     epochs_ended = Signal(list)  # list[EpochEnded]
     hyperparameter_changed = Signal(object)  # HyperparameterChanged
+    health_checked = Signal(object)  # HealthChecked: the run's health hints changed
     paused = Signal(object)  # TrainPaused
     resumed = Signal(object)  # TrainResumed
     finished = Signal(object)  # TrainEnded (finished, stopped or failed)
@@ -139,6 +141,7 @@ class EngineLink(QObject):
         self._event_signals: dict[type, SignalInstance] = {
             TrainStarted: self.started,
             HyperparameterChanged: self.hyperparameter_changed,
+            HealthChecked: self.health_checked,
             TrainPaused: self.paused,
             TrainResumed: self.resumed,
             TrainEnded: self.finished,

@@ -46,9 +46,11 @@ from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
+from app.widgets.health_hints import HealthLine
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
+from core.health import Hint
 from core.training_process.commands import Configure
 from core.training_process.messages import Configured, Failed, Ready, Snapshot
 
@@ -212,7 +214,9 @@ class MainWindow(QMainWindow):
         self.device_label = QLabel("Device: starting…")
         self.device_label.setProperty("role", "muted")
         self.device_label.setToolTip("Where the network trains.")
+        self.health_line = HealthLine()  # the run's most important health hint
         self.statusBar().addWidget(self.message_label, 1)
+        self.statusBar().addWidget(self.health_line, 1)
         self.statusBar().addPermanentWidget(self.device_label)
 
     def _connect(self) -> None:
@@ -231,6 +235,7 @@ class MainWindow(QMainWindow):
         w.epochs_ended.connect(plots.add_epochs)
         w.epochs_ended.connect(c.add_epochs)
         w.hyperparameter_changed.connect(self._on_hyperparameter_changed)
+        w.health_checked.connect(lambda event: self._show_hints(event.hints))
         w.finished.connect(c.on_finished)
         w.snapshot_received.connect(self._on_snapshot_received)
         w.points_received.connect(self.output_view.show_points)
@@ -301,6 +306,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_project_changed(self, field: str) -> None:
+        if field in ("network", "data"):
+            self._show_hints(())  # about a network that is no longer there
         if field == "config" and not self.run.is_active:
             self.controls.set_plan(self.project.config.epochs)  # "Epoch 0 / 1,000" at once
 
@@ -309,6 +316,7 @@ class MainWindow(QMainWindow):
         """What the views show of a model that is gone: its curves, counters, weights, surface."""
         self.plots.clear()
         self.controls.clear()
+        self._show_hints(())
         self.diagram.clear_weights()
         self.output_view.clear_surface()
 
@@ -331,12 +339,17 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_started(self, event: TrainStarted) -> None:
         self.plots.begin(event, self.project.config.learning_rate)
+        self._show_hints(())  # a new run judges itself afresh
         self.controls.on_started(event)
         self.device_label.setText(f"Device: {event.device_name}")
 
     @Slot(object)
     def _on_hyperparameter_changed(self, event: HyperparameterChanged) -> None:
         self.plots.mark_change(event)
+
+    def _show_hints(self, hints: tuple[Hint, ...]) -> None:
+        self.network_panel.show_hints(hints)
+        self.health_line.show_hints(hints)
 
     @Slot(object)
     def _on_snapshot_received(self, snapshot: Snapshot) -> None:

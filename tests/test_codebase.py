@@ -50,7 +50,8 @@ def test_core_modules_that_the_window_reads_do_not_load_torch():
         "import sys; import core.spec, core.data_spec, core.losses, core.optimizers, core.activations, "
         "core.layers, core.toy, core.columns, core.csv_io, core.dataset, core.predictions, "
         "core.training_process.client, core.training_process.commands, "
-        "core.training_process.messages, core.files, core.errors, core.plot_points; "
+        "core.training_process.messages, core.files, core.errors, core.plot_points, "
+        "core.health, core.health_monitor; "
         "print('torch' in sys.modules)"
     )
     r = subprocess.run(

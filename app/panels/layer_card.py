@@ -7,6 +7,7 @@ updates the widgets in place so whatever the user is typing in survives the roun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.panels.card_icons import card_icon
+from app.widgets.health_hints import HealthBadge
 from app.widgets.wheel_guard import guard_wheel
 from core.activations import ACTIVATIONS
+from core.health import Hint
 from core.layers import LAYER_KINDS
 from core.spec import LayerShape, LayerSpec
 
@@ -166,6 +169,7 @@ class LayerCard(Card):
         self.down_button.clicked.connect(lambda: self.move_clicked.emit(1))
         self.duplicate_button.clicked.connect(self.duplicate_clicked)
         self.remove_button.clicked.connect(self.remove_clicked)
+        self.health_badge = HealthBadge()  # the training's hints about this layer
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -174,6 +178,7 @@ class LayerCard(Card):
         header.addWidget(self.number)
         header.addWidget(self.kind_combo)
         header.addStretch(1)
+        header.addWidget(self.health_badge)
         for button in (self.up_button, self.down_button, self.duplicate_button, self.remove_button):
             header.addWidget(button)
         header.setSpacing(2)
@@ -276,6 +281,10 @@ class LayerCard(Card):
         self.shape_label.setText(shape_text(shape))
         self._show_problems(layer.problems())
         self._update_enabled()
+
+    def show_hints(self, hints: Sequence[Hint]) -> None:
+        """Show the training's health hints about this layer (none: the badge hides)."""
+        self.health_badge.show_hints(hints)
 
     def set_editable(self, editable: bool) -> None:
         """Allow or forbid changes (forbidden while training runs)."""
