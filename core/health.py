@@ -225,8 +225,7 @@ def overfitting_hint(
     latest = float(val[-3:].mean())  # one epoch's spike is not a trend
     if not best > 0 or latest < OVERFIT_RISE * best:
         return None
-    epochs = np.arange(OVERFIT_EPOCHS, dtype=float)
-    if not (np.polyfit(epochs, val, 1)[0] > 0 > np.polyfit(epochs, train, 1)[0]):
+    if not (_slope(val) > 0 > _slope(train)):
         return None
     rise = latest / best
     return Hint(
@@ -239,6 +238,13 @@ def overfitting_hint(
         "use early stopping, L2 or dropout",
         "convergence",
     )
+
+
+def _slope(values: np.ndarray) -> float:
+    """The least-squares slope's sign and size, up to a positive factor (no polyfit: this runs
+    while training)."""
+    centred = np.arange(len(values)) - (len(values) - 1) / 2
+    return float(centred @ (values - values.mean()))
 
 
 def ranked(hints: Sequence[Hint]) -> tuple[Hint, ...]:

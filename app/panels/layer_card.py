@@ -178,7 +178,6 @@ class LayerCard(Card):
         header.addWidget(self.number)
         header.addWidget(self.kind_combo)
         header.addStretch(1)
-        header.addWidget(self.health_badge)
         for button in (self.up_button, self.down_button, self.duplicate_button, self.remove_button):
             header.addWidget(button)
         header.setSpacing(2)
@@ -233,6 +232,13 @@ class LayerCard(Card):
         self.description = muted_label()
         self.description.setWordWrap(True)
         self.shape_label = muted_label()
+        # Beside the badge the shape wraps rather than widening the card past its column.
+        self.shape_label.setWordWrap(True)
+        shape_row = QHBoxLayout()
+        shape_row.setContentsMargins(0, 0, 0, 0)
+        shape_row.setSpacing(6)
+        shape_row.addWidget(self.shape_label, 1)
+        shape_row.addWidget(self.health_badge, 0, Qt.AlignmentFlag.AlignBottom)
         self.problem_label = error_label()
 
         body = QVBoxLayout(self)
@@ -242,7 +248,7 @@ class LayerCard(Card):
         body.addWidget(self.dense_row)
         body.addWidget(self.dropout_row)
         body.addWidget(self.description)
-        body.addWidget(self.shape_label)
+        body.addLayout(shape_row)
         body.addWidget(self.problem_label)
         guard_wheel(self.kind_combo, self.units_spin, self.activation_combo, self.p_spin)
         self._show_kind_rows(self._layer.kind)

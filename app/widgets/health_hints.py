@@ -29,7 +29,8 @@ BADGE_STYLE = (
 def hints_tooltip(hints: Sequence[Hint], where: bool = False) -> str:
     """Every hint's sentence, one paragraph each (with its layer when `where`), and the click."""
     lines = [
-        f"<p>{escape(_where(hint) if where else '')}{escape(hint.sentence)}</p>" for hint in hints
+        f"<p>{escape(_where(hint) if where else '', False)}{escape(hint.sentence, False)}</p>"
+        for hint in hints
     ]
     return "".join(lines) + "<p><i>Click to read about it in Learn.</i></p>"
 
