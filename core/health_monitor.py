@@ -35,6 +35,10 @@ from core.spec import NetworkSpec
 # Hints are decided (and the layers' activity measured) at most this often, as often as the
 # window redraws its model pictures; once per epoch when epochs are slower.
 CHECK_INTERVAL = 0.2
+# Within an epoch longer than this (a large table), the hints that need no epoch's end (the
+# gradients, a jump after a change) are also checked between reports, so they stay live. Longer
+# than CHECK_INTERVAL: with fast epochs every check happens at an epoch's end, with activity.
+MID_EPOCH_INTERVAL = 0.5
 # A zero gradient norm is floored here before its logarithm (a dead layer's is exactly 0).
 TINY_NORM = 1e-30
 
@@ -68,11 +72,12 @@ class HealthMonitor:
         self._grad_layers = [index.get(name) for name in grad_layers]
         self.start_run()
 
-    def start_run(self) -> None:
-        """Forget the last run: a new one starts with no hints."""
+    def start_run(self, now: float | None = None) -> None:
+        """Forget the last run: a new one starts (at `now`) with no hints."""
         self._latched: dict[tuple[str, int | None], Hint] = {}
         self._sent: tuple[tuple[str, int | None, str], ...] = ()
         self._last_check = -math.inf
+        self._started = time.perf_counter() if now is None else now
         self._log_norms = np.zeros(len(self._grad_layers))
         self._norm_steps = 0
         self._largest: list[float] = []
@@ -116,9 +121,15 @@ class HealthMonitor:
             self._jump = (float(np.mean(recent)), new, [])
 
     def due(self, now: float | None = None) -> bool:
-        """Whether a check (and the activity measurement before it) is due."""
+        """Whether a check (and the activity measurement before it) is due at an epoch's end."""
         now = time.perf_counter() if now is None else now
         return now - self._last_check >= CHECK_INTERVAL
+
+    def due_mid_epoch(self, now: float | None = None) -> bool:
+        """Whether a check is due between two reports (never before the run is MID_EPOCH_INTERVAL
+        old: a short first epoch is checked at its end, with the activity)."""
+        now = time.perf_counter() if now is None else now
+        return now - max(self._last_check, self._started) >= MID_EPOCH_INTERVAL
 
     def epoch_ended(
         self, train_loss: float, val_loss: float, activity: Sequence[float] = ()

@@ -290,6 +290,8 @@ class Trainer:
         self.history.add_steps(first_step, losses, norms)
         if self.health is not None:
             self.health.add_steps(losses, norms)
+            if self.health.due_mid_epoch():
+                self._check_health(epoch)
         self._emit(BatchesEnded(first_step, epoch, losses, norms))
         return None
 

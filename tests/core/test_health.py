@@ -149,9 +149,12 @@ def test_the_monitor_sends_hints_only_when_they_change_and_keeps_them_for_the_ru
 
 def test_the_monitor_checks_at_most_every_interval():
     monitor = HealthMonitor(NET, GRAD_LAYERS)
-    assert monitor.due(now=0.0)
+    monitor.start_run(now=0.0)
+    assert monitor.due(now=0.0) and not monitor.due_mid_epoch(now=0.0)
     monitor.check(now=0.0)
     assert not monitor.due(now=0.05) and monitor.due(now=0.25)
+    # Between reports, only in epochs long enough that their end leaves the hints stale.
+    assert not monitor.due_mid_epoch(now=0.25) and monitor.due_mid_epoch(now=0.55)
 
 
 def test_a_jump_right_after_raising_the_learning_rate_is_a_hint_and_lowering_clears_it():

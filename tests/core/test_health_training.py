@@ -147,3 +147,25 @@ def test_hints_can_be_turned_off_for_the_benchmarks():
     trainer.callbacks.append(hints)
     trainer.fit()
     assert trainer.health is None and hints.sent == 0
+
+
+def test_counting_activity_changes_no_metric_and_adds_up_over_chunks():
+    from core.epoch_metrics import measure_epoch
+    from core.layer_activity import ActivityCount
+
+    trainer = Trainer(DEFAULT_NETWORK, spiral(), TrainConfig(epochs=1, device="cpu"))
+    trainer.fit()
+    trainer.model.eval()
+    args = (trainer.model, trainer.tensors, trainer._loss, trainer.head, trainer.metric)
+    plain = measure_epoch(*args, 10_000, trainer.device)
+    assert trainer.health is not None
+    whole = measure_epoch(*args, 10_000, trainer.device, ActivityCount(trainer.health.watched))
+    chunked = measure_epoch(*args, 64, trainer.device, ActivityCount(trainer.health.watched))
+    assert whole[:3] == pytest.approx(plain[:3]) and plain[3] == []
+    assert len(whole[3]) == 3 and chunked[3] == pytest.approx(whole[3])
+    # The shares themselves, from the model's own weighted sums over the training sample.
+    x = trainer.tensors.train_sample_inputs
+    with torch.no_grad():
+        z1 = trainer.model.dense1(x)
+        z2 = trainer.model.dense2(trainer.model.dense1_act(z1))
+    assert whole[3][1] == pytest.approx(1 - (z2 > 0).any(dim=0).float().mean().item())
