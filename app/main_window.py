@@ -46,6 +46,7 @@ from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
+from app.widgets.engine_start import EngineStartBar
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
@@ -213,6 +214,9 @@ class MainWindow(QMainWindow):
         self.device_label.setProperty("role", "muted")
         self.device_label.setToolTip("Where the network trains.")
         self.statusBar().addWidget(self.message_label, 1)
+        self.statusBar().addPermanentWidget(
+            EngineStartBar(self.engine, self.run, self.message_label)
+        )
         self.statusBar().addPermanentWidget(self.device_label)
 
     def _connect(self) -> None:
