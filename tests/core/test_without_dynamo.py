@@ -47,7 +47,9 @@ def _weights_after(config: TrainConfig, step_with: str) -> list[torch.Tensor]:
 def test_the_plain_step_updates_weights_exactly_as_step(config):
     public = _weights_after(config, "public")
     for way in ("plain", "engine"):
-        assert all(torch.equal(a, b) for a, b in zip(_weights_after(config, way), public)), way
+        assert all(
+            torch.equal(a, b) for a, b in zip(_weights_after(config, way), public, strict=True)
+        ), way
 
 
 @pytest.mark.slow  # a process of its own
