@@ -88,10 +88,11 @@ def unusable_as_missing(
             continue  # integers cannot be infinite, nor beyond float32's range
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         with np.errstate(invalid="ignore"):
+            huge = np.abs(values) > FLOAT32_MAX  # infinities too; NaN compares False
+        # One pass over a clean column (nearly all are): the counts only where something is.
+        if huge.any():
             infinite = np.isinf(values)
-            huge = np.abs(values) > FLOAT32_MAX
-        out_of_range = huge & ~infinite
-        if infinite.any() or out_of_range.any():
+            out_of_range = huge & ~infinite
             series = pd.Series(np.where(huge, np.nan, values), index=series.index, name=column)
             note_fields.update(infinite=int(infinite.sum()), out_of_range=int(out_of_range.sum()))
         if converted or note_fields:
