@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.data_spec import CsvSource, DataSpec, ToySource
+from core.input_features import feature_label
 from core.losses import Head, make_head
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 
@@ -53,7 +54,9 @@ def toy_data_shape(source: ToySource) -> DataShape:
 
     task = TOY_DATASETS[source.name].task
     names = tuple(CLASS_NAMES) if task == "classification" else ()
-    return DataShape(len(source.features), task, names, tuple(source.features))
+    # The input nodes' names as people read them: x₁², sin x₁.
+    labels = tuple(feature_label(name) for name in source.features)
+    return DataShape(len(labels), task, names, labels)
 
 
 # The network a newcomer sees first: small, and it learns the spiral within seconds. Measured
