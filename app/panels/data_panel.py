@@ -175,7 +175,7 @@ class DataPanel(QWidget):
         form.addRow("Samples", self.samples)
         self.input_features = InputFeatureToggles()
         self.input_features.features_changed.connect(self._on_features_changed)
-        form.addRow("Features", self.input_features)
+        form.addRow(self.input_features)
         form.addRow("Train / val", _row(self.train_share, self.ratio_value))
         form.addRow("Test", _row(self.test_share, self.test_value))
         self.toy_form = form

@@ -9,7 +9,7 @@ off: a network needs at least one input.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.learn_links import open_learn
 from app.widgets.flow_layout import FlowLayout
@@ -57,10 +57,20 @@ class InputFeatureToggles(QWidget):
         self.help.setAccessibleName("Learn about input features")
         self.help.clicked.connect(lambda: open_learn("features"))
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(holder, 1)
-        row.addWidget(self.help)
+        # A title line of its own and the toggles below at the panel's full width: beside a
+        # form label they wrapped onto four rows on a 1024-pixel screen.
+        title = QLabel("Input features")
+        title.setToolTip("What the network is fed: x₁, x₂ and values computed from them.")
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(title)
+        header.addWidget(self.help)
+        header.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addLayout(header)
+        column.addWidget(holder)
 
     def show_features(self, names: tuple[str, ...], enabled: bool = True) -> None:
         """Show `names` as on (without saying so as a change); `enabled` False while training."""

@@ -141,7 +141,7 @@ def test_hovering_a_node_names_its_activation(diagram, project):
     node = diagram.columns[1].nodes[0]
     text = node.describe()
     assert "tanh" in text and "Squashes" in text
-    assert "x2" in diagram.columns[0].nodes[1].describe()
+    assert "x₂" in diagram.columns[0].nodes[1].describe()
     assert "sigmoid" in diagram.columns[-1].nodes[0].describe()
 
 
