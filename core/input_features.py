@@ -102,3 +102,15 @@ def feature_label(name: str) -> str:
 def compute_features(columns: dict[str, np.ndarray], names: Iterable[str]) -> dict[str, np.ndarray]:
     """Each named feature's float64 values from the raw columns' (x1, x2) float64 values."""
     return {name: INPUT_FEATURES[name].compute(columns) for name in names}
+
+
+def feature_maps(
+    names: Iterable[str], extent: tuple[float, float, float, float], g: int
+) -> np.ndarray:
+    """Each feature over a g x g grid spanning `extent` (x min, x max, y min, y max) of x1 and
+    x2: float64 [features, g, g], row 0 at y min (what the network diagram draws in the input
+    nodes, as TensorFlow Playground does)."""
+    x_min, x_max, y_min, y_max = extent
+    x1, x2 = np.meshgrid(np.linspace(x_min, x_max, g), np.linspace(y_min, y_max, g))
+    computed = compute_features({"x1": x1, "x2": x2}, names)
+    return np.stack([np.broadcast_to(values, (g, g)) for values in computed.values()])

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from app.learn_links import LEARN_LINKS
 from app.panels.data_panel import DataPanel
 from app.plots.network_diagram import NetworkDiagram
 from app.project import Project
+from core.spec import NetworkSpec
+
+MAPS_GRID = 32  # what the diagram draws input maps at when no unit map gives it a size
 
 
 @pytest.fixture
@@ -80,3 +84,12 @@ def test_the_diagram_shows_one_input_node_per_feature(qtbot, project):
     qtbot.waitUntil(lambda: diagram.columns[0].layer.units == 3)
     labels = [item.text() for item in diagram._input_labels]
     assert labels == ["x₁²", "x₂²", "sin x₁"]
+
+    # Each input node draws its feature over the plane, even with no hidden layer to map.
+    project.edit_network(NetworkSpec(layers=()), "No hidden layer")
+    diagram.set_node_maps([], (-6.0, 6.0, -6.0, 6.0))
+    square = diagram.columns[0].heatmaps[0].pixmap().toImage()
+    assert square.width() == MAPS_GRID
+    edge, middle = QColor(square.pixel(0, 5)), QColor(square.pixel(MAPS_GRID // 2, 5))
+    assert edge.blue() > edge.red() and middle.red() > 200  # x₁²: high at both sides, 0 between
+    assert square.pixel(0, 5) == square.pixel(MAPS_GRID - 1, 5)  # and symmetric
