@@ -165,7 +165,7 @@ class NetworkDiagram(QGraphicsView):
         names = shape.input_names
         if not self.columns[0].is_block and all(len(n) <= 10 for n in names[: shape.n_inputs]):
             self._input_labels = [
-                self._text(n, muted=True, scale=0.8) for n in names[: shape.n_inputs]
+                self._text(n, muted=True, scale=0.9) for n in names[: shape.n_inputs]
             ]
         for k, column in enumerate(self.columns):
             self._make_column(k, column)
