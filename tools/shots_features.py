@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from core.spec import NetworkSpec
+from core.input_features import INPUT_FEATURES
+from core.spec import LayerSpec, NetworkSpec
 from tools.shot_helpers import open_window, save, settle, wait_until
 
 SIZES = ((1400, 900), (1024, 768))
@@ -36,6 +37,14 @@ def _circle_with_squares(app: QApplication, out: Path, size: tuple[int, int], cr
         window.data_panel.grab().save(str(out / "features-toggles.png"))
         window.diagram.grab().save(str(out / "features-diagram.png"))
         print(f"wrote {out / 'features-toggles.png'} and features-diagram.png", flush=True)
+        # Every feature on, into a small hidden layer: seven named input nodes with their maps.
+        project.set_toy(replace(project.data.source, name="spiral", features=tuple(INPUT_FEATURES)))
+        project.edit_network(NetworkSpec(layers=(LayerSpec(units=8, activation="tanh"),)), "8")
+        project.edit_config("Short run", epochs=40, learning_rate=0.01, batch_size=16)
+        wait_until(app, lambda: info() is not None and len(info().input_names) == 7, 60, "all 7")
+        window.controls.train_button.click()
+        wait_until(app, lambda: window.run.state == "finished", 180, "the spiral run")
+        save(app, window, out / "features-spiral-all.png")
     window.close()
     window.deleteLater()
     settle(app, 0.2)
