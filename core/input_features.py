@@ -3,8 +3,12 @@ in files: x1, x2, their squares, their product and their sines.
 
 Each is computed from the raw coordinates x1 and x2 before any other preparation, as the
 Playground feeds them (its `INPUTS` in src/playground.ts): sin x1 of the raw x1 in about [-6, 6],
-not of a standardised one. A circle, x1² + x2² < r², is a straight line in x1² and x2², so with
-those two features a network without a hidden layer separates it.
+not of a standardised one. Standardising first would change what the features are: sin of a
+standardised x1 is a sine of another period, and the square of a standardised x1 is centred on
+the mean. The computed values then get their column's scaling, which for a toy dataset is none
+(the window's toy specs, and `nnplay train --toy --features`), so the network sees x1² in
+[0, 36] as in the Playground. A circle, x1² + x2² < r², is a straight line in x1² and x2², so
+with those two features a network without a hidden layer separates it.
 """
 
 from __future__ import annotations
