@@ -363,7 +363,8 @@ class MainWindow(QMainWindow):
                 for w, b in zip(snapshot.weights, snapshot.biases, strict=True)
             ]
             self.diagram.set_weights(list(snapshot.weights), biases)
-        if snapshot.units and extent is not None:
+        # Without hidden layers there are no unit maps, but the inputs still show theirs.
+        if (snapshot.units or snapshot.weights) and extent is not None:
             self.diagram.set_node_maps(list(snapshot.units), extent)
 
 

@@ -37,6 +37,8 @@ def model_report(tm: ModelParts, weights: dict[str, tuple[int, ...]] | None = No
     if tm.class_names:
         lines.append(f"classes: {', '.join(tm.class_names)}")
     lines += ["", "preprocessing (fitted on the training rows):"]
+    if pre.input_features:
+        lines.append("  input features computed from x1 and x2: " + ", ".join(pre.input_labels))
     for c in tm.data.features:
         if c.kind == "numeric":
             how = {"none": "as is", "minmax": "min-max to [0,1]", "standard": "standardised"}[

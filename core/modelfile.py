@@ -81,7 +81,13 @@ class TrainedModel:
             "head": {"kind": self.head.kind, "units": self.head.units},
             "preprocessor": self.preprocessor.to_json(),
             "class_names": list(self.class_names),
-            "feature_columns": [{"name": c.name, "kind": c.kind} for c in self.data.features],
+            # The columns a table needs: x1 and x2 when the inputs are computed from them.
+            "feature_columns": [{"name": c.name, "kind": c.kind} for c in self.data.table_features],
+            **(
+                {"input_features": list(self.preprocessor.input_features)}
+                if self.preprocessor.input_features
+                else {}
+            ),
             "history": self.history.to_json(),
             "summary": self.summary,
         }
