@@ -39,6 +39,7 @@ from core.training_process.client import TrainingProcess
 from core.training_process.commands import Command, Step, Train
 from core.training_process.messages import (
     Configured,
+    EngineStarting,
     Evaluation,
     Events,
     Exported,
@@ -92,6 +93,7 @@ class EngineLink(QObject):
     """Owns the training process; sends it commands and turns its messages into signals."""
 
     # One signal per message type (see _MESSAGE_SIGNALS) ...
+    starting = Signal(object)  # EngineStarting: a stage of the child's start-up
     ready = Signal(object)  # Ready
     configured = Signal(object)  # Configured
     snapshot_received = Signal(object)  # Snapshot
@@ -126,6 +128,7 @@ class EngineLink(QObject):
         self._reader: _Reader | None = None
         self._stop_reading = threading.Event()
         self._message_signals: dict[type, SignalInstance] = {
+            EngineStarting: self.starting,
             Ready: self.ready,
             Configured: self.configured,
             Snapshot: self.snapshot_received,

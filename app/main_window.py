@@ -46,6 +46,7 @@ from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.widgets.combo_choices import show_full_text
+from app.widgets.engine_start import EngineStartBar
 from app.widgets.health_hints import HealthLine
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import CsvSource
@@ -217,6 +218,9 @@ class MainWindow(QMainWindow):
         self.health_line = HealthLine()  # the run's most important health hint
         self.statusBar().addWidget(self.message_label, 1)
         self.statusBar().addWidget(self.health_line, 1)
+        self.statusBar().addPermanentWidget(
+            EngineStartBar(self.engine, self.run, self.message_label)
+        )
         self.statusBar().addPermanentWidget(self.device_label)
 
     def _connect(self) -> None:
@@ -372,7 +376,8 @@ class MainWindow(QMainWindow):
                 for w, b in zip(snapshot.weights, snapshot.biases, strict=True)
             ]
             self.diagram.set_weights(list(snapshot.weights), biases)
-        if snapshot.units and extent is not None:
+        # Without hidden layers there are no unit maps, but the inputs still show theirs.
+        if (snapshot.units or snapshot.weights) and extent is not None:
             self.diagram.set_node_maps(list(snapshot.units), extent)
 
 

@@ -49,6 +49,15 @@ class FeatureRange:
 
 
 @dataclass(frozen=True)
+class EngineStarting:
+    """The child is starting up: which stage (in the user's words), and how far along it is."""
+
+    stage: str  # "loading PyTorch", "warming up"
+    step: int  # 1-based
+    steps: int
+
+
+@dataclass(frozen=True)
 class Ready:
     """The child has imported torch and warmed up; commands run without start-up delay now."""
 

@@ -32,6 +32,7 @@ from core.plot_points import sample_plot_points
 from core.spec import NetworkSpec, TrainConfig
 from core.trainer import Trainer
 from core.training_process import model_work
+from core.training_process.client import START_STAGES
 from core.training_process.commands import (
     Command,
     Configure,
@@ -51,6 +52,7 @@ from core.training_process.jobs import Job, ServeModelWork, StartRun, command_of
 from core.training_process.loop_hooks import ChildControl, Relay, warm_up
 from core.training_process.messages import (
     Configured,
+    EngineStarting,
     Events,
     Failed,
     FeatureRange,
@@ -111,6 +113,7 @@ class TrainingService:
     def run(self) -> None:
         # Ctrl+C in a terminal reaches the whole process group; the window decides when we stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.conn.send(EngineStarting(START_STAGES[1], 2, len(START_STAGES)))
         warm_up()
         reader = threading.Thread(target=self._read_commands, name="nnplay-commands", daemon=True)
         reader.start()
