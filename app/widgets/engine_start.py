@@ -30,8 +30,9 @@ class EngineStartBar(QProgressBar):
 
     @Slot(object)
     def _on_starting(self, starting: EngineStarting) -> None:
-        self.setRange(0, starting.steps)
-        self.setValue(starting.step - 1)
+        # Half-way through the stage it names: a bar that starts empty looks like a text field.
+        self.setRange(0, 2 * starting.steps)
+        self.setValue(2 * starting.step - 1)
         self.show()
         if self.run.state == RunState.RUNNING:  # Train was pressed: it goes as soon as it can
             self.message.setText(f"Training starts when the engine is ready ({starting.stage}…)")
