@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.panels.card_icons import card_icon
+from app.widgets.learn_button import learn_button
 from app.widgets.wheel_guard import guard_wheel
 from core.activations import ACTIVATIONS
 from core.layers import LAYER_KINDS
@@ -208,6 +209,7 @@ class LayerCard(Card):
         dense.addSpacing(2)
         dense.addWidget(QLabel("Activation"))
         dense.addWidget(self.activation_combo, 1)
+        dense.addWidget(learn_button("activations", self.activation_combo, self.units_spin))
 
         # Dropout: p.
         self.p_spin = QDoubleSpinBox()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 from app import theme
 from app.plots.live_plot import LivePlot
 from app.plots.series_buffer import SeriesBuffer
+from app.widgets.learn_button import learn_button
 from core.events import BatchesEnded
 
 # A zero gradient has no logarithm; draw it at this floor rather than leave a hole.
@@ -31,6 +32,8 @@ class GradientPlot(LivePlot):
             legend_below=True,
             parent=parent,
         )
+        # Each line is the size of one layer's ∂L/∂W, as backpropagation finds it.
+        self.header.insertWidget(1, learn_button("backprop", self, self.plot))
         self.norms = SeriesBuffer(1, capacity=4096)
         self.layer_names: tuple[str, ...] = ()
         self.layer_labels: tuple[str, ...] = ()

@@ -86,7 +86,7 @@ class LivePlot(QWidget):
         # Expanding: a word-wrapped label otherwise settles for a narrow column in a row.
         self.readout.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._hovering = False
-        header = QHBoxLayout()
+        self.header = header = QHBoxLayout()
         header.setContentsMargins(4, 0, 4, 0)
         header.addWidget(self.title)
         if legend_below:  # a long legend gets a row of its own, the full width

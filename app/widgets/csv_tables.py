@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
 
 from app.widgets.column_table import ColumnTable
 from app.widgets.csv_preview import CsvPreview
+from app.widgets.preparation_help import preparation_links
 from core.columns import ColumnProfile
 from core.data_spec import ColumnSpec
 
@@ -29,7 +30,9 @@ class CsvTables(QSplitter):
 
         self.columns = ColumnTable()
         columns_box = QGroupBox("Columns")
-        QVBoxLayout(columns_box).addWidget(self.columns)
+        box = QVBoxLayout(columns_box)
+        box.addWidget(self.columns)
+        box.addWidget(preparation_links())
 
         self.addWidget(preview_box)
         self.addWidget(columns_box)
