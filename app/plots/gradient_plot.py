@@ -33,7 +33,7 @@ class GradientPlot(LivePlot):
             parent=parent,
         )
         # Each line is the size of one layer's ∂L/∂W, as backpropagation finds it.
-        self.header.insertWidget(1, learn_button("backprop", self, self.plot))
+        self.legend_row.addWidget(learn_button("backprop", self, self.plot))
         self.norms = SeriesBuffer(1, capacity=4096)
         self.layer_names: tuple[str, ...] = ()
         self.layer_labels: tuple[str, ...] = ()
