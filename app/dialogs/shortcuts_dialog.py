@@ -3,6 +3,7 @@ from the actions themselves, so the list cannot drift from what the keys do."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,8 +23,7 @@ def window_shortcuts(window: QWidget) -> list[tuple[str, str]]:
     for action in window.findChildren(QAction):
         keys = [k for k in action.shortcuts() if not k.isEmpty()]
         if keys:
-            what = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
-            rows.append((_keys(keys), what.rstrip(".…") or action.toolTip()))
+            rows.append((_keys(keys), _words(action)))
     for shortcut in window.findChildren(QShortcut):
         if not shortcut.key().isEmpty():
             rows.append((_keys([shortcut.key()]), shortcut.whatsThis() or "(no description)"))
@@ -32,7 +32,15 @@ def window_shortcuts(window: QWidget) -> list[tuple[str, str]]:
 
 
 def _keys(keys: list[QKeySequence]) -> str:
-    return " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+    """One key sequence a line: Redo has several."""
+    return "\n".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+
+
+def _words(action: QAction) -> str:
+    text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(".…")
+    # Undo and Redo name the edit they would undo ("Undo Change the learning rate").
+    first = text.split(" ", 1)[0]
+    return first if first in ("Undo", "Redo") else text or action.toolTip()
 
 
 class ShortcutsDialog(QDialog):
@@ -45,15 +53,22 @@ class ShortcutsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
         for row, (keys, what) in enumerate(self.rows):
             self.table.setItem(row, 0, QTableWidgetItem(keys))
             self.table.setItem(row, 1, QTableWidgetItem(what))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.table.resizeRowsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(460, min(560, 80 + self.table.verticalHeader().length()))
+        height = self.table.verticalHeader().length() + header.height() + 4
+        self.table.setMinimumHeight(min(480, height))
+        self.resize(480, min(560, height + 60))

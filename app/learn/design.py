@@ -3,7 +3,6 @@ the helpers that write its numbers and names as LaTeX."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,9 +52,12 @@ def num(x: float) -> str:
 
 
 def text(name: str) -> str:
-    """A column or class name inside LaTeX, its special characters escaped."""
-    escaped = re.sub(r"([_&%$#{}])", r"\\\1", name)
-    return rf"\text{{{escaped}}}"
+    """A column or class name inside LaTeX. ziamath's \\text takes _ % $ # as they are; the
+    characters it cannot take are replaced by look-alikes."""
+    return rf"\text{{{name.translate(_TEXT_SAFE)}}}"
+
+
+_TEXT_SAFE = str.maketrans({"&": "+", "\\": "/", "{": "(", "}": ")"})
 
 
 def listed(names: tuple[str, ...] | list[str], most: int = 6) -> str:
@@ -63,3 +65,9 @@ def listed(names: tuple[str, ...] | list[str], most: int = 6) -> str:
     if len(names) > most:
         shown.append(rf"\ldots\ ({len(names)}\ \text{{in all}})")
     return r",\ ".join(shown)
+
+
+def batch_size(d: Design) -> int:
+    """Rows per batch: the setting, or every training row for a full batch (0)."""
+    full = d.info.n_train if d.info is not None else 0
+    return d.config.batch_size or full

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+MIN_SCALE = 0.8  # the most a formula is shrunk to fit a narrow page
 _cache: dict[tuple[str, str, float, float], QPixmap | None] = {}
 
 
@@ -109,7 +110,9 @@ class FormulaView(QWidget):
         return self._natural() + QSize(2, 4)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(40, 8)
+        # Shrunk further the symbols are too small to read: the page scrolls sideways instead.
+        natural = self._natural()
+        return QSize(math.ceil(natural.width() * MIN_SCALE), 8)
 
     def hasHeightForWidth(self) -> bool:
         return True

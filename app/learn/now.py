@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from app.learn import now_data
-from app.learn.design import Design, Line, Math, listed, num, text
+from app.learn import now_data, now_steps
+from app.learn.design import Design, Line, Math, batch_size, listed, num, text
 from app.learn.registry_formulas import ACTIVATION_FORMULAS, ACTIVATION_SLOPES, LOSS_FORMULAS
 from core.activations import ACTIVATIONS
 from core.errors import SpecError
 from core.layers import LAYER_KINDS
 from core.losses import LOSSES, resolve_loss
-from core.optimizers import OPTIMIZERS, SCHEDULES
 from core.spec import LayerShape
 
 
@@ -26,12 +25,6 @@ def loss_name(d: Design) -> str | None:
         return resolve_loss(d.config.loss, d.task, d.head)
     except SpecError:
         return None
-
-
-def batch_size(d: Design) -> int:
-    """Rows per batch: the setting, or every training row for a full batch (0)."""
-    full = d.info.n_train if d.info is not None else 0
-    return d.config.batch_size or full
 
 
 def dense_shapes(d: Design) -> list[tuple[int, LayerShape, str]] | None:
@@ -147,101 +140,6 @@ def losses(d: Design) -> list[Line]:
     return lines
 
 
-def gradient_descent(d: Design) -> list[Line]:
-    c = d.config
-    lr = num(c.learning_rate)
-    lines: list[Line] = [
-        f"Your learning rate is {lr} and each step averages a batch of {batch_size(d)} rows:",
-        Math(rf"w \leftarrow w - {lr}\,\frac{{\partial L}}{{\partial w}}"),
-    ]
-    if c.optimizer != "sgd":
-        lines.append(
-            f"{OPTIMIZERS[c.optimizer].label} shapes each step from the gradient (see "
-            f"Optimizers), but the learning rate still sets its size."
-        )
-    if c.schedule != "none":
-        lines.append(f"Schedule: {SCHEDULES[c.schedule]}")
-    if c.l2 or c.weight_decay:
-        lines.append(
-            Math(rf"g = \frac{{\partial L}}{{\partial w}} + {num(c.weight_decay + c.l2)}\,w")
-        )
-    return lines
-
-
-def momentum(d: Design) -> list[Line]:
-    c = d.config
-    lr, mu = num(c.learning_rate), num(c.momentum)
-    if c.optimizer == "sgd" and c.momentum == 0:
-        return ["Your SGD has momentum 0: every step follows this batch's gradient alone."]
-    if c.optimizer == "sgd" and c.nesterov:
-        return [
-            f"Your SGD uses Nesterov momentum {mu}: it looks one step ahead along v.",
-            Math(rf"v \leftarrow {mu}\,v + g,\quad w \leftarrow w - {lr}\,(g + {mu}\,v)"),
-        ]
-    if c.optimizer == "sgd":
-        return [
-            f"Your SGD uses momentum {mu}:",
-            Math(rf"v \leftarrow {mu}\,v + g,\quad w \leftarrow w - {lr}\,v"),
-        ]
-    if c.optimizer == "rmsprop" and c.momentum:
-        return [
-            f"Your RMSprop adds momentum {mu} to its scaled steps:",
-            Math(
-                rf"v \leftarrow {mu}\,v + \frac{{g}}{{\sqrt{{s}} + \epsilon}},\quad "
-                rf"w \leftarrow w - {lr}\,v"
-            ),
-        ]
-    if c.optimizer in ("adam", "adamw"):
-        b1 = num(c.beta1)
-        return [
-            f"{OPTIMIZERS[c.optimizer].label}'s m is its momentum, with \u03b21 = {b1}:",
-            Math(rf"m \leftarrow {b1}\,m + {num(1 - c.beta1)}\,g"),
-        ]
-    return [f"Your optimizer, {OPTIMIZERS[c.optimizer].label}, uses no momentum."]
-
-
-def optimizers(d: Design) -> list[Line]:
-    c = d.config
-    lr, wd = num(c.learning_rate), num(c.weight_decay)
-    label = OPTIMIZERS[c.optimizer].label
-    lines: list[Line] = [f"Your optimizer: {label}, learning rate {lr}."]
-    if c.optimizer in ("adam", "adamw"):
-        b1, b2 = num(c.beta1), num(c.beta2)
-        lines += [
-            Math(
-                rf"m \leftarrow {b1}\,m + {num(1 - c.beta1)}\,g,\quad "
-                rf"v \leftarrow {b2}\,v + {num(1 - c.beta2)}\,g^2"
-            ),
-            Math(
-                rf"\hat{{m}} = \frac{{m}}{{1 - {b1}^t}},\quad \hat{{v}} = \frac{{v}}{{1 - {b2}^t}},"
-                rf"\quad w \leftarrow w - {lr}\,\frac{{\hat{{m}}}}{{\sqrt{{\hat{{v}}}} + 10^{{-8}}}}"
-            ),
-            f"At the first step (t = 1) the bias correction divides m by {num(1 - c.beta1)} and "
-            f"v by {num(1 - c.beta2)}, so the first step is about {lr} in every weight.",
-        ]
-        if c.weight_decay and c.optimizer == "adamw":
-            lines.append(Math(rf"w \leftarrow w - {lr} \cdot {wd}\,w \quad \text{{first}}"))
-        elif c.weight_decay:
-            lines.append(Math(rf"g \leftarrow g + {wd}\,w \quad \text{{first}}"))
-    elif c.optimizer == "sgd":
-        lines += momentum(d)[1:] or [Math(rf"w \leftarrow w - {lr}\,g")]
-    elif c.optimizer == "rmsprop":
-        lines.append(
-            Math(
-                rf"s \leftarrow 0.99\,s + 0.01\,g^2,\quad "
-                rf"w \leftarrow w - {lr}\,\frac{{g}}{{\sqrt{{s}} + 10^{{-8}}}}"
-            )
-        )
-    elif c.optimizer == "adagrad":
-        lines.append(
-            Math(
-                rf"s \leftarrow s + g^2,\quad "
-                rf"w \leftarrow w - {lr}\,\frac{{g}}{{\sqrt{{s}} + 10^{{-10}}}}"
-            )
-        )
-    return lines
-
-
 def output_error(d: Design) -> str:
     """δ at the output for the design's head and loss, as LaTeX."""
     name = loss_name(d)
@@ -280,6 +178,10 @@ def backprop(d: Design) -> list[Line]:
             rf"\frac{{\partial L}}{{\partial W^{{(1)}}}} = \delta^{{(1)}}\,x^\top \in "
             rf"\mathbb{{R}}^{{{shapes[0][1].out_features} \times {shapes[0][1].in_features}}}"
         )
+    )
+    lines.append(
+        "The plot 'Gradient size per layer' on the Training tab draws the size of each "
+        "layer's gradient at every step."
     )
     return lines
 
@@ -389,9 +291,9 @@ NOW: dict[str, Callable[[Design], list[Line]]] = {
     "activations": activations,
     "softmax": softmax,
     "losses": losses,
-    "gradient_descent": gradient_descent,
-    "momentum": momentum,
-    "optimizers": optimizers,
+    "gradient_descent": now_steps.gradient_descent,
+    "momentum": now_steps.momentum,
+    "optimizers": now_steps.optimizers,
     "backprop": backprop,
     "convergence": convergence,
     "prediction": prediction,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from core.data_spec import Scaling
 
 MOST_COLUMNS = 3  # columns shown per section: the formula for each, then how many more
+MOST_CLASSES = 4  # classes whose one-hot vector is written out
 
 
 def _fitted(d: Design) -> list[Any]:
@@ -83,12 +84,7 @@ def standardise(d: Design) -> list[Line]:
     if fitted:
         lines.append(f"{len(fitted)} of your columns {_are(len(fitted))} standardised:")
         for f in fitted[:MOST_COLUMNS]:
-            lines.append(
-                Math(
-                    rf"{text(f.name)}' = \frac{{x - {num(f.shift)}}}{{{num(f.scale)}}},\quad "
-                    rf"\mu = {num(f.shift)},\ \sigma = {num(f.scale)}"
-                )
-            )
+            lines.append(Math(rf"{text(f.name)}' = \frac{{x - {num(f.shift)}}}{{{num(f.scale)}}}"))
             lines += _example(d, f.name, f.shift, f.scale)
         lines += _more(fitted)
     else:
@@ -117,11 +113,14 @@ def one_hot(d: Design) -> list[Line]:
     classes = d.class_names
     if d.head.kind == "softmax":
         k = len(classes)
-        second = (
-            ",\\ ".join("1" if i == 1 else "0" for i in range(k)) if k <= 8 else r"0,\ 1,\ \ldots"
-        )
         lines.append(f"Your {k} classes are one-hot targets for the loss:")
-        lines.append(Math(rf"y\left({text(classes[1])}\right) = \left({second}\right)"))
+        rows = [
+            rf"y\left({text(name)}\right) = \left({_unit_vector(k, i)}\right)"
+            for i, name in enumerate(classes[:MOST_CLASSES])
+        ]
+        lines.append(Math(r"\begin{array}{l} " + r" \\ ".join(rows) + r" \end{array}"))
+        if k > MOST_CLASSES:
+            lines.append(f"… and {k - MOST_CLASSES} more classes the same way.")
     elif d.head.kind == "sigmoid" and len(classes) == 2:
         lines.append(
             f"Your two classes need one number: y = 0 for {classes[0]}, y = 1 for {classes[1]}."
@@ -131,6 +130,13 @@ def one_hot(d: Design) -> list[Line]:
             "Nothing in your data is one-hot encoded now: no category columns, no classes."
         )
     return lines
+
+
+def _unit_vector(k: int, i: int) -> str:
+    """(0, 1, 0) as LaTeX: a 1 at position i of k; long ones with dots."""
+    if k <= 8:
+        return r",\ ".join("1" if j == i else "0" for j in range(k))
+    return rf"0,\ \ldots,\ 1_{{{i + 1}}},\ \ldots,\ 0"
 
 
 def _are(n: int) -> str:

@@ -9,13 +9,15 @@ one row) to the same list.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +30,7 @@ from app.project import Project
 from app.run import Run
 
 LIST_WIDTH = 150
+NARROW = 640  # below this width the sections are chosen in a combo box, not a list
 
 
 def current_design(project: Project, run: Run) -> Design:
@@ -59,24 +62,35 @@ class LearnPanel(QWidget):
         self.list = QListWidget()
         self.list.setFixedWidth(LIST_WIDTH)
         self.list.setAccessibleName("Learn sections")
+        # In a narrow tab (a 1024-wide window) the list gives its width to the page: a combo
+        # box above the page chooses the section instead.
+        self.picker = QComboBox()
+        self.picker.setAccessibleName("Learn section")
+        self.picker.setVisible(False)
         self.stack = QStackedWidget()
         self._pages: dict[str, SectionPage] = {}
         self._ids: list[str] = []  # the list's rows: section ids, then added pages' titles
         for section in SECTIONS:
             self.list.addItem(QListWidgetItem(section.short))
+            self.picker.addItem(section.title)
             self._ids.append(section.id)
             self.stack.addWidget(QWidget())  # the page is built when first shown
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.picker)
+        right.addWidget(self.stack, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.list)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         # A burst of edits (a spin box typed in) refills the page once.
         self._refill = QTimer(self)
         self._refill.setSingleShot(True)
         self._refill.setInterval(80)
         self._refill.timeout.connect(self._fill_current)
         self.list.currentRowChanged.connect(self._on_row_changed)
+        self.picker.currentIndexChanged.connect(self.list.setCurrentRow)
         project.changed.connect(self._on_design_changed)
         run.configured.connect(self._on_design_changed)
         LEARN_LINKS.requested.connect(self.show_section)
@@ -87,6 +101,7 @@ class LearnPanel(QWidget):
     def add_page(self, title: str, widget: QWidget) -> None:
         """Add a page of its own (e.g. a walk through one row) below the sections."""
         self.list.addItem(QListWidgetItem(title))
+        self.picker.addItem(title)
         self._ids.append(title)
         self.stack.addWidget(widget)
 
@@ -118,6 +133,8 @@ class LearnPanel(QWidget):
     def _on_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        with QSignalBlocker(self.picker):
+            self.picker.setCurrentIndex(row)
         key = self._ids[row]
         if key in SECTIONS_BY_ID:
             self.page(key)
@@ -135,6 +152,12 @@ class LearnPanel(QWidget):
         if key in self._pages:
             page = self._pages[key]
             page.show_now(now_lines(key, current_design(self.project, self.run)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW
+        self.list.setVisible(not narrow)
+        self.picker.setVisible(narrow)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.learn.design import Line, Math
 from app.learn.formula import FormulaView
 from app.learn.sections import Section
+
+CAPTION_WIDTH = 150  # a formula's caption wraps within this, left of the formula
 
 
 def _label(text: str, role: str = "") -> QLabel:
@@ -28,7 +30,6 @@ class SectionPage(QScrollArea):
         self.section = section
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 8, 12, 12)
@@ -40,15 +41,21 @@ class SectionPage(QScrollArea):
         title.setFont(font)
         layout.addWidget(title)
         layout.addWidget(_label(" ".join(section.text)))
+        # Each formula with what it says on its left: a line each, so "now" comes soon below.
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(1, 1)
         self.formulas: list[FormulaView] = []
-        for formula in section.formulas:
-            if formula.caption:  # above its formula, as a heading of it
-                caption = _label(formula.caption, "muted")
-                caption.setContentsMargins(0, 4, 0, 0)
-                layout.addWidget(caption)
+        for row, formula in enumerate(section.formulas):
+            caption = _label(formula.caption, "muted")
+            caption.setMaximumWidth(CAPTION_WIDTH)
+            grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignVCenter)
             view = FormulaView(formula.latex)
             self.formulas.append(view)
-            layout.addWidget(view)
+            grid.addWidget(view, row, 1, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(grid)
         heading = QLabel("In your network now")
         heading.setProperty("role", "value")
         heading.setContentsMargins(0, 8, 0, 0)
