@@ -3,7 +3,9 @@
 learn-1-optimizers.png and learn-2-backprop.png: the spiral after a short run, 1400 x 900;
 learn-3-min-max.png and learn-4-standardise.png: iris with two min-max columns, 1400 x 900 and
 1024 x 768; learn-5-one-hot-small.png: 1024 x 768; learn-6-dark.png: the formulas on the dark
-palette; learn-7-about.png and learn-8-shortcuts.png: Help > About and Help > Keyboard shortcuts.
+palette; learn-7-about.png and learn-8-shortcuts.png: Help > About and Help > Keyboard shortcuts;
+learn-9-training-tab.png and learn-10-import-dialog.png: the "?" of the gradient plot and of the
+import dialog's preparations.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.learn_links import open_learn
 from app.main_window import MainWindow
 from app.theme import apply_theme
-from tools.shot_helpers import open_window, save, settle, use_csv, wait_until
+from tools.shot_helpers import ROOT, open_window, save, settle, use_csv, wait_until
 
 
 def _learn(
@@ -69,6 +71,8 @@ def shoot(app: QApplication, out: Path) -> None:
     window.project.edit_config("A short run", epochs=20)
     window.controls.train_button.click()
     wait_until(app, lambda: window.run.state == "finished", 120, "the spiral run")
+    window.tabs.setCurrentIndex(0)
+    save(app, window, out / "learn-9-training-tab.png")  # the gradient plot's "?"
     _learn(app, window, "optimizers", r"\hat{m}", out / "learn-1-optimizers.png", now=False)
     _learn(app, window, "backprop", r"\delta^{(4)}", out / "learn-2-backprop.png")
 
@@ -79,6 +83,10 @@ def shoot(app: QApplication, out: Path) -> None:
     _grab(app, window.help.shortcuts_dialog, out / "learn-8-shortcuts.png")
     window.help.shortcuts_dialog.close()
 
+    dialog = window.csv_import.open(str(ROOT / "resources" / "data" / "iris.csv"))
+    wait_until(app, lambda: not dialog.jobs.busy and dialog.preview_model.rowCount(), 20)
+    _grab(app, dialog, out / "learn-10-import-dialog.png")  # the preparations' "?"
+    dialog.reject()
     _min_max_iris(app, window)
     _learn(app, window, "min_max", "sepal", out / "learn-3-min-max.png")
     _close(app, window)

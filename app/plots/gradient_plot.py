@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from app import theme
@@ -33,7 +34,9 @@ class GradientPlot(LivePlot):
             parent=parent,
         )
         # Each line is the size of one layer's ∂L/∂W, as backpropagation finds it.
-        self.legend_row.addWidget(learn_button("backprop", self, self.plot))
+        self.legend_row.addWidget(
+            learn_button("backprop", self, self.plot), 0, Qt.AlignmentFlag.AlignTop
+        )
         self.norms = SeriesBuffer(1, capacity=4096)
         self.layer_names: tuple[str, ...] = ()
         self.layer_labels: tuple[str, ...] = ()

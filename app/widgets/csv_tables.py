@@ -32,7 +32,8 @@ class CsvTables(QSplitter):
         columns_box = QGroupBox("Columns")
         box = QVBoxLayout(columns_box)
         box.addWidget(self.columns)
-        box.addWidget(preparation_links())
+        self.links = preparation_links()
+        box.addWidget(self.links)
 
         self.addWidget(preview_box)
         self.addWidget(columns_box)
@@ -50,7 +51,8 @@ class CsvTables(QSplitter):
         self.preview_model.set_roles({c.name: c.role for c in columns})
         # The columns table takes the room its rows need (up to half); the preview the rest.
         total = sum(self.sizes())
-        wanted = min(max(self.columns.needed_height(), 160), total // 2)
+        needed = self.columns.needed_height() + self.links.sizeHint().height()
+        wanted = min(max(needed, 160), total // 2)
         self.setSizes([total - wanted, wanted])
 
     def clear_columns(self) -> None:
