@@ -50,7 +50,10 @@ class HelpMenu(QObject):
     @Slot()
     def learn_about_focus(self) -> None:
         """Open the Learn section of the focused control (or of the nearest marked parent)."""
-        open_learn(section_for(QApplication.focusWidget()))
+        focus = QApplication.focusWidget()
+        if focus is not None and self.window.learn_panel.isAncestorOf(focus):
+            return  # already reading: F1 there keeps the section
+        open_learn(section_for(focus))
 
     @Slot()
     def show_shortcuts(self) -> None:

@@ -27,8 +27,7 @@ def window_shortcuts(window: QWidget) -> list[tuple[str, str]]:
     for shortcut in window.findChildren(QShortcut):
         if not shortcut.key().isEmpty():
             rows.append((_keys([shortcut.key()]), shortcut.whatsThis() or "(no description)"))
-    seen: set[tuple[str, str]] = set()
-    return [r for r in rows if not (r in seen or seen.add(r))]
+    return list(dict.fromkeys(rows))  # each once, in order
 
 
 def _keys(keys: list[QKeySequence]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QByteArray, QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MIN_SCALE = 0.8  # the most a formula is shrunk to fit a narrow page
@@ -123,7 +123,7 @@ class FormulaView(QWidget):
             return natural.height() + 4
         return math.ceil(natural.height() * min(1.0, width / (natural.width() + 2))) + 4
 
-    def showEvent(self, event: QEvent) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.render_now()  # lazily: a formula is drawn the first time its section is shown
 

@@ -33,7 +33,7 @@ def dense_shapes(d: Design) -> list[tuple[int, LayerShape, str]] | None:
         shapes = d.network.shapes(d.n_inputs, d.head.units)
     except SpecError:
         return None
-    out = []
+    out: list[tuple[int, LayerShape, str]] = []
     layers = [*d.network.layers, None]
     for shape, layer in zip(shapes, layers, strict=True):
         if shape.kind == "dense":

@@ -122,8 +122,9 @@ class LearnPanel(QWidget):
             page = SectionPage(SECTIONS_BY_ID[section])
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, page)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self._pages[section] = page
         return self._pages[section]
 

@@ -79,7 +79,7 @@ class SectionPage(QScrollArea):
         self.lines = list(lines)
         while self.now_layout.count():
             item = self.now_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self._now_views = []

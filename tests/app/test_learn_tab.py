@@ -144,6 +144,12 @@ def test_f1_opens_the_section_of_the_control_with_the_focus(bare_window, qtbot):
         qtbot.keyClick(control, Qt.Key.Key_F1)
         qtbot.waitUntil(lambda: w.tabs.currentWidget() is w.learn_panel, timeout=2000)
         assert w.learn_panel.current_section == section
+    # F1 while reading the Learn tab keeps the section being read.
+    open_learn("momentum")
+    w.learn_panel.list.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.learn_panel.list, timeout=2000)
+    qtbot.keyClick(w.learn_panel.list, Qt.Key.Key_F1)
+    assert w.learn_panel.current_section == "momentum"
 
 
 def test_about_names_the_versions_and_the_device_without_torch_here(bare_window):
