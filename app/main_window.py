@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 from app.csv_import import CsvImport, dropped_csv
 from app.engine_link import EngineLink
 from app.file_actions import FileActions
+from app.help_menu import HelpMenu
 from app.icons import icon
+from app.learn.panel import LearnPanel
 from app.panels.controls_panel import ControlsPanel
 from app.panels.data_panel import DataPanel
 from app.panels.evaluation_panel import EvaluationPanel
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.project)
         self.evaluation_panel = EvaluationPanel(self.engine, self.run)
         self.predict_panel = PredictPanel(self.engine, self.run)
+        self.learn_panel = LearnPanel(self.project, self.run)
         self.csv_import = CsvImport(self.project, self)
         self.files = FileActions(self)  # File > New, Open, Save, Export; autosave and recovery
         self.files.exporter.project_file = lambda: self.files.path
@@ -109,6 +112,8 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(0, "Loss, accuracy, gradients and learning rate as training runs.")
         self.tabs.setTabToolTip(1, "How good the model is on the validation and test rows.")
         self.tabs.setTabToolTip(2, "Predict new rows: a CSV file, or one row typed in.")
+        self.tabs.addTab(self.learn_panel, "Learn")
+        self.tabs.setTabToolTip(3, "Every idea behind the network, with its own numbers (F1).")
         self.centre_split.addWidget(self.tabs)
         self.centre_split.setStretchFactor(0, 1)
         self.centre_split.setStretchFactor(1, 1)
@@ -208,6 +213,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.help = HelpMenu(self)  # Learn (F1), Keyboard shortcuts, About
+        self.help.add_to(self.menuBar())
 
     def _build_status_bar(self) -> None:
         self.message_label = QLabel("Loading the training engine…")

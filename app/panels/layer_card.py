@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app import theme
 from app.panels.card_icons import card_icon
 from app.widgets.health_hints import HealthBadge
+from app.widgets.learn_button import learn_button, mark
 from app.widgets.wheel_guard import guard_wheel
 from core.activations import ACTIVATIONS
 from core.health import Hint
@@ -178,6 +179,12 @@ class LayerCard(Card):
         header.addWidget(self.number)
         header.addWidget(self.kind_combo)
         header.addStretch(1)
+        # Above the activation it explains: in the dense row it would widen every card.
+        self.learn_button = learn_button("activations")
+        policy = self.learn_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.learn_button.setSizePolicy(policy)
+        header.addWidget(self.learn_button)
         for button in (self.up_button, self.down_button, self.duplicate_button, self.remove_button):
             header.addWidget(button)
         header.setSpacing(2)
@@ -203,6 +210,7 @@ class LayerCard(Card):
         )
         self.activation_combo.setMinimumContentsLength(4)
         self.activation_combo.currentIndexChanged.connect(self._on_activation_changed)
+        mark("activations", self.activation_combo, self.units_spin)  # F1 there opens it too
         self.dense_row = QWidget()
         dense = QHBoxLayout(self.dense_row)
         dense.setContentsMargins(0, 0, 0, 0)
@@ -309,6 +317,7 @@ class LayerCard(Card):
 
     def _show_kind_rows(self, kind: str) -> None:
         self.dense_row.setVisible(kind == "dense")
+        self.learn_button.setVisible(kind == "dense")  # its place kept: the arrows stay put
         self.dropout_row.setVisible(kind == "dropout")
         is_norm = kind in LAYER_KINDS and kind not in ("dense", "dropout")
         self.description.setVisible(is_norm)
