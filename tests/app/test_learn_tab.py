@@ -223,4 +223,4 @@ def test_a_csvs_fitted_constants_fill_in_min_max_standardisation_and_one_hot():
 
 def test_the_design_falls_back_to_the_windows_shape_before_the_engine_answers(bare_window):
     design = current_design(bare_window.project, bare_window.run)
-    assert design.info is None and design.input_names == ("x1", "x2")
+    assert design.info is None and design.input_names == ("x₁", "x₂")
