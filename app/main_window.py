@@ -45,6 +45,7 @@ from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
+from app.search_action import SearchAction
 from app.widgets.combo_choices import show_full_text
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import CsvSource
@@ -205,6 +206,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.search_action = SearchAction(self)
+        self.menuBar().addMenu("&Tools").addAction(self.search_action)
 
     def _build_status_bar(self) -> None:
         self.message_label = QLabel("Loading the training engine…")

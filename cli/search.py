@@ -51,7 +51,8 @@ def search_command(ns: argparse.Namespace) -> int:
         raise SpecError("--study names a study in a --storage; give --storage too")
     from core.columns import auto_data_spec
     from core.dataset import prepare_data
-    from core.search.study import SearchStop, open_study, run_search
+    from core.search.stop import SearchStop
+    from core.search.study import open_study, run_search
 
     frame, source, target = _load_training_frame(ns)
     features = [f.strip() for f in ns.features.split(",") if f.strip()] if ns.features else None

@@ -18,21 +18,28 @@ def dense_layers(network: NetworkSpec) -> list[LayerSpec]:
     return [layer for layer in network.layers if layer.kind == "dense"]
 
 
-def trial_settings(
-    params: Params, network: NetworkSpec, config: TrainConfig, epochs: int
+def chosen_settings(
+    params: Params, network: NetworkSpec, config: TrainConfig
 ) -> tuple[NetworkSpec, TrainConfig]:
-    """The base settings with a trial's values in place. A network whose shape the trial
-    varies is built as dense layers (each followed by dropout when it has some); one it does not
-    vary keeps the base's layers as they are."""
+    """The base settings with a trial's values in place, and nothing else changed ("Use best").
+    A network whose shape the trial varies is built as dense layers (each followed by dropout
+    when it has some); one it does not vary keeps the base's layers as they are."""
     shaped = any(k in params for k in ("layers", "activation", "dropout")) or any(
         k.startswith("units_") for k in params
     )
     if shaped:
         network = _network(params, network)
     changes = {k: params[k] for k in ("learning_rate", "batch_size", "weight_decay") if k in params}
+    return network, replace(config, **changes)  # type: ignore[arg-type]
+
+
+def trial_settings(
+    params: Params, network: NetworkSpec, config: TrainConfig, epochs: int
+) -> tuple[NetworkSpec, TrainConfig]:
+    """What a trial trains: the chosen settings, for the search's number of epochs."""
+    network, config = chosen_settings(params, network, config)
     # Early stopping would end trials at different epochs for reasons the pruner does not know.
-    config = replace(config, **changes, epochs=epochs, early_stopping=0)  # type: ignore[arg-type]
-    return network, config
+    return network, replace(config, epochs=epochs, early_stopping=0)
 
 
 def _network(params: Params, base: NetworkSpec) -> NetworkSpec:

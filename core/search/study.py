@@ -9,7 +9,6 @@ every finished one, and several processes on one storage each ask for their own 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -26,6 +25,7 @@ from core.events import Callback, EpochEnded, TrainStarted
 from core.search.results import SearchSummary, TrialResult, TrialState
 from core.search.settings import trial_settings
 from core.search.space import SearchPlan, SearchSpace
+from core.search.stop import SearchStop
 from core.spec import NetworkSpec, TrainConfig, from_json, to_json
 from core.text import plural
 from core.trainer import Trainer
@@ -88,26 +88,6 @@ def _storage(url: str | None) -> Any:
         # Several processes on one SQLite file wait for its lock instead of failing at once.
         kwargs["connect_args"] = {"timeout": 60}
     return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
-
-
-class SearchStop:
-    """Ends a search from any thread: the trial training now stops after its current batch."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.requested = False
-        self._control: TrainingControl | None = None
-
-    def stop(self) -> None:
-        with self._lock:
-            self.requested = True
-            if self._control is not None:
-                self._control.stop()
-
-    def trial_control(self) -> TrainingControl:
-        with self._lock:
-            self._control = TrainingControl()
-            return self._control
 
 
 def suggest(trial: Trial, space: SearchSpace) -> dict[str, float | int | str]:
