@@ -9,6 +9,7 @@ every finished one, and several processes on one storage each ask for their own 
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -47,25 +48,47 @@ def open_study(storage: str | None, name: str, plan: SearchPlan) -> optuna.Study
     pruner = optuna.pruners.MedianPruner(
         n_startup_trials=3, n_warmup_steps=max(1, plan.epochs // 5)
     )
-    try:
-        study = optuna.create_study(
-            storage=_storage(storage),
-            study_name=name,
-            direction=plan.direction,
-            sampler=sampler,
-            pruner=pruner,
-            load_if_exists=True,
-        )
-    except SpecError:
-        raise
-    except Exception as exc:  # a URL the database drivers cannot use, a server not there
-        raise SpecError(f"cannot open the study storage {storage}: {describe_error(exc)}") from None
+    study = _create(storage, name, plan, sampler, pruner)
     if study.direction.name.lower() != plan.direction:
         raise SpecError(
             f"study {name!r} in {storage} was made to {study.direction.name.lower()} its score, "
             f"but {plan.metric} is to {plan.direction}; choose the study's metric or another --study"
         )
     return study
+
+
+# Processes started together on a new database race to create its tables; the loser retries.
+CREATE_ATTEMPTS = 5
+RACES = ("IntegrityError", "OperationalError", "DuplicatedStudyError")
+
+
+def _create(
+    storage: str | None,
+    name: str,
+    plan: SearchPlan,
+    sampler: optuna.samplers.BaseSampler,
+    pruner: optuna.pruners.BasePruner,
+) -> optuna.Study:
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return optuna.create_study(
+                storage=_storage(storage),
+                study_name=name,
+                direction=plan.direction,
+                sampler=sampler,
+                pruner=pruner,
+                load_if_exists=True,
+            )
+        except SpecError:
+            raise
+        except Exception as exc:  # a URL the database drivers cannot use, a server not there
+            if type(exc).__name__ in RACES and attempt < CREATE_ATTEMPTS:
+                time.sleep(0.2 * attempt * (1 + random.random()))
+                continue
+            raise SpecError(
+                f"cannot open the study storage {storage}: {describe_error(exc)}"
+            ) from None
+    raise AssertionError("unreachable")
 
 
 def _storage(url: str | None) -> Any:
