@@ -25,15 +25,14 @@ from PySide6.QtWidgets import (
 
 from app.dialogs.search_ranges import SearchForm
 from app.engine_link import EngineLink
-from app.plots.search_plot import SearchPlot
+from app.plots.search_plot import SearchPlot, legend_html
 from app.project import Project
 from core.search.results import SearchSummary, TrialResult
 from core.search.settings import chosen_settings, describe_params
-from core.text import plural
 from core.training_process.commands import Search, Stop
 from core.training_process.messages import Failed, SearchEnded, SearchTrialEnded
 
-MIN_SIZE = (960, 600)  # fits a 1024 x 768 screen with room for the title bar
+DEFAULT_SIZE = (1180, 720)  # or less, within the window it opens over
 
 
 class SearchDialog(QDialog):
@@ -80,6 +79,9 @@ class SearchDialog(QDialog):
         results = QVBoxLayout()
         results.addWidget(QLabel("Best so far"))
         results.addWidget(self.best_label)
+        key = QLabel(legend_html())
+        key.setProperty("role", "muted")
+        results.addWidget(key)
         results.addWidget(self.plot, 1)
         results.addWidget(self.progress)
 
@@ -100,7 +102,7 @@ class SearchDialog(QDialog):
         self.use_best_button.clicked.connect(self.use_best)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.problem, 1)
+        buttons.addStretch(1)
         for b in (self.start_button, self.stop_button, self.use_best_button, self.close_button):
             buttons.addWidget(b)
 
@@ -109,9 +111,13 @@ class SearchDialog(QDialog):
         body.addLayout(results, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
+        layout.addWidget(self.problem)
         layout.addLayout(buttons)
-        self.setMinimumSize(640, 480)
-        self.resize(*MIN_SIZE)
+        self.setMinimumSize(self.minimumSizeHint())
+        room = parent.size() if parent is not None else None
+        width = DEFAULT_SIZE[0] if room is None else min(DEFAULT_SIZE[0], room.width() - 40)
+        height = DEFAULT_SIZE[1] if room is None else min(DEFAULT_SIZE[1], room.height() - 60)
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
 
         engine.search_trial_ended.connect(self._on_trial_ended)
         engine.search_ended.connect(self._on_search_ended)
@@ -223,16 +229,15 @@ class SearchDialog(QDialog):
             s: sum(r.state == s for r in self.results) for s in ("complete", "pruned", "failed")
         }
         seconds = self._clock.elapsed() / 1000 if self._clock.isValid() else 0.0
-        done = (
-            f"{plural(len(self.results), 'trial', 'trials')}: {counts['complete']} finished, "
-            f"{counts['pruned']} pruned"
-            + (f", {counts['failed']} failed" if counts["failed"] else "")
-            + f" · {seconds:.0f} s"
+        parts = f"{counts['complete']} finished, {counts['pruned']} pruned" + (
+            f", {counts['failed']} failed" if counts["failed"] else ""
         )
         if self.running:
-            text = f"Searching… {done} of {self.form.trials.value()}"
+            total = self.form.trials.value()
+            text = f"{len(self.results)} of {total} trials done · {parts} · {seconds:.0f} s"
         elif self.summary is not None:
-            text = f"{self.summary.reason[:1].upper()}{self.summary.reason[1:]}. {done}."
+            reason = self.summary.reason[:1].upper() + self.summary.reason[1:]
+            text = f"{reason}: {parts} in {self.summary.seconds:.0f} s."
         else:
             text = self._where()
         self.progress.setText(text)

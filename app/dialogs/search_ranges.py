@@ -3,7 +3,7 @@ budget. It reads back as a `core.search.space.SearchPlan`, checked by core's own
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QSpinBox,
     QVBoxLayout,
@@ -72,18 +71,21 @@ def _fraction(value: float) -> QDoubleSpinBox:
     return box
 
 
-def _choices(names: tuple[str, ...], labels: list[str], on: tuple[object, ...]) -> QWidget:
-    row = QWidget()
-    box = QHBoxLayout(row)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(8)
-    for name, label in zip(names, labels, strict=True):
+def _choices(
+    names: tuple[object, ...], labels: list[str], on: tuple[object, ...], columns: int
+) -> QWidget:
+    """Tick boxes in rows of `columns`, each named for its choice."""
+    grid_widget = QWidget()
+    grid = QGridLayout(grid_widget)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setHorizontalSpacing(10)
+    for i, (name, label) in enumerate(zip(names, labels, strict=True)):
         check = QCheckBox(label)
         check.setObjectName(str(name))
         check.setChecked(name in on)
-        box.addWidget(check)
-    box.addStretch(1)
-    return row
+        grid.addWidget(check, i // columns, i % columns)
+    grid.setColumnStretch(columns, 1)
+    return grid_widget
 
 
 class SearchForm(QWidget):
@@ -113,12 +115,12 @@ class SearchForm(QWidget):
         self.vary_activation = QCheckBox("Activation")
         self.vary_activation.setChecked(True)
         self.activations = _choices(
-            tuple(ACTIVATIONS), [a.label for a in ACTIVATIONS.values()], DEFAULT_ACTIVATIONS
+            tuple(ACTIVATIONS), [a.label for a in ACTIVATIONS.values()], DEFAULT_ACTIVATIONS, 3
         )
         self.vary_batch = QCheckBox("Batch size")
         self.vary_batch.setChecked(True)
         self.batches = _choices(
-            BATCH_SIZES, [str(b) if b else "full" for b in BATCH_SIZES], DEFAULT_BATCHES
+            BATCH_SIZES, [str(b) if b else "full" for b in BATCH_SIZES], DEFAULT_BATCHES, 6
         )
         self.vary_activation.toggled.connect(self.activations.setEnabled)
         self.vary_batch.toggled.connect(self.batches.setEnabled)
@@ -128,10 +130,10 @@ class SearchForm(QWidget):
         grid.setColumnStretch(4, 1)
         self.lr.add_to(grid, 0, "log scale")
         self.layers.add_to(grid, 1)
-        self.units.add_to(grid, 2, "each layer its own, log scale")
+        self.units.add_to(grid, 2, "each layer's own")
         self.l2.add_to(grid, 3, "log scale")
         self.dropout.add_to(grid, 4, "after each layer")
-        grid.addWidget(self.vary_activation, 5, 0)
+        grid.addWidget(self.vary_activation, 5, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.activations, 5, 1, 1, 4)
         grid.addWidget(self.vary_batch, 6, 0)
         grid.addWidget(self.batches, 6, 1, 1, 4)
@@ -151,6 +153,7 @@ class SearchForm(QWidget):
         self.timeout.setToolTip("No new trial starts after this time; the running one finishes.")
         goal = QGroupBox("Goal and budget")
         form = QFormLayout(goal)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Optimise", self.metric_choice)
         form.addRow("Trials", self.trials)
         form.addRow("Epochs per trial", self.epochs)
@@ -160,6 +163,16 @@ class SearchForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(vary)
         layout.addWidget(goal)
+        how = QLabel(
+            "Each trial trains the builder's design with the values Optuna's TPE sampler picks "
+            "from these ranges, learning from the trials before. A trial whose validation score "
+            "lags the median of earlier trials at the same epoch is stopped early (pruned). "
+            "All trials use the same split and seed."
+        )
+        how.setWordWrap(True)
+        how.setProperty("role", "muted")
+        layout.addWidget(how)
+        layout.addStretch(1)
         for check in self.findChildren(QCheckBox):
             check.toggled.connect(self.changed)
         for spin in (*self.findChildren(QSpinBox), *self.findChildren(QDoubleSpinBox)):

@@ -15,7 +15,7 @@ from core.search.results import TrialResult
 
 
 class SearchPlot(StillPlot):
-    """Score (the searched metric) of each trial in the order this window's search ran them."""
+    """Score (the searched metric) of each trial, by the study's trial number."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -35,13 +35,14 @@ class SearchPlot(StillPlot):
             size=8, brush=pg.mkBrush(t.train), pen=pg.mkPen(None), name="finished"
         )
         self.pruned = pg.ScatterPlotItem(
-            size=9, symbol="x", brush=pg.mkBrush(t.muted), pen=pg.mkPen(t.muted), name="pruned"
+            size=9,
+            symbol="x",
+            brush=pg.mkBrush(t.muted),
+            pen=pg.mkPen(t.muted),
+            name="pruned (when stopped)",
         )
         for part in (self.best_line, self.complete, self.pruned):
             item.addItem(part)
-        legend = item.addLegend(offset=(-8, 8), labelTextColor=t.plot_foreground)
-        for part in (self.complete, self.pruned, self.best_line):
-            legend.addItem(part, part.name())
         self.results: list[TrialResult] = []
         self.minimise = True
 
@@ -56,7 +57,7 @@ class SearchPlot(StillPlot):
         self._redraw()
 
     def _redraw(self) -> None:
-        scored = [(i + 1, r) for i, r in enumerate(self.results) if _finite(r.score)]
+        scored = [(r.number, r) for r in self.results if _finite(r.score)]
         done = [(x, r.score) for x, r in scored if r.state == "complete"]
         cut = [(x, r.score) for x, r in scored if r.state == "pruned"]
         self.complete.setData(*_columns(done))
@@ -69,10 +70,20 @@ class SearchPlot(StillPlot):
             xs.append(x)
             best.append(current)
         if xs:  # the line runs on to the last trial, whatever ended it
-            xs.append(len(self.results))
+            xs.append(self.results[-1].number)
             best.append(current)
         self.best_line.setData(np.array(xs, dtype=float), np.array(best, dtype=float))
         self.getPlotItem().getViewBox().autoRange(padding=0.08)
+
+
+def legend_html() -> str:
+    """The plot's key, for a label above it (a key on the plot would hide the points)."""
+    t = theme.current()
+    return (
+        f"<span style='color:{t.train}'>●</span> finished &nbsp; "
+        f"<span style='color:{t.muted}'>✕</span> pruned (score when stopped) &nbsp; "
+        f"<span style='color:{t.val}'>━</span> best so far"
+    )
 
 
 def _finite(v: float | None) -> bool:

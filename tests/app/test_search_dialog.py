@@ -48,7 +48,7 @@ def test_small_search_on_iris_shows_trials_and_uses_the_best(qapp, qtbot, steps)
         best = dialog.best
         assert best is not None and best.state == "complete"
         assert f"Trial {best.number}:" in dialog.best_label.text()
-        assert "4 trials" in dialog.progress.text()
+        assert dialog.progress.text().startswith("4 trials done: ")
 
         dialog.use_best_button.click()
         params = dict(best.params)
