@@ -28,7 +28,7 @@ seen = {}
 class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and "at_paint" not in seen:
-            seen["at_paint"] = sorted(m for m in ("pandas", "torch") if m in sys.modules)
+            seen["at_paint"] = sorted(m for m in ("pandas", "torch", "optuna") if m in sys.modules)
         return False
 
 
@@ -65,7 +65,7 @@ def test_first_paint_needs_no_pandas_the_points_follow_and_torch_stays_out(tmp_p
     )
     assert r.returncode == 0, r.stderr
     seen = json.loads(r.stdout.strip().splitlines()[-1])
-    assert seen["at_paint"] == []  # neither pandas nor torch was loaded for the first paint
+    assert seen["at_paint"] == []  # neither pandas, torch nor optuna loaded for the first paint
     assert seen["points"] > 100  # the spiral's training points are on the output plot
     # The window's process never loads torch, not even to unpack what the engine sends.
     assert seen["torch_after_training"] is False
