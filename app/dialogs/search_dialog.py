@@ -9,6 +9,8 @@ Optuna or torch. Stop ends the trial being trained and keeps the finished ones.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
@@ -29,10 +31,18 @@ from app.plots.search_plot import SearchPlot, legend_html
 from app.project import Project
 from core.search.results import SearchSummary, TrialResult
 from core.search.settings import chosen_settings, describe_params
+from core.search.space import SearchPlan
 from core.training_process.commands import Search, Stop
 from core.training_process.messages import Failed, SearchEnded, SearchTrialEnded
 
 DEFAULT_SIZE = (1180, 720)  # or less, within the window it opens over
+
+
+def study_name(project: Project, plan: SearchPlan) -> str:
+    """One study per design and metric in a project's study file: trials of another dataset or
+    network would mislead the sampler, and a study optimises one metric in one direction."""
+    design = repr((project.data, project.network, replace(project.config, epochs=0)))
+    return f"search-{plan.metric}-{hashlib.sha1(design.encode()).hexdigest()[:8]}"
 
 
 class SearchDialog(QDialog):
@@ -139,8 +149,9 @@ class SearchDialog(QDialog):
         self.running = True
         self._clock.start()
         self._tick.start()
+        p = self.project
         self.engine.send(
-            Search(self.project.data, self.project.network, self.project.config, plan, self.storage)
+            Search(p.data, p.network, p.config, plan, self.storage, study_name(p, plan))
         )
         self._show_progress()
         self._show_buttons()

@@ -73,3 +73,14 @@ def test_small_search_on_iris_shows_trials_and_uses_the_best(qapp, qtbot, steps)
         assert dialog.use_best_button.isEnabled()
         dialog.close()
         project.undo_stack.setClean()
+
+
+def test_a_saved_project_keeps_its_study_beside_it(bare_window, qtbot, tmp_path) -> None:
+    bare_window.files.path = tmp_path / "work.nnproj"
+    dialog = open_dialog(bare_window, qtbot)
+    assert dialog.storage == f"sqlite:///{tmp_path / 'work.study.db'}"
+    assert "work.study.db" in dialog.progress.text()
+    dialog.close()
+    bare_window.files.path = None
+    assert open_dialog(bare_window, qtbot).storage is None  # unsaved: in memory
+    bare_window.search_action.dialog.close()
