@@ -17,7 +17,7 @@ from cli.search_parser import BASE_LAYERS, BASE_UNITS, search_plan
 from core.errors import SpecError
 from core.search.results import SearchSummary, TrialResult
 from core.search.settings import describe_params
-from core.search.space import SearchPlan
+from core.search.space import SearchPlan, journal_file
 from core.spec import NetworkSpec, TrainConfig, to_json
 
 
@@ -47,6 +47,8 @@ def search_command(ns: argparse.Namespace) -> int:
     )
     if ns.val_fraction == 0:
         raise SpecError("--val-fraction 0 leaves no rows to score the trials on")
+    if ns.storage is not None:
+        journal_file(ns.storage)  # its shape, before Optuna loads
     if ns.storage is None and ns.study != "nnplay-search":
         raise SpecError("--study names a study in a --storage; give --storage too")
     from core.columns import auto_data_spec

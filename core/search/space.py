@@ -26,6 +26,27 @@ METRICS: dict[str, str] = {
 }
 
 
+# A storage given as `journal:PATH` is Optuna's journal file: an append-only log that processes
+# on a shared file system (NFS) write to under a file lock; needs no database server.
+JOURNAL_PREFIX = "journal:"
+
+
+def journal_file(storage: str) -> str | None:
+    """The journal file a storage names, None for a database URL; checks its shape, so that a
+    mistake is said before Optuna loads."""
+    if storage.startswith(JOURNAL_PREFIX):
+        path = storage.removeprefix(JOURNAL_PREFIX).removeprefix("//")
+        if not path:
+            raise SpecError("--storage journal: needs a file, like journal:/shared/study.log")
+        return path
+    if "://" not in storage:
+        raise SpecError(
+            f"--storage {storage!r} is not a storage URL; use sqlite:///study.db, "
+            "postgresql://user:password@host/db or journal:/shared/study.log"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class FloatRange:
     """From `low` to `high`, both included; `log` samples evenly over the orders of magnitude."""

@@ -25,15 +25,11 @@ from core.errors import SpecError, describe_error
 from core.events import Callback, EpochEnded, TrainStarted
 from core.search.results import SearchSummary, TrialResult, TrialState
 from core.search.settings import trial_settings
-from core.search.space import SearchPlan, SearchSpace
+from core.search.space import SearchPlan, SearchSpace, journal_file
 from core.search.stop import SearchStop
 from core.spec import NetworkSpec, TrainConfig, from_json, to_json
 from core.text import plural
 from core.trainer import Trainer
-
-# A storage given as `journal:PATH` is Optuna's journal file: an append-only log that processes
-# on a shared file system (NFS) write to under a file lock; needs no database server.
-JOURNAL_PREFIX = "journal:"
 
 
 def open_study(storage: str | None, name: str, plan: SearchPlan) -> optuna.Study:
@@ -94,18 +90,11 @@ def _create(
 def _storage(url: str | None) -> Any:
     if url is None:
         return None
-    if url.startswith(JOURNAL_PREFIX):
+    journal = journal_file(url)
+    if journal is not None:
         from optuna.storages.journal import JournalFileBackend, JournalStorage
 
-        path = url.removeprefix(JOURNAL_PREFIX).removeprefix("//")
-        if not path:
-            raise SpecError("--storage journal: needs a file, like journal:/shared/study.log")
-        return JournalStorage(JournalFileBackend(path))
-    if "://" not in url:
-        raise SpecError(
-            f"--storage {url!r} is not a storage URL; use sqlite:///study.db, "
-            "postgresql://user:password@host/db or journal:/shared/study.log"
-        )
+        return JournalStorage(JournalFileBackend(journal))
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         # Several processes on one SQLite file wait for its lock instead of failing at once.

@@ -29,7 +29,11 @@ TINY = ["--data", IRIS, "--target", "species", "--epochs", "3", "--device", "cpu
         (["--activation", "relu,nope"], ["--activation 'nope' is unknown"]),
         (["--trials", "0"], ["number of trials must be from 1"]),
         (["--storage", "study.db"], ["'study.db' is not a storage URL", "sqlite:///"]),
-        (["--storage", "nosuchdb://x"], ["cannot open the study storage nosuchdb://x"]),
+        pytest.param(
+            ["--storage", "nosuchdb://x"],
+            ["cannot open the study storage nosuchdb://x"],
+            marks=pytest.mark.slow,  # loads Optuna and SQLAlchemy: seconds
+        ),
     ],
 )
 def test_bad_ranges_and_storage_exit_2_with_a_message(nnplay, tmp_path, options, words) -> None:
@@ -121,7 +125,7 @@ def test_two_processes_share_one_study_and_no_trial_is_lost(tmp_path, kind) -> N
 def test_ctrl_c_keeps_the_finished_trials_and_exits_cleanly(tmp_path) -> None:
     storage = f"sqlite:///{tmp_path / 'study.db'}"
     process = _start(
-        "--data", IRIS, "--target", "species", "--device", "cpu", "--epochs", "300",
+        "--data", IRIS, "--target", "species", "--device", "cpu", "--epochs", "20",
         "--trials", "500", "--storage", storage, "--study", "long",
         cwd=tmp_path,
     )  # fmt: skip

@@ -143,6 +143,7 @@ def test_stop_ends_the_trial_in_training_and_keeps_the_finished_ones(tmp_path: P
     assert summary.best is not None and summary.best.number == 0
 
 
+@pytest.mark.slow  # loads Optuna and SQLAlchemy: seconds
 def test_a_bad_storage_or_a_metric_against_the_study_is_an_error(tmp_path: Path) -> None:
     from core.search.study import open_study
 
