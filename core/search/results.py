@@ -27,9 +27,11 @@ class TrialResult:
     config: TrainConfig
     epochs: int  # epochs trained
     seconds: float
-    # Per epoch, for curves: the validation loss and accuracy/R².
+    # Per epoch, for curves (NaN where a figure is missing): loss and accuracy/R².
     val_loss: tuple[float, ...] = ()
     val_metric: tuple[float, ...] = ()
+    train_loss: tuple[float, ...] = ()
+    train_metric: tuple[float, ...] = ()
     reason: str = ""  # why it failed or stopped
 
 

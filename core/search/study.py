@@ -126,17 +126,20 @@ def suggest(trial: Trial, space: SearchSpace) -> dict[str, float | int | str]:
     return params
 
 
+# The per-epoch figures each trial keeps (EpochEnded's names; TrialResult's curves).
+CURVES = ("val_loss", "val_metric", "train_loss", "train_metric")
+
+
 class _TrialWatch(Callback):
     """Reports each epoch's score to Optuna, stops the trial when the pruner says so, and keeps
-    the validation curves."""
+    the trial's curves."""
 
     def __init__(
         self, trial: Trial, metric: str, control: TrainingControl, stop: SearchStop
     ) -> None:
         self.trial, self.metric, self.control, self.stop = trial, metric, control, stop
         self.pruned = False
-        self.val_loss: list[float] = []
-        self.val_metric: list[float] = []
+        self.curves: dict[str, list[float]] = {name: [] for name in CURVES}
 
     def on_train_start(self, event: TrainStarted) -> None:
         # fit() clears a stop asked for before it started: asked again here.
@@ -144,9 +147,9 @@ class _TrialWatch(Callback):
             self.control.stop()
 
     def on_train_epoch_end(self, event: EpochEnded) -> None:
-        self.val_loss.append(event.val_loss)
-        self.val_metric.append(event.val_metric)
-        value = event.val_loss if self.metric == "val_loss" else event.val_metric
+        for name, values in self.curves.items():
+            values.append(getattr(event, name))
+        value = getattr(event, self.metric)  # the plan's metric is named as EpochEnded names it
         if math.isfinite(value):
             self.trial.report(value, event.epoch)
             if self.trial.should_prune():
@@ -155,7 +158,7 @@ class _TrialWatch(Callback):
 
     @property
     def score(self) -> float:
-        curve = self.val_loss if self.metric == "val_loss" else self.val_metric
+        curve = self.curves[self.metric]
         return curve[-1] if curve else math.nan
 
 
@@ -239,8 +242,8 @@ def _run_trial(
     trial.set_user_attr("network", to_json(network))
     trial.set_user_attr("config", to_json(config))
     trial.set_user_attr("seconds", round(seconds, 3))
-    trial.set_user_attr("val_loss", _nulls(watch.val_loss))
-    trial.set_user_attr("val_metric", _nulls(watch.val_metric))
+    for name, values in watch.curves.items():
+        trial.set_user_attr(name, _nulls(values))
     if state == "complete":
         study.tell(trial, score)
     elif state == "pruned":
@@ -257,9 +260,8 @@ def _run_trial(
         config=config,
         epochs=epochs,
         seconds=seconds,
-        val_loss=tuple(watch.val_loss),
-        val_metric=tuple(watch.val_metric),
         reason=reason,
+        **{name: tuple(values) for name, values in watch.curves.items()},
     )
 
 
@@ -289,9 +291,8 @@ def trial_result(trial: FrozenTrial) -> TrialResult:
         config=from_json(TrainConfig, attrs.get("config", {}), "the trial's settings"),
         epochs=len(attrs.get("val_loss", [])),
         seconds=float(attrs.get("seconds", 0.0)),
-        val_loss=_nans(attrs.get("val_loss", [])),
-        val_metric=_nans(attrs.get("val_metric", [])),
         reason=str(attrs.get("reason", "")),
+        **{name: _nans(attrs.get(name, [])) for name in CURVES},
     )
 
 

@@ -107,6 +107,7 @@ def test_search_on_iris_does_at_least_as_well_as_the_default() -> None:
     print(f"default {default_loss:.4f}, best of the search {best.score:.4f}")
     assert best.score <= default_loss
     assert best.val_loss[-1] == pytest.approx(best.score)
+    assert len(best.train_loss) == len(best.val_metric) == best.epochs == epochs
     # Training the best settings again gives the same validation loss (same seed, same split).
     network, config = use_best(study)
     again = Trainer(network, data, config)
