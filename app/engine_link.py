@@ -51,6 +51,8 @@ from core.training_process.messages import (
     ProjectOpened,
     ProjectSaved,
     Ready,
+    SearchEnded,
+    SearchTrialEnded,
     Snapshot,
 )
 
@@ -105,6 +107,8 @@ class EngineLink(QObject):
     predicted = Signal(object)  # Predicted
     failed = Signal(object)  # Failed: the command's type says which one failed
     points_received = Signal(object)  # PlotPoints: the data points to draw
+    search_trial_ended = Signal(object)  # SearchTrialEnded
+    search_ended = Signal(object)  # SearchEnded
     process_died = Signal(str)  # a sentence for the user; a new process is being started
     # ... and one per training event (see _EVENT_SIGNALS); runs of batches and epochs as lists.
     started = Signal(object)  # TrainStarted
@@ -140,6 +144,8 @@ class EngineLink(QObject):
             Predicted: self.predicted,
             Failed: self.failed,
             PlotPoints: self.points_received,
+            SearchTrialEnded: self.search_trial_ended,
+            SearchEnded: self.search_ended,
         }
         self._event_signals: dict[type, SignalInstance] = {
             TrainStarted: self.started,

@@ -47,6 +47,7 @@ from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
+from app.search_action import SearchAction
 from app.widgets.combo_choices import show_full_text
 from app.widgets.engine_start import EngineStartBar
 from app.widgets.health_hints import HealthLine
@@ -213,6 +214,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.search_action = SearchAction(self)
+        self.menuBar().addMenu("&Tools").addAction(self.search_action)
         self.help = HelpMenu(self)  # Learn (F1), Keyboard shortcuts, About
         self.help.add_to(self.menuBar())
 

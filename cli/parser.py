@@ -6,6 +6,7 @@ import argparse
 import math
 
 from cli.exit_codes import EXIT_BAD_INPUT
+from cli.search_parser import add_search_parser
 from core.activations import ACTIVATIONS
 from core.export_formats import EXPORT_FORMATS
 from core.input_features import INPUT_FEATURES
@@ -148,4 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
         ".safetensors weights; pt2: torch.export program (default: from the --out suffix)",
     )
     ex.add_argument("--out", required=True, metavar="PATH")
+
+    add_search_parser(sub, _ShowDefaults)
     return p

@@ -40,6 +40,7 @@ from core.training_process.commands import (
     Pause,
     Resume,
     SaveProject,
+    Search,
     SetLive,
     SetPlane,
     Shutdown,
@@ -48,7 +49,7 @@ from core.training_process.commands import (
     TakeSnapshot,
     Train,
 )
-from core.training_process.jobs import Job, ServeModelWork, StartRun, command_of
+from core.training_process.jobs import Job, RunSearch, ServeModelWork, StartRun, command_of
 from core.training_process.loop_hooks import ChildControl, Relay, warm_up
 from core.training_process.messages import (
     Configured,
@@ -69,6 +70,7 @@ from core.training_process.projects import (
     history_events,
     read_project,
 )
+from core.training_process.search_work import SearchWork
 from core.training_process.snapshots import (
     Plane,
     check_held,
@@ -93,6 +95,7 @@ class TrainingService:
         self.jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self.model_work: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self.relay = Relay(self)
+        self.search = SearchWork(self.outbox, self.serve_model_work)
         self.trainer: Trainer | None = None
         self.run_epochs = 0  # the epochs a run asks for: a finished run goes on by as many
         self.plane: Plane | None = None
@@ -175,6 +178,9 @@ class TrainingService:
                         control.step(steps)
                     else:
                         control.resume()
+                case Search():
+                    self._stop_locked()
+                    self.jobs.put(self.search.queued(command))
                 case Configure() | OpenProject() | Shutdown():
                     self._stop_locked()
                     self.jobs.put(command)
@@ -184,6 +190,7 @@ class TrainingService:
                     control.wake()  # wakes a paused one
 
     def _stop_locked(self) -> None:
+        self.search.stop()
         if self._active_run is not None:
             self._active_run = None
             self.control.stop()
@@ -202,6 +209,8 @@ class TrainingService:
                 self.serve_model_work()
             case StartRun(run=run, steps=steps):
                 self._train(run, steps)
+            case RunSearch():
+                self.search.run(job, self._load)
             case Configure(data=data, network=network, config=config):
                 self.trainer = self.plane = None  # a failed configure leaves nothing stale
                 self.control.take_pending()  # settings changed before now are in `config`
