@@ -1,4 +1,4 @@
-"""Training > Compare optimizers (and the controls' Compare button): opens the race dialog, one
+"""Tools > Compare optimizers (and the controls' Compare button): opens the race dialog, one
 for the window, kept between openings so the last race stays on show."""
 
 from __future__ import annotations
