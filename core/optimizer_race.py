@@ -173,43 +173,60 @@ def _train(
     cancelled: Callable[[], bool],
 ) -> bool:
     """Train the copies chunk by chunk, each copy in turn; True when cancelled."""
-    tensors, head = trainer.tensors, trainer.head
-    compute = LOSS_FUNCTIONS[trainer.loss_name].compute
-    n, bs, per_epoch = len(tensors.train_inputs), trainer.batch_size, trainer.steps_per_epoch
     chunk = max(1, -(-steps // MAX_CHUNKS))
     done = 0
     while done < steps:
-        if cancelled():
-            return True
         t_chunk = time.perf_counter()
         end = min(steps, done + chunk)
         for c in copies:
-            if c.outcome != "finished":
-                continue
-            losses: list[torch.Tensor] = []
-            for step in range(done, end):
-                k = step % per_epoch
-                if k == 0 or c.perm is None:
-                    c.perm = torch.randperm(n, generator=c.shuffle).to(trainer.device)
-                rows = c.perm[k * bs : (k + 1) * bs]
-                loss = compute(
-                    c.model(tensors.train_inputs[rows]), tensors.train_loss_targets[rows], head
-                )
-                for p in c.params:
-                    p.grad = None
-                loss.backward()
-                c.step([p.grad for p in c.params])
-                losses.append(loss.detach())
-                if step + 1 in keep:
-                    c.points.append(_flat(c.params))
-                    c.point_steps.append(step + 1)
-            _keep_finite(c, torch.stack(losses).float().cpu().numpy(), done)
+            if c.outcome == "finished" and _train_copy(trainer, c, done, end, keep, cancelled):
+                return True
         done = end
         report(_status(copies, done, origin))
-        # Fewer, larger chunks when each one is quick: progress messages stay few.
-        if time.perf_counter() - t_chunk < CHUNK_SECONDS / 4 and chunk < steps:
+        # Progress a few times a second: larger chunks when each is quick, smaller when slow.
+        seconds = time.perf_counter() - t_chunk
+        if seconds < CHUNK_SECONDS / 4 and chunk < steps:
             chunk *= 2
+        elif seconds > 4 * CHUNK_SECONDS and chunk > 1:
+            chunk //= 2
     return False
+
+
+def _train_copy(
+    trainer: Trainer,
+    c: _Copy,
+    first: int,
+    end: int,
+    keep: set[int],
+    cancelled: Callable[[], bool],
+) -> bool:
+    """Steps first + 1 ... end of copy `c`; True when cancelled on the way."""
+    tensors, head = trainer.tensors, trainer.head
+    compute = LOSS_FUNCTIONS[trainer.loss_name].compute
+    n, bs, per_epoch = len(tensors.train_inputs), trainer.batch_size, trainer.steps_per_epoch
+    losses: list[torch.Tensor] = []
+    stopped = False
+    for step in range(first, end):
+        if cancelled():  # an Event's flag: cheap beside a step
+            stopped = True
+            break
+        k = step % per_epoch
+        if k == 0 or c.perm is None:
+            c.perm = torch.randperm(n, generator=c.shuffle).to(trainer.device)
+        rows = c.perm[k * bs : (k + 1) * bs]
+        loss = compute(c.model(tensors.train_inputs[rows]), tensors.train_loss_targets[rows], head)
+        for p in c.params:
+            p.grad = None
+        loss.backward()
+        c.step([p.grad for p in c.params])
+        losses.append(loss.detach())
+        if step + 1 in keep:
+            c.points.append(_flat(c.params))
+            c.point_steps.append(step + 1)
+    if losses:
+        # One host sync per copy and chunk.
+        _keep_finite(c, torch.stack(losses).float().cpu().numpy(), first)
+    return stopped
 
 
 def _keep_finite(c: _Copy, losses: np.ndarray, first: int) -> None:
