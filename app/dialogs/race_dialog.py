@@ -35,6 +35,7 @@ from app.plots.race_map import RaceMap
 from app.project import Project
 from app.run import Run, RunState
 from app.widgets.log_spin_box import LogSpinBox
+from core.data_spec import DataSpec
 from core.optimizers import OPTIMIZERS
 from core.race_spec import (
     DEFAULT_RACE,
@@ -44,6 +45,7 @@ from core.race_spec import (
     RaceRecord,
     race_problems,
 )
+from core.spec import NetworkSpec, TrainConfig
 from core.training_process.commands import RaceOptimizers, StopRace
 from core.training_process.messages import Failed, RaceFinished, RaceProgress
 
@@ -107,6 +109,9 @@ class RaceDialog(QDialog):
         self.race = 0  # the number of the race on its way (or last started)
         self.racing = False
         self.records: tuple[RaceRecord, ...] = ()  # the last race's, once it ended
+        # The design the last race started from (data, network, training settings): with each
+        # record's `entry.train_config(config)`, all a run history needs to keep a copy as a run.
+        self.started_with: tuple[DataSpec, NetworkSpec, TrainConfig] | None = None
         self._entries: tuple[RaceEntry, ...] = ()
         self._losses: list[np.ndarray] = []
         self._progress: RaceProgress | None = None
@@ -232,6 +237,8 @@ class RaceDialog(QDialog):
             self._say(why or "Cannot race: " + "; ".join(problems) + ".", error=True)
             return
         self.race += 1
+        p = self.project
+        self.started_with = (p.data, p.network, p.config)
         self._entries = entries
         self._losses = [np.zeros(0, np.float32) for _ in entries]
         self._progress = None

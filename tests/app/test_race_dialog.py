@@ -73,6 +73,11 @@ def test_the_dialog_draws_the_paths_as_they_come_and_then_the_surface(
     assert "93 %" in dialog.map.share_label.text() and dialog.map.share_label.isVisible()
     assert dialog.map.image.image is not None and dialog.map.contours
     assert dialog.records == records  # plain data a run history can keep
+    assert dialog.started_with is not None
+    data, network, config = dialog.started_with
+    assert (data, network) == (bare_window.project.data, bare_window.project.network)
+    adam = records[-1].entry.train_config(config)
+    assert (adam.optimizer, adam.learning_rate) == ("adam", 0.01)
     assert all(e.name in dialog.status.text() for e in DEFAULT_RACE)
     legend = dialog.losses.legend_html().replace("&nbsp;", " ")
     assert all(e.name in legend for e in DEFAULT_RACE)
