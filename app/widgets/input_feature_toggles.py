@@ -9,6 +9,7 @@ off: a network needs at least one input.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.learn_links import open_learn
@@ -71,6 +72,15 @@ class InputFeatureToggles(QWidget):
         column.setSpacing(2)
         column.addLayout(header)
         column.addWidget(holder)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The data panel's form gives a row its size hint's height (one row of toggles), not its
+        # height for this width: at 1024 pixels the second row was cut off under "Train / val".
+        layout = self.layout()
+        needed = layout.heightForWidth(event.size().width()) if layout is not None else -1
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
     def show_features(self, names: tuple[str, ...], enabled: bool = True) -> None:
         """Show `names` as on (without saying so as a change); `enabled` False while training."""
