@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.predictions import Predictions
     from core.spec import DeviceChoice
     from core.training_process.commands import Command
+    from core.walk.steps import RowWalk
 
 # The decision surface is drawn from GRID x GRID points, each hidden unit from UNIT_GRID x UNIT_GRID.
 GRID = 64
@@ -204,6 +205,14 @@ class Predicted:
     epoch: int
 
 
+@dataclass(frozen=True, eq=False)
+class RowWalked:
+    """Answer to WalkRow: every number of one row's way through the network (core.walk)."""
+
+    request: str  # as given in WalkRow
+    walk: RowWalk
+
+
 @dataclass(frozen=True)
 class Failed:
     """A command failed; the child goes on working. `message` is meant for the user."""
@@ -233,6 +242,7 @@ Message = (
     | Exported
     | Evaluation
     | Predicted
+    | RowWalked
     | Failed
     | ProcessDied
     | PlotPoints  # the data points to draw: a capped sample of each split (core.plot_points)
