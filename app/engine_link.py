@@ -49,6 +49,7 @@ from core.training_process.messages import (
     ProjectOpened,
     ProjectSaved,
     Ready,
+    RowWalked,
     Snapshot,
 )
 
@@ -100,6 +101,7 @@ class EngineLink(QObject):
     exported = Signal(object)  # Exported
     evaluated = Signal(object)  # Evaluation
     predicted = Signal(object)  # Predicted
+    row_walked = Signal(object)  # RowWalked
     failed = Signal(object)  # Failed: the command's type says which one failed
     points_received = Signal(object)  # PlotPoints: the data points to draw
     process_died = Signal(str)  # a sentence for the user; a new process is being started
@@ -133,6 +135,7 @@ class EngineLink(QObject):
             Exported: self.exported,
             Evaluation: self.evaluated,
             Predicted: self.predicted,
+            RowWalked: self.row_walked,
             Failed: self.failed,
             PlotPoints: self.points_received,
         }

@@ -45,6 +45,7 @@ from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.run import ACTIVE, Run
+from app.walk.tab import add_walk_tab
 from app.widgets.combo_choices import show_full_text
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import CsvSource
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        self.walk_panel = add_walk_tab(self)  # for now its own tab; a page of Learn later
         guard_wheel_below(self)  # the wheel scrolls the panels, never a value passed over
         self._on_state_changed(self.run.state)
 
