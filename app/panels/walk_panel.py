@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import count
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -218,6 +219,9 @@ class WalkPanel(QWidget):
         self._build_pages()
         weights = f"weights after {walk.step:,} steps" if walk.step else "the untrained weights"
         self.about.setText(f"{walk.row}, with {weights}.")
+        if walk.split:  # the chooser shows the row walked, wherever it was chosen
+            self.split.setCurrentIndex(self.split.findData(walk.split))
+            self.row.setValue(walk.index + 1)
         self.notes.setText("  ".join(walk.notes))
         self.go_to_step(keep or 0)
 
@@ -266,6 +270,22 @@ class WalkPanel(QWidget):
                     item.setTextAlignment(right)
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """The table as wide as its columns, up to half the room (more for the update's many
+        columns); the formulas take the rest."""
+        table = self.table
+        needed = table.horizontalHeader().length() + table.verticalScrollBar().sizeHint().width()
+        room = self.body.width() - self.body.handleWidth()
+        share = 0.6 if self.pages and self.pages[self.index].step == 5 else 0.5
+        width = min(needed + 2 * table.frameWidth(), int(room * share))
+        self.body.setSizes([room - width, width])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.pages:
+            self._share_width()
 
     def _on_optimizer_chosen(self, _index: int) -> None:
         if self.walk is not None:

@@ -70,7 +70,9 @@ class DiagramHighlight(QObject):
             item.setZValue(-1)  # behind the nodes and lines
             self.diagram.scene().addItem(item)
             self._item = item
-        item.setRect(area.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+        # Within the scene: the output column stands at the view's right edge.
+        scene_rect = self.diagram.scene().sceneRect().adjusted(1, 1, -1, -1)
+        item.setRect(area.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN).intersected(scene_rect))
         item.setVisible(True)
 
     def _area(self, name: str) -> QRectF | None:

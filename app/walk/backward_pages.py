@@ -87,7 +87,7 @@ def loss_page(walk: RowWalk) -> Page:
         [
             [LOSSES[n].label for n in loss.all_values],
             list(loss.all_values.values()),
-            ["the one training uses" if n == loss.name else "" for n in loss.all_values],
+            ["✓ in use" if n == loss.name else "" for n in loss.all_values],
         ],
     )
     return Page(3, "Loss", "".join(lines), headers, rows, "output")
@@ -187,16 +187,17 @@ def update_page(walk: RowWalk, optimizer: str = "") -> Page:
         )
     if update.clip_factor < 1:
         lines.append(f"<p>Gradient clipping scaled the gradient by {num(update.clip_factor)}.</p>")
-    lines.append(_loss_words(update))
+    lines.append(_loss_words(update, name))
     picked = _chosen_weights(update)
     state_keys = sorted({k for p in update.params for k in p.state_after if k != "step"})
+    # Before, after and the change first: what a narrow table shows without scrolling.
     headers = (
         "weight",
         "before",
-        "gradient",
-        *(STATE_WORDS.get(k, k) for k in state_keys),
         "after",
         "change",
+        "gradient",
+        *(STATE_WORDS.get(k, k) + " (after)" for k in state_keys),
     )
     rows = []
     for key, index in picked:
@@ -210,10 +211,10 @@ def update_page(walk: RowWalk, optimizer: str = "") -> Page:
             (
                 _weight_name(key, index, p.before.shape),
                 before,
-                p.grad.reshape(-1)[index],
-                *state,
                 after,
                 after - before,
+                p.grad.reshape(-1)[index],
+                *state,
             )
         )
     table_headers, table_rows = table(
@@ -255,15 +256,23 @@ def _state_words(update: UpdateStep, chosen: bool) -> str:
     )
 
 
-def _loss_words(update: UpdateStep) -> str:
+def _loss_words(update: UpdateStep, name: str) -> str:
     before, after = update.loss_before, update.loss_after
     text = f"<p>The row's loss before the step: {num(before)}, after it: <b>{num(after)}</b>"
     if after < before:
         return text + " — lower: the step moved the weights downhill for this row.</p>"
-    return (
-        text + " — <b>not lower</b>: the step overshot for this row (a learning rate this large "
-        "can jump past the minimum), or the penalties and decay pulled the other way.</p>"
-    )
+    s = update.settings
+    reasons = []
+    remembers = name in ("adam", "adamw") or (s["momentum"] > 0 and name in ("sgd", "rmsprop"))
+    if update.state == "current" and remembers:
+        reasons.append(
+            "the step follows the running average of earlier batches' gradients, which can "
+            "point elsewhere than this row's own gradient"
+        )
+    reasons.append("the step may have overshot (the learning rate is too large for this row)")
+    if update.penalty or s["weight_decay"]:
+        reasons.append("the penalties and weight decay pull the weights towards zero")
+    return text + " — <b>not lower</b>: " + "; or ".join(reasons) + ".</p>"
 
 
 def _chosen_weights(update: UpdateStep) -> list[tuple[str, int]]:

@@ -39,7 +39,7 @@ def paren(value: float) -> str:
 
 def cell(value: float) -> str:
     """A number in the table: 6 significant digits, plain ASCII so that it can be copied."""
-    return f"{float(value):.6g}"
+    return f"{float(value) + 0.0:.6g}"  # + 0.0: a -0.0 reads 0
 
 
 def sub(name: str, index: int | str) -> str:

@@ -7,6 +7,7 @@ optimizer's own state read out of torch here; torch computes none of them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,7 @@ def walk(command: WalkRow, trainer: Trainer, frame: pd.DataFrame | None) -> RowW
     pre = data.preprocessor
     target = data.spec.target.name
     numeric = {c.name for c in data.spec.features if c.kind == "numeric"}
+    split_name, index = "", -1
     if command.values:
         table = pd.DataFrame({name: [value] for name, value in command.values})
         table[target] = [command.target]
@@ -107,7 +109,7 @@ def walk(command: WalkRow, trainer: Trainer, frame: pd.DataFrame | None) -> RowW
         step=trainer.step,
         epoch=trainer.epoch,
     )
-    return RowWalked(command.request, result)
+    return RowWalked(command.request, replace(result, split=split_name, index=index))
 
 
 def _chosen(command: WalkRow, trainer: Trainer, frame: pd.DataFrame) -> tuple[str, int]:

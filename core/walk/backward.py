@@ -67,5 +67,7 @@ def backward(
 
 
 def gradients(backward_steps: tuple[LayerBackward, ...]) -> dict[str, np.ndarray]:
-    """Every weight's gradient by state-dict key (dense1.weight, ...)."""
-    return {f"{b.name}.{PARAM_KEYS[k]}": g for b in backward_steps for k, g in b.grads.items()}
+    """Every weight's gradient by state-dict key (dense1.weight, ...), in the model's order."""
+    return {
+        f"{b.name}.{PARAM_KEYS[k]}": g for b in reversed(backward_steps) for k, g in b.grads.items()
+    }

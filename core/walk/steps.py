@@ -154,3 +154,5 @@ class RowWalk:
     step: int = 0  # training steps the weights have had
     epoch: int = 0
     notes: tuple[str, ...] = ()  # what the walk cannot show exactly, and why
+    split: str = ""  # train, val or test: where the row is (empty for values typed in)
+    index: int = -1  # its position in that split
