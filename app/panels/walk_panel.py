@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -33,6 +34,7 @@ from app.run import RunState
 from app.walk.gradient_sizes import gradient_sizes_html
 from app.walk.page import STEPS, Page
 from app.walk.pages import walk_pages
+from app.widgets.flow_layout import FlowLayout
 from core.optimizers import OPTIMIZERS
 from core.training_process.commands import WalkRow
 from core.training_process.messages import Configured, Failed, RowWalked
@@ -81,36 +83,35 @@ class WalkPanel(QWidget):
         self.about.setWordWrap(True)
         self.about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        chooser = QHBoxLayout()
-        chooser.setContentsMargins(0, 0, 0, 0)
-        chooser.addWidget(QLabel("Row:"))
-        chooser.addWidget(self.split)
-        chooser.addWidget(self.row)
-        chooser.addWidget(self.walk_button)
-        chooser.addWidget(self.about, 1)
+        # Both rows wrap in a narrow window instead of widening it.
+        chooser = QWidget()
+        flow = FlowLayout(chooser)
+        for widget in (QLabel("Row:"), self.split, self.row, self.walk_button):
+            flow.addWidget(widget)
+        self.about.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.step_buttons: list[QPushButton] = []
-        steps = QHBoxLayout()
-        steps.setContentsMargins(0, 0, 0, 0)
-        steps.setSpacing(2)
+        steps = QWidget()
+        step_flow = FlowLayout(steps)
         for i, name in enumerate(STEPS):
             button = QPushButton(f"{i + 1} {name}")
             button.setCheckable(True)
             button.setFlat(True)
             button.setToolTip(f"Go to step {i + 1}: {name.lower()}.")
             button.clicked.connect(lambda _c=False, step=i: self.go_to_step(step))
-            steps.addWidget(button)
+            step_flow.addWidget(button)
             self.step_buttons.append(button)
-        steps.addStretch(1)
         self.back_button = QPushButton("◀ Back")
         self.next_button = QPushButton("Next ▶")
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
-        steps.addWidget(self.back_button)
-        steps.addWidget(self.next_button)
+        step_flow.addWidget(self.back_button)
+        step_flow.addWidget(self.next_button)
 
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold")
+        self.title.setWordWrap(True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.optimizer = QComboBox()
         self.optimizer.setToolTip("Show what another optimizer would do with the same gradient.")
         self.optimizer.activated.connect(self._on_optimizer_chosen)
@@ -142,18 +143,15 @@ class WalkPanel(QWidget):
         self.body.setChildrenCollapsible(False)
         self.body.setStretchFactor(0, 3)
         self.body.setStretchFactor(1, 2)
-        self.notes = QLabel()
-        self.notes.setWordWrap(True)
-        self.notes.setProperty("role", "muted")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 6, 4, 4)
         layout.setSpacing(4)
-        layout.addLayout(chooser)
-        layout.addLayout(steps)
+        layout.addWidget(chooser)
+        layout.addWidget(self.about)
+        layout.addWidget(steps)
         layout.addLayout(heading)
         layout.addWidget(self.body, 1)
-        layout.addWidget(self.notes)
 
         engine.row_walked.connect(self._on_row_walked)
         engine.failed.connect(self._on_failed)
@@ -222,7 +220,6 @@ class WalkPanel(QWidget):
         if walk.split:  # the chooser shows the row walked, wherever it was chosen
             self.split.setCurrentIndex(self.split.findData(walk.split))
             self.row.setValue(walk.index + 1)
-        self.notes.setText("  ".join(walk.notes))
         self.go_to_step(keep or 0)
 
     def _build_pages(self) -> None:
