@@ -165,3 +165,61 @@ def test_the_diagram_frames_the_layer_the_walk_is_at(qtbot) -> None:
     assert not any(frame.intersects(n.sceneBoundingRect()) for n in other.nodes)
     highlight.show_layer("")
     assert highlight.rect() is None
+
+
+def every_page(panel: WalkPanel) -> list[str]:
+    """The text of every page, from the first to the last by Next."""
+    panel.go_to_step(0)
+    texts = [panel.text.text()]
+    while panel.next_button.isEnabled():
+        panel.next_button.click()
+        texts.append(panel.text.text())
+    return texts
+
+
+NORMS = NetworkSpec(
+    (
+        LayerSpec(units=4, activation="gelu"),
+        LayerSpec(kind="batch_norm"),
+        LayerSpec(kind="dropout", p=0.2),
+        LayerSpec(kind="layer_norm"),
+    )
+)
+
+
+def test_normalising_layers_dropout_regression_and_a_row_without_target_have_their_pages(
+    panel,
+) -> None:
+    w = weights(NetworkSpec((LayerSpec(units=4),)), PENGUINS.n_inputs, 1)
+    w["output.weight"] = np.ones((3, 4))
+    w["output.bias"] = np.zeros(3)
+    for name in ("batch_norm1", "layer_norm1"):
+        w[f"{name}.weight"], w[f"{name}.bias"] = np.full(4, 1.5), np.full(4, 0.1)
+    w["batch_norm1.running_mean"], w["batch_norm1.running_var"] = np.zeros(4), np.full(4, 2.0)
+    walk = walk_row(NORMS, w, PENGUINS, TrainConfig(), ROW, "Gentoo")
+    panel.show_walk(walk)
+    texts = every_page(panel)
+    assert any("running mean and variance" in t and "evaluation mode" in t for t in texts)
+    assert any("dropout passes its input on" in t for t in texts)
+    assert any("row's own mean and variance" in t for t in texts)
+
+    regression = FittedPreprocessor(
+        PENGUINS.features, TargetEncoding("mass", "regression", (), 4000.0, 500.0)
+    )
+    net = NetworkSpec((LayerSpec(units=3, activation="softplus"),))
+    walk = walk_row(
+        net, weights(net, PENGUINS.n_inputs, 1), regression, TrainConfig(loss="huber"), ROW, 4300.0
+    )
+    panel.show_walk(walk, step=0)
+    texts = every_page(panel)
+    assert any("value = 4000 + 500 ·" in t for t in texts)
+    assert any("δ = 1" in t for t in texts)  # Huber's delta, in its formula
+
+    no_target = walk_row(
+        net, weights(net, PENGUINS.n_inputs, 1), regression, TrainConfig(), ROW, None
+    )
+    panel.show_walk(no_target, step=0)
+    texts = every_page(panel)
+    assert len(texts) == 4  # prepare, two forward layers, output: nothing to learn from
+    assert "no target value" in texts[-1]
+    assert not panel.step_buttons[3].isEnabled()
