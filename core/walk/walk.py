@@ -53,40 +53,19 @@ def walk_row(
     layers = forward(network, w, x)
     output = _output(layers[-1].a, head, preprocessor, target)
     notes = [n for n in dict.fromkeys(layer.note for layer in layers) if n]
-    if output.true_index < 0 and preprocessor.task == "classification":
-        notes.append("The row has no known class: there is no loss, gradient or update to show.")
+    unknown = (
+        "no target value"
+        if preprocessor.task == "regression" and is_missing(target)
+        else "no known class"
+        if preprocessor.task == "classification" and output.true_index < 0
+        else ""
+    )
+    if unknown:
+        notes.append(f"The row has {unknown}: there is no loss, gradient or update to show.")
         return RowWalk(
-            row,
-            columns,
-            preprocessor.input_names,
-            x,
-            layers,
-            output,
-            None,
-            (),
-            {},
-            config.optimizer,
-            step,
-            epoch,
-            tuple(notes),
-        )
-    if preprocessor.task == "regression" and is_missing(target):
-        notes.append("The row has no target value: there is no loss, gradient or update to show.")
-        return RowWalk(
-            row,
-            columns,
-            preprocessor.input_names,
-            x,
-            layers,
-            output,
-            None,
-            (),
-            {},
-            config.optimizer,
-            step,
-            epoch,
-            tuple(notes),
-        )
+            row, columns, preprocessor.input_names, x, layers, output, None, (), {},
+            config.optimizer, step, epoch, tuple(notes),
+        )  # fmt: skip
     y = output.true_index if head.kind != "linear" else _standardised(target, preprocessor)
     logits = layers[-1].a
     value, t, compared, dz = row_loss(loss_name, logits, head, y)

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 import torch
 
-from core.csv_io import read_csv
-from core.data_spec import ColumnSpec, CsvSource, DataSpec, ToySource
+from core.data_spec import ColumnSpec, DataSpec, ToySource
 from core.dataset import load_frame, prepare_data
 from core.errors import SpecError
 from core.loss_functions import LOSS_FUNCTIONS
@@ -26,28 +25,17 @@ NETWORK = NetworkSpec(
 )
 
 
-def mixed_trainer(
-    csv: str, target: str, task: str, optimizer: str = "adam"
-) -> tuple[Trainer, pd.DataFrame]:
-    frame, fmt = read_csv(CsvSource(csv))
-    columns = [
-        ColumnSpec("age", "feature", "numeric", "standard", "mean"),
-        ColumnSpec("income", "feature", "numeric", "minmax", "median"),
-        ColumnSpec("color", "feature", "categorical", "none", "most_frequent"),
-        ColumnSpec("size", "feature", "categorical", "none", "missing_category"),
-        ColumnSpec("rooms", "feature", "categorical", "none", "most_frequent"),
-        ColumnSpec(target, "target", "numeric")
-        if task == "regression"
-        else ColumnSpec(target, "target", "categorical", impute="most_frequent"),
-    ]
-    spec = DataSpec(CsvSource(csv, fmt.delimiter, fmt.encoding, fmt.decimal), tuple(columns), task)  # type: ignore[arg-type]
+def mixed_trainer(spec: DataSpec, optimizer: str = "adam") -> tuple[Trainer, pd.DataFrame]:
+    frame = load_frame(spec.source)
     config = TrainConfig(optimizer=optimizer, epochs=2, batch_size=32, device="cpu", seed=2)
     return Trainer(NETWORK, prepare_data(spec, frame), config), frame
 
 
 @pytest.mark.parametrize(("target", "task"), [("kind", "classification"), ("price", "regression")])
-def test_a_training_row_is_walked_as_the_engine_sees_it(mixed_csv, target: str, task: str) -> None:  # type: ignore[no-untyped-def]
-    trainer, frame = mixed_trainer(str(mixed_csv.train), target, task)
+def test_a_training_row_is_walked_as_the_engine_sees_it(
+    mixed_specs, target: str, task: str
+) -> None:  # type: ignore[no-untyped-def]
+    trainer, frame = mixed_trainer(mixed_specs(target, task))
     trainer.fit()
     data = trainer.data
     # Rows with gaps: the walk imputes them as the preprocessing did.
@@ -95,8 +83,8 @@ def test_a_training_row_is_walked_as_the_engine_sees_it(mixed_csv, target: str, 
         np.testing.assert_allclose(p.after, after[p.name].detach().numpy(), rtol=1e-5, atol=1e-7)
 
 
-def test_walks_before_training_by_point_and_by_typed_values(mixed_csv) -> None:  # type: ignore[no-untyped-def]
-    trainer, frame = mixed_trainer(str(mixed_csv.train), "kind", "classification", "sgd")
+def test_walks_before_training_by_point_and_by_typed_values(mixed_specs) -> None:  # type: ignore[no-untyped-def]
+    trainer, frame = mixed_trainer(mixed_specs("kind", "classification"), "sgd")
     first = walk(WalkRow("val", 0), trainer, frame).walk
     assert first.step == 0 and first.updates["sgd"].state == "fresh"  # momentum, no state yet
     typed = walk(
