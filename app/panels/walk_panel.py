@@ -64,6 +64,7 @@ class WalkPanel(QWidget):
         self._requests = count(1)
         self._request = ""
         self._split_sizes = (0, 0, 0)
+        self._last: WalkRow | None = None  # the row walked last, walked again by `refresh`
 
         self.split = QComboBox()
         for key, label in SPLITS:
@@ -160,9 +161,25 @@ class WalkPanel(QWidget):
     # --- choosing the row ---------------------------------------------------------------------
 
     def set_model(self, info: Configured) -> None:
-        """A model was built: its splits' sizes bound the row numbers."""
+        """A model was built: its splits' sizes bound the row numbers; the walk shown was of
+        another model (or other rows) and goes."""
         self._split_sizes = (info.n_train, info.n_val, info.n_test)
         self._on_split_changed()
+        if self.walk is not None:
+            self.walk, self.pages, self._last = None, [], None
+            self.title.clear()
+            self.text.clear()
+            self.table.setRowCount(0)
+            self.table.setColumnCount(0)
+            self.optimizer.setVisible(False)
+            self.layer_shown.emit("")
+            self.about.setText("The network or the data changed: choose a row to walk.")
+            self._update_buttons()
+
+    def refresh(self) -> None:
+        """Walk the last row again, with the weights as they are now."""
+        if self._last is not None:
+            self.request(self._last)
 
     def set_state(self, state: str) -> None:
         self.walk_button.setEnabled(state not in NO_MODEL)
@@ -172,6 +189,7 @@ class WalkPanel(QWidget):
 
     def request(self, command: WalkRow) -> None:
         """Ask the training process for the walk of `command`'s row."""
+        self._last = command
         self._request = f"walk-{next(self._requests)}"
         self.engine.send(
             WalkRow(

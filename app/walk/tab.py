@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from app.panels.walk_panel import NO_MODEL, WalkPanel
 from app.plots.diagram_highlight import DiagramHighlight
+from app.run import RunState
 from core.training_process.commands import WalkRow
 
 if TYPE_CHECKING:
@@ -42,6 +43,13 @@ def add_walk_tab(window: MainWindow) -> WalkPanel:
     window.run.configured.connect(panel.set_model)
     window.run.state_changed.connect(panel.set_state)
     panel.set_state(window.run.state)
+
+    def on_model_changed(_version: int) -> None:
+        # Stepped, paused or finished: the row shown is walked again with the new weights.
+        if tabs.currentWidget() is panel and window.run.state not in (*NO_MODEL, RunState.RUNNING):
+            panel.refresh()
+
+    window.run.model_changed.connect(on_model_changed)
 
     def walk(command: WalkRow) -> None:
         if window.run.state in NO_MODEL:

@@ -90,15 +90,19 @@ def test_a_clicked_point_of_the_paused_spiral_walks_from_raw_input_to_the_update
     )
     assert "step t = 2" in panel.text.text()
 
+    # One more batch: the row shown is walked again with the new weights.
+    window.controls.step_button.click()
+    qtbot.waitUntil(lambda: panel.walk.step == 2, timeout=15_000)
+    assert panel.walk.row == walk.row and "step t = 3" in panel.text.text()
+
     # Finished: a row by its number.
     with qtbot.waitSignal(window.engine.finished, timeout=30_000):
         window.controls.train_button.click()
     panel.split.setCurrentIndex(panel.split.findData("val"))
     panel.row.setValue(3)
-    before = panel.walk
     panel.walk_button.click()
-    walked(window, qtbot, before)
-    assert panel.walk.epoch == 4 and panel.walk.row.startswith("validation row 3 of")
+    qtbot.waitUntil(lambda: panel.walk.row.startswith("validation row 3 of"), timeout=15_000)
+    assert panel.walk.epoch == 4
 
 
 def penguins(path) -> pd.DataFrame:
