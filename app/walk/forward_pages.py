@@ -30,6 +30,12 @@ ACTIVATION_FORMULAS = {
     "softplus": "f(z) = log(1 + e<sup>z</sup>)  (z itself above 20)",
     "linear": "f(z) = z",
 }
+IMPUTE_WORDS = {
+    "mean": "the mean of the training rows",
+    "median": "the median of the training rows",
+    "most_frequent": "the training rows' most frequent category",
+    "missing_category": "a category of its own",
+}
 KIND_WORDS = {
     "minmax": "min-max to [0, 1]",
     "standard": "standardised",
@@ -85,7 +91,7 @@ def _constants(c: ColumnPrep) -> str:
 def _column_line(c: ColumnPrep) -> str:
     name = f"<b>{c.column}</b>"
     if c.missing:
-        how = "the most frequent category" if c.kind == "one_hot" else "the training rows' fill"
+        how = IMPUTE_WORDS.get(c.impute, "the training rows' fill value")
         start = f"{name} is missing → {how}: {_used(c)}"
     else:
         start = f"{name} = {c.raw}"

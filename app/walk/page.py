@@ -26,15 +26,15 @@ class Page:
     layer: str = ""  # the layer the diagram highlights ("input", dense1, output, ...)
 
 
-def num(value: float) -> str:
+def num(value: float, digits: int = 4) -> str:
     """A number in the text: 4 significant digits, a real minus sign."""
-    text = f"{float(value):.4g}"
+    text = f"{float(value) + 0.0:.{digits}g}"
     return text.replace("-", "−") if not text.startswith("nan") else "NaN"
 
 
-def paren(value: float) -> str:
+def paren(value: float, digits: int = 4) -> str:
     """A number as a factor: negative ones in brackets."""
-    return f"({num(value)})" if value < 0 else num(value)
+    return f"({num(value, digits)})" if value < 0 else num(value, digits)
 
 
 def cell(value: float) -> str:

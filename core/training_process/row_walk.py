@@ -104,6 +104,7 @@ def walk(command: WalkRow, trainer: Trainer, frame: pd.DataFrame | None) -> RowW
         true,
         row=row,
         scalings=scalings,
+        imputes={c.name: c.impute for c in data.spec.features},
         optimizer_state=optimizer_state_of(trainer.model, trainer.optimizer),
         learning_rate=float(trainer.optimizer.param_groups[0]["lr"]),
         step=trainer.step,

@@ -24,10 +24,13 @@ def is_missing(value: RawValue) -> bool:
 
 
 def prepare_column(
-    feature: NumericFeature | CategoricalFeature, value: RawValue, scaling: str = ""
+    feature: NumericFeature | CategoricalFeature,
+    value: RawValue,
+    scaling: str = "",
+    impute: str = "",
 ) -> ColumnPrep:
     """One column's value → its prepared input(s); `scaling` names the kind (minmax, standard,
-    none) when known, else it is read from the constants."""
+    none) when known, else it is read from the constants; `impute` how the fill was chosen."""
     missing = is_missing(value)
     raw = "" if missing else (f"{value:g}" if isinstance(value, float) else str(value))
     if isinstance(feature, NumericFeature):
@@ -39,6 +42,7 @@ def prepare_column(
             raw=raw,
             missing=missing,
             fill=feature.fill,
+            impute=impute,
             shift=feature.shift,
             scale=feature.scale,
             used=used,
@@ -53,6 +57,7 @@ def prepare_column(
         raw=raw,
         missing=missing,
         fill=feature.fill,
+        impute=impute,
         categories=feature.categories,
         used=category,
         input_names=tuple(f"{feature.name}={c}" for c in feature.categories),
@@ -64,11 +69,14 @@ def prepare_row(
     preprocessor: FittedPreprocessor,
     raw: Mapping[str, RawValue],
     scalings: Mapping[str, str] | None = None,
+    imputes: Mapping[str, str] | None = None,
 ) -> tuple[tuple[ColumnPrep, ...], np.ndarray]:
-    """Every feature column of one row, and the input vector x they make side by side."""
-    scalings = scalings or {}
+    """Every feature column of one row, and the input vector x they make side by side;
+    `scalings` and `imputes` name each column's preparation (DataSpec) where known."""
+    scalings, imputes = scalings or {}, imputes or {}
     columns = tuple(
-        prepare_column(f, raw.get(f.name), scalings.get(f.name, "")) for f in preprocessor.features
+        prepare_column(f, raw.get(f.name), scalings.get(f.name, ""), imputes.get(f.name, ""))
+        for f in preprocessor.features
     )
     x = np.concatenate([c.prepared for c in columns])
     return columns, x

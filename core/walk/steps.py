@@ -26,6 +26,7 @@ class ColumnPrep:
     raw: str  # the value as the table holds it, "" where missing
     missing: bool
     fill: float | str  # the imputed value a missing one takes
+    impute: str = ""  # how `fill` was chosen: mean, median, most_frequent, missing_category
     shift: float = 0.0
     scale: float = 1.0
     categories: tuple[str, ...] = ()

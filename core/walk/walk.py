@@ -35,6 +35,7 @@ def walk_row(
     *,
     row: str = "",
     scalings: Mapping[str, str] | None = None,
+    imputes: Mapping[str, str] | None = None,
     optimizer_state: Mapping[str, State] | None = None,
     learning_rate: float | None = None,
     step: int = 0,
@@ -42,6 +43,7 @@ def walk_row(
 ) -> RowWalk:
     """Walk one raw row (feature column -> value) and its true target through the network.
 
+    `scalings` and `imputes` name each feature's preparation (from the DataSpec) where known;
     `weights` are the model's state dict as numpy arrays; `optimizer_state` is the chosen
     optimizer's state per weight (state-dict key -> its buffers), None before the first step;
     `learning_rate` the one training uses now (the schedule's), else the config's.
@@ -49,7 +51,7 @@ def walk_row(
     w = {key: np.asarray(value, dtype=np.float64) for key, value in weights.items()}
     head = make_head(preprocessor.task, len(preprocessor.classes), network.binary_output)
     loss_name = resolve_loss(config.loss, preprocessor.task, head)
-    columns, x = prepare_row(preprocessor, raw, scalings)
+    columns, x = prepare_row(preprocessor, raw, scalings, imputes)
     layers = forward(network, w, x)
     output = _output(layers[-1].a, head, preprocessor, target)
     notes = [n for n in dict.fromkeys(layer.note for layer in layers) if n]

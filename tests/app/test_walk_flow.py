@@ -167,7 +167,8 @@ def test_a_csv_row_with_categories_and_gaps_walks_by_number_and_from_the_predict
     np.testing.assert_allclose(walk.x, prepared.train.x[gappy], rtol=1e-5, atol=1e-6)
     panel.go_to_step(0)
     text = panel.text.text()
-    assert "is missing" in text and "one-hot over its" in text
+    assert "is missing → the" in text and "of the training rows" in text
+    assert "one-hot over its" in text
     np.testing.assert_allclose(table_column(window, "value"), walk.x, rtol=1e-5)
     assert walk.updates["sgd"].state == "current"  # SGD's momentum buffer after 3 epochs
 

@@ -53,6 +53,10 @@ def test_a_training_row_is_walked_as_the_engine_sees_it(
         == f"training row {index + 1} of {len(data.train):,} (data row {data.train.rows[index] + 1})"
     )
     assert any(c.missing for c in w.columns)
+    assert {c.column: (c.kind, c.impute) for c in w.columns} == {
+        c.name: ("one_hot" if c.kind == "categorical" else c.scaling, c.impute)
+        for c in data.spec.features
+    }
     np.testing.assert_allclose(w.x, data.train.x[index], rtol=1e-5, atol=1e-6)
     logits = trainer.evaluate_logits(data.train.x[index : index + 1]).numpy()[0]
     np.testing.assert_allclose(w.output.logits, logits, rtol=1e-5, atol=1e-6)
