@@ -100,20 +100,17 @@ def _column_line(c: ColumnPrep) -> str:
             f"{cat}: {int(v)}" for cat, v in zip(c.categories, c.prepared, strict=True)
         )
         return f"{start} → one-hot over its {len(c.categories)} categories: [{spots}]"
+    # Six digits: a mean of 4178.91 must not read as the value 4179 itself.
     used = float(c.used)  # type: ignore[arg-type]
     x = num(float(c.prepared[0]))
+    v, shift, top = num(used, 6), paren(c.shift, 6), num(c.shift + c.scale, 6)
     if c.kind == "minmax":
-        return (
-            f"{start} → ({num(used)} − {paren(c.shift)}) / ({num(c.shift + c.scale)} − "
-            f"{paren(c.shift)}) = {x}"
-        )
+        return f"{start} → ({v} − {shift}) / ({top} − {shift}) = {x}  (min, max of training)"
     if c.kind == "standard":
-        return (
-            f"{start} → ({num(used)} − {paren(c.shift)}) / {num(c.scale)} = {x}  (μ, σ of training)"
-        )
+        return f"{start} → ({v} − {shift}) / {num(c.scale, 6)} = {x}  (μ, σ of training)"
     if c.kind == "none":
         return f"{start} → used as it is: {x}"
-    return f"{start} → ({num(used)} − {paren(c.shift)}) / {num(c.scale)} = {x}"
+    return f"{start} → ({v} − {shift}) / {num(c.scale, 6)} = {x}"
 
 
 def forward_page(walk: RowWalk, k: int) -> Page:
@@ -220,9 +217,20 @@ def output_page(walk: RowWalk) -> Page:
                 "p<sub>k</sub> = e<sup>z<sub>k</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>"
             ),
             f"<p>logits z = {vector(o.logits)}</p>",
-            f"<p>p = {vector(o.probabilities)} &nbsp; (the sum of e<sup>z</sup> is "
-            f"{num(float(np.exp(o.logits).sum()))})</p>",
         ]
+        # Past e^50 the exponentials are shown after subtracting the largest z (p is the same).
+        shift = float(o.logits.max()) if o.logits.max() > 50 else 0.0
+        total = float(np.exp(o.logits - shift).sum())
+        shifted = " − max z" if shift else ""
+        lines.append(f"<p>Σ<sub>j</sub> e<sup>z<sub>j</sub>{shifted}</sup> = {num(total)}</p>")
+        for k in range(min(SHOWN_UNITS, len(o.classes))):
+            z = float(o.logits[k] - shift)
+            lines.append(
+                f"<p>{sub('p', o.classes[k])} = e<sup>{num(z)}</sup> / {num(total)} = "
+                f"{num(float(o.probabilities[k]))}</p>"
+            )
+        if len(o.classes) > SHOWN_UNITS:
+            lines.append(f"<p>p = {vector(o.probabilities)}</p>")
         probs = o.probabilities
     lines.append(
         f"<p>One-hot decoding: the most probable class, <b>{o.predicted}</b> "
