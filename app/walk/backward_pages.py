@@ -104,13 +104,7 @@ def backward_page(
     where = f"layer {len(walk.backward) - k} of {len(walk.backward)}, going backwards"
     lines = [f"<p><b>{forward.label}</b> ({where}).</p>"]
     if back.kind == "output":
-        start = (
-            "δ = p − y (softmax with cross-entropy)"
-            if walk.loss is not None
-            and walk.loss.name == "cross_entropy"
-            and walk.output.head == "softmax"
-            else "δ = ∂L/∂z, from the loss of step 4"
-        )
+        start = _output_delta(walk)
         lines.append(
             formula(
                 f"{start}; &nbsp; ∂L/∂W = δ a<sup>T</sup>, &nbsp; ∂L/∂b = δ, &nbsp; passed back: W<sup>T</sup> δ"
@@ -162,6 +156,18 @@ def backward_page(
         ],
     )
     return Page(4, f"Backward: {forward.label}", "".join(lines), headers, rows, back.name)
+
+
+def _output_delta(walk: RowWalk) -> str:
+    """The error at the output, as the loss and the head make it."""
+    assert walk.loss is not None
+    name, head, units = walk.loss.name, walk.output.head, len(walk.loss.target)
+    if name == "cross_entropy" and head == "softmax":
+        return "δ = p − y (softmax with cross-entropy)"
+    if name in ("cross_entropy", "bce"):
+        per_unit = f" / {units} (the loss is a mean over {units} units)" if units > 1 else ""
+        return f"δ = (σ(z) − y){per_unit} (sigmoid with binary cross-entropy)"
+    return "δ = ∂L/∂z: the loss's derivative through the output (step 4)"
 
 
 def gradient_sizes(walk: RowWalk) -> list[tuple[str, float]]:

@@ -79,7 +79,10 @@ def add_walk_tab(window: MainWindow) -> WalkPanel:
         walk(WalkRow(values=values, target=_plain(record.get(pre.target.name))))
 
     window.output_view.plot.scene().sigMouseClicked.connect(on_plot_clicked)
+    plot = window.output_view.plot
+    plot.setToolTip(plot.toolTip() + " Click a point to walk its row through the network.")
     window.predict_panel.table.doubleClicked.connect(on_predict_row)
+    window.predict_panel.table.setToolTip("Double-click a row to walk it through the network.")
     return panel
 
 

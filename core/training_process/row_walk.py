@@ -65,7 +65,7 @@ def raw_row(
 
 def _one(series: pd.Series, numeric: bool) -> RawValue:
     if numeric:
-        return float(column_numbers(pd.to_numeric(series, errors="coerce"), None)[0][0])
+        return float(column_numbers(series, None)[0][0])  # text that is no number: DataError
     label = as_labels(series).iloc[0]
     return None if pd.isna(label) else str(label)
 

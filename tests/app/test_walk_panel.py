@@ -223,3 +223,21 @@ def test_normalising_layers_dropout_regression_and_a_row_without_target_have_the
     assert len(texts) == 4  # prepare, two forward layers, output: nothing to learn from
     assert "no target value" in texts[-1]
     assert not panel.step_buttons[3].isEnabled()
+
+
+def test_a_sigmoid_output_shows_its_own_error_and_probability(panel) -> None:
+    binary = FittedPreprocessor(
+        PENGUINS.features, TargetEncoding("species", "classification", ("Adelie", "Gentoo"))
+    )
+    net = NetworkSpec((LayerSpec(units=3, activation="sigmoid"),))
+    walk = walk_row(net, weights(net, binary.n_inputs, 1), binary, TrainConfig(), ROW, "Gentoo")
+    panel.show_walk(walk)
+    panel.go_to_step(2)
+    p = float(walk.output.probabilities[0])
+    assert (
+        f"p = 1 / (1 + e<sup>−(" in panel.text.text() or "p = 1 / (1 + e<sup>−" in panel.text.text()
+    )
+    assert column(panel, "probability")[1] == pytest.approx(p, rel=1e-5)
+    panel.go_to_step(4)
+    assert "δ = (σ(z) − y) (sigmoid with binary cross-entropy)" in panel.text.text()
+    assert column(panel, "delta = dL/dz")[0] == pytest.approx(p - 1.0, rel=1e-5)

@@ -13,7 +13,7 @@ import torch
 
 from core.data_spec import ColumnSpec, DataSpec, ToySource
 from core.dataset import load_frame, prepare_data
-from core.errors import SpecError
+from core.errors import DataError, SpecError
 from core.loss_functions import LOSS_FUNCTIONS
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 from core.trainer import Trainer
@@ -107,6 +107,8 @@ def test_walks_before_training_by_point_and_by_typed_values(mixed_specs) -> None
     ).walk
     age, income, _, _, rooms = typed.columns
     assert age.used == 31.5 and income.missing and rooms.used == "2" and typed.output.true == "mid"
+    with pytest.raises(DataError, match="'age'.*'old' is not a number"):
+        walk(WalkRow(values=(("age", "old"),), target="mid"), trainer, frame)
     with pytest.raises(SpecError, match="no test row 1"):
         walk(WalkRow("test", 0), trainer, frame)
 
