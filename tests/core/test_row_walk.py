@@ -107,7 +107,7 @@ def test_walks_before_training_by_point_and_by_typed_values(mixed_specs) -> None
     ).walk
     age, income, _, _, rooms = typed.columns
     assert age.used == 31.5 and income.missing and rooms.used == "2" and typed.output.true == "mid"
-    with pytest.raises(DataError, match="'age'.*'old' is not a number"):
+    with pytest.raises(DataError, match=r"'age'.*'old' is not a number"):
         walk(WalkRow(values=(("age", "old"),), target="mid"), trainer, frame)
     with pytest.raises(SpecError, match="no test row 1"):
         walk(WalkRow("test", 0), trainer, frame)
