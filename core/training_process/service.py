@@ -31,7 +31,7 @@ from core.modelfile import TrainedModel
 from core.plot_points import sample_plot_points
 from core.spec import NetworkSpec, TrainConfig
 from core.trainer import Trainer
-from core.training_process import model_work, row_walk
+from core.training_process import model_work
 from core.training_process.commands import (
     Command,
     Configure,
@@ -46,7 +46,6 @@ from core.training_process.commands import (
     Stop,
     TakeSnapshot,
     Train,
-    WalkRow,
 )
 from core.training_process.jobs import Job, ServeModelWork, StartRun, command_of
 from core.training_process.loop_hooks import ChildControl, Relay, warm_up
@@ -231,8 +230,6 @@ class TrainingService:
                 self._set_plane(x, y, held)
             case SaveProject():
                 self.outbox.send(model_work.save_project(command, self.trainer))
-            case WalkRow():
-                self.outbox.send(row_walk.walk(command, self._require_trainer(), self.frame))
             case _:
                 trainer = self._require_trainer()
                 assert self.frame is not None

@@ -19,7 +19,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.activations import ACTIVATIONS
-from core.data_spec import ColumnSpec, DataSpec, ToySource
 from core.fitted_preprocessor import (
     CategoricalFeature,
     FittedPreprocessor,
@@ -30,7 +29,6 @@ from core.loss_functions import LOSS_FUNCTIONS, loss_target
 from core.losses import LOSSES, make_head, resolve_loss
 from core.model import build_model
 from core.optimizers import OPTIMIZERS
-from core.preprocess import fit_preprocessor
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 from core.training_process.row_walk import optimizer_state_of, weights_of
 from core.walk.functions import ACTIVATION_FUNCTIONS
@@ -351,54 +349,3 @@ def test_first_step_uses_a_fresh_state_and_every_optimizer_is_shown() -> None:
 def test_numpy_registries_cover_the_app_registries() -> None:
     assert set(ACTIVATION_FUNCTIONS) == set(ACTIVATIONS)
     assert set(OPTIMIZER_STEPS) == set(OPTIMIZERS)
-
-
-def test_each_preparation_kind_matches_the_fitted_preprocessing() -> None:
-    frame = pd.DataFrame(
-        {
-            "mm": [1.0, 4.0, np.nan, 9.0, 2.0],
-            "st": [10.0, 12.0, 11.0, np.nan, 30.0],
-            "raw": [0.5, -1.0, 2.0, 3.0, np.nan],
-            "cat": ["red", None, "blue", "red", "green"],
-            "cat2": ["p", "q", None, "q", "p"],
-            "y": ["u", "v", "u", "v", "u"],
-        }
-    )
-    spec = DataSpec(
-        ToySource(),
-        (
-            ColumnSpec("mm", scaling="minmax", impute="median"),
-            ColumnSpec("st", scaling="standard"),
-            ColumnSpec("raw", scaling="none"),
-            ColumnSpec("cat", kind="categorical", impute="most_frequent"),
-            ColumnSpec("cat2", kind="categorical", impute="missing_category"),
-            ColumnSpec("y", role="target", kind="categorical", impute="most_frequent"),
-        ),
-    )
-    pre = fit_preprocessor(frame, spec)
-    expected = pre.transform(frame)
-    scalings = {"mm": "minmax", "st": "standard", "raw": "none"}
-    network = NetworkSpec((LayerSpec(units=2),))
-    for i, row in frame.iterrows():
-        raw = {k: (None if pd.isna(v) else v) for k, v in row.items() if k != "y"}
-        walk = walk_row(
-            network,
-            weights_of(build(network, pre)),
-            pre,
-            TrainConfig(),
-            raw,
-            row["y"],
-            scalings=scalings,
-        )
-        close(walk.x, expected[i])
-        mm, st, _, cat, cat2 = walk.columns
-        assert mm.kind == "minmax" and mm.shift == 1.0 and mm.scale == 8.0
-        assert st.kind == "standard" and st.shift == pytest.approx(np.mean([10, 12, 11, 30, 15.75]))
-        assert cat.kind == "one_hot" and cat.categories == ("blue", "green", "red")
-        if i == 1:  # a missing category takes the most frequent one
-            assert cat.missing and cat.used == "red" and list(cat.prepared) == [0, 0, 1]
-        if i == 2:
-            assert mm.missing and mm.used == 3.0  # the median of 1, 4, 9, 2
-            assert cat2.used == "missing"
-        if i == 3:
-            assert st.missing and st.used == pytest.approx(15.75)  # the mean of the others
