@@ -23,8 +23,8 @@ def export_command(ns: argparse.Namespace) -> int:
 
 
 def info_command(ns: argparse.Namespace) -> int:
-    """`nnplay info`: architecture, preprocessing and training of a model file."""
-    from core.modelfile import load_model
+    """`nnplay info`: architecture, preprocessing and training of a model file (without torch)."""
+    from core.model_manifest import read_model_parts
 
-    print(model_report(load_model(ns.model)))
+    print(model_report(*read_model_parts(ns.model)))
     return 0

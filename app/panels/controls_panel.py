@@ -32,6 +32,12 @@ RATE_WINDOW_S = 3.0  # steps per second are measured over the last few seconds
 # Counters and progress are redrawn at most this often: each redraw repaints part of the window.
 DISPLAY_INTERVAL_MS = 100
 
+SHORTCUT_WORDS = {
+    "train": "Train, pause or resume",
+    "step": "Step: train one batch, then pause",
+    "reset": "Reset the weights",
+}
+
 
 class ControlsPanel(QWidget):
     """The run's buttons and where it stands; the buttons follow `set_state`."""
@@ -109,8 +115,9 @@ class ControlsPanel(QWidget):
             "step": QShortcut(QKeySequence(Qt.Key.Key_S), self, self._on_step_shortcut),
             "reset": QShortcut(QKeySequence("Ctrl+R"), self, self._on_reset_shortcut),
         }
-        for shortcut in self.shortcuts.values():
+        for name, shortcut in self.shortcuts.items():
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.setWhatsThis(SHORTCUT_WORDS[name])  # Help > Keyboard shortcuts lists it
 
         self._epochs = 0
         self._steps_per_epoch = 0

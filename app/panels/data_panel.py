@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 
 from app.plots.toy_thumbnails import toy_thumbnail
 from app.project import Project, toy_data_spec
+from app.widgets.input_feature_toggles import InputFeatureToggles
 from core.data_spec import CsvSource, DataSpec, ToySource
+from core.input_features import feature_label
 from core.text import plural, split_text
 from core.toy import MIN_SAMPLES, TOY_DATASETS
 
@@ -171,6 +173,9 @@ class DataPanel(QWidget):
         self._noise_row = _row(self.noise, self.noise_value)
         form.addRow("Noise", self._noise_row)
         form.addRow("Samples", self.samples)
+        self.input_features = InputFeatureToggles()
+        self.input_features.features_changed.connect(self._on_features_changed)
+        form.addRow(self.input_features)
         form.addRow("Train / val", _row(self.train_share, self.ratio_value))
         form.addRow("Test", _row(self.test_share, self.test_value))
         self.toy_form = form
@@ -286,6 +291,8 @@ class DataPanel(QWidget):
         # They draw a built-in dataset's points: for a CSV they would do nothing, so they go.
         self.toy_form.setRowVisible(self._noise_row, toy)
         self.toy_form.setRowVisible(self.samples, toy)
+        self.toy_form.setRowVisible(self.input_features, toy)
+        self.input_features.show_features(shown.features, toy and not self._running)
         self.regenerate_row.setVisible(toy)
         self.train_share.setEnabled(not self._running)
         self.test_share.setEnabled(not self._running)
@@ -378,6 +385,12 @@ class DataPanel(QWidget):
 
     def _on_samples_changed(self, value: int) -> None:
         self._edit_toy(replace(self._current_toy(), samples=value), f"Use {value:,} samples")
+
+    def _on_features_changed(self, names: tuple[str, ...]) -> None:
+        if not names:  # the toggles keep one on; a spec without features would not train
+            return
+        text = f"Use input features {', '.join(feature_label(n) for n in names)}"
+        self._edit_toy(replace(self._current_toy(), features=names), text)
 
     def _on_train_share_moved(self, value: int) -> None:
         self._show_ratio(value)

@@ -7,6 +7,7 @@ so the spin box being typed in keeps its focus and caret.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt
@@ -30,6 +31,7 @@ from app.panels.card_list import LAYER_MIME, CardList, InsertRow
 from app.panels.io_cards import InputCard, OutputCard
 from app.panels.layer_card import LayerCard, error_label
 from app.project import Project
+from core.health import Hint
 from core.layers import LAYER_KINDS
 from core.spec import LayerShape, LayerSpec
 
@@ -137,6 +139,12 @@ class NetworkPanel(QWidget):
         for row in self.insert_rows:
             row.setEnabled(not running)
         self.output_card.set_editable(not running)
+
+    def show_hints(self, hints: Sequence[Hint]) -> None:
+        """Put each health hint on its layer's card (hints about the whole network go to the
+        status bar); no hints clears every badge."""
+        for card in self.cards:
+            card.show_hints([h for h in hints if h.layer == card.index])
 
     def height_for_all_cards(self, width: int) -> int:
         """The height at which every card shows without scrolling when the panel is `width`

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from core.control import LIVE_SETTINGS
 from core.data_spec import DataSpec
 from core.errors import SpecError
+from core.search.space import SearchPlan
 from core.spec import NetworkSpec, TrainConfig
 from core.text import plural
 
@@ -106,6 +107,27 @@ class OpenProject:
     path: str
     csv_path: str | None = None
     without_data: bool = False
+
+
+@dataclass(frozen=True)
+class Search:
+    """Stop any run, then search the settings (core.search): `plan.trials` trials one after
+    another on this data, each the base network and settings with the sampler's values, in the
+    study `study` of `storage` (None: in memory). The model built by Configure is left as it is.
+
+    Answered by a `SearchTrialEnded` after each trial and a `SearchEnded`; `Stop` ends the
+    search after the current batch, keeping the finished trials.
+    """
+
+    data: DataSpec
+    network: NetworkSpec
+    config: TrainConfig
+    plan: SearchPlan
+    storage: str | None = None
+    study: str = "nnplay-search"
+
+    def __post_init__(self) -> None:
+        self.plan.validate()  # a bad range is refused in the window, before the process sees it
 
 
 @dataclass(frozen=True)
@@ -206,7 +228,7 @@ class WalkRow:
 
 
 RunCommand = Train | Step | Pause | Resume | Stop | SetLive
-DesignCommand = Configure | OpenProject | Shutdown
+DesignCommand = Configure | OpenProject | Search | Shutdown
 ModelCommand = (
     TakeSnapshot | SaveModel | SaveProject | Export | Evaluate | Predict | SetPlane | WalkRow
 )

@@ -15,6 +15,7 @@ import numpy as np
 from core.data_spec import DataSpec
 from core.events import Event
 from core.plot_points import PlotPoints
+from core.search.results import SearchSummary, TrialResult
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
@@ -47,6 +48,15 @@ class FeatureRange:
     @property
     def numeric(self) -> bool:
         return not self.categories
+
+
+@dataclass(frozen=True)
+class EngineStarting:
+    """The child is starting up: which stage (in the user's words), and how far along it is."""
+
+    stage: str  # "loading PyTorch", "warming up"
+    step: int  # 1-based
+    steps: int
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,23 @@ class RowWalked:
 
 
 @dataclass(frozen=True)
+class SearchTrialEnded:
+    """A trial of a Search ended (complete, pruned or failed): its result, and the study's best
+    so far (which another process on the same storage may have found)."""
+
+    trial: TrialResult
+    best: TrialResult | None
+    done: int  # trials this search has ended so far
+
+
+@dataclass(frozen=True)
+class SearchEnded:
+    """The Search is over: done, out of time, stopped, or failed (a Failed came first)."""
+
+    summary: SearchSummary | None  # None when it could not start
+
+
+@dataclass(frozen=True)
 class Failed:
     """A command failed; the child goes on working. `message` is meant for the user."""
 
@@ -243,6 +270,8 @@ Message = (
     | Evaluation
     | Predicted
     | RowWalked
+    | SearchTrialEnded
+    | SearchEnded
     | Failed
     | ProcessDied
     | PlotPoints  # the data points to draw: a capped sample of each split (core.plot_points)

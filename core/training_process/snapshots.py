@@ -46,7 +46,7 @@ class Plane:
 
 def check_plane_features(data: PreparedData, feature_x: str, feature_y: str) -> None:
     """Raise SpecError unless the two are different numeric features of the data."""
-    features = data.preprocessor.features
+    features = data.preprocessor.source_features
     numeric = [f.name for f in features if isinstance(f, NumericFeature)]
     for name in (feature_x, feature_y):
         if name not in numeric:
@@ -63,7 +63,7 @@ def feature_ranges(frame: pd.DataFrame, data: PreparedData) -> tuple[FeatureRang
     one's categories and most frequent one (what the plane holds it at by default)."""
     train = frame.iloc[data.train.rows]
     ranges: list[FeatureRange] = []
-    for f in data.preprocessor.features:
+    for f in data.preprocessor.source_features:
         if isinstance(f, NumericFeature):
             values = pd.to_numeric(train[f.name], errors="coerce").to_numpy(dtype=np.float64)
             values = values[np.isfinite(values)]
@@ -82,7 +82,7 @@ def feature_ranges(frame: pd.DataFrame, data: PreparedData) -> tuple[FeatureRang
 def check_held(data: PreparedData, held: HeldValues) -> None:
     """Raise SpecError unless each value fits its feature: a finite number for a numeric one,
     one of its categories for a categorical one."""
-    features = {f.name: f for f in data.preprocessor.features}
+    features = {f.name: f for f in data.preprocessor.source_features}
     for name, value in held:
         feature = features.get(name)
         if feature is None:
@@ -112,7 +112,7 @@ def make_plane(
     data changed) is left out; `ranges` are `feature_ranges(frame, data)`, when known.
     """
 
-    features = data.preprocessor.features
+    features = data.preprocessor.source_features
     numeric = [f.name for f in features if isinstance(f, NumericFeature)]
     if len(numeric) < 2:
         return None
