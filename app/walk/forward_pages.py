@@ -16,6 +16,7 @@ from app.walk.page import (
     weighted_sum,
 )
 from core.activations import ACTIVATIONS
+from core.input_features import feature_label
 from core.walk.steps import ColumnPrep, LayerForward, OutputStep, RowWalk
 
 # f(z) for each activation in core.activations.ACTIVATIONS, as the walk computes it.
@@ -89,12 +90,14 @@ def _constants(c: ColumnPrep) -> str:
 
 
 def _column_line(c: ColumnPrep) -> str:
-    name = f"<b>{c.column}</b>"
+    name = f"<b>{feature_label(c.column)}</b>"
     if c.missing:
         how = IMPUTE_WORDS.get(c.impute, "the training rows' fill value")
         start = f"{name} is missing → {how}: {_used(c)}"
     else:
-        start = f"{name} = {c.raw}"
+        # A toy input feature computed from x1 and x2: its formula first.
+        made = c.computed.replace("np.sin", "sin")
+        start = f"{name} = {made} = {c.raw}" if made and made != c.column else f"{name} = {c.raw}"
     if c.kind == "one_hot":
         spots = ", ".join(
             f"{cat}: {int(v)}" for cat, v in zip(c.categories, c.prepared, strict=True)

@@ -75,7 +75,7 @@ def walk(command: WalkRow, trainer: Trainer, frame: pd.DataFrame | None) -> RowW
     data = trainer.data
     pre = data.preprocessor
     target = data.spec.target.name
-    numeric = {c.name for c in data.spec.features if c.kind == "numeric"}
+    numeric = {c.name for c in data.spec.table_features if c.kind == "numeric"}
     split_name, index = "", -1
     if command.values:
         table = pd.DataFrame({name: [value] for name, value in command.values})

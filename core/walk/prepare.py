@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
 from core.fitted_preprocessor import CategoricalFeature, FittedPreprocessor, NumericFeature
+from core.input_features import INPUT_FEATURES, RAW_COLUMNS
 from core.walk.steps import ColumnPrep
 
 # A raw value: a number for a numeric column, a label for a categorical one; None or NaN if missing.
@@ -74,8 +76,23 @@ def prepare_row(
     """Every feature column of one row, and the input vector x they make side by side;
     `scalings` and `imputes` name each column's preparation (DataSpec) where known."""
     scalings, imputes = scalings or {}, imputes or {}
+    values = dict(raw)
+    formulas: dict[str, str] = {}
+    if preprocessor.input_features:
+        # Toy input features are computed from the raw x1 and x2 before anything else.
+        xy = {
+            n: np.array([np.nan if is_missing(raw.get(n)) else float(raw[n])]) for n in RAW_COLUMNS
+        }  # type: ignore[arg-type]
+        for name in preprocessor.input_features:
+            values[name] = float(INPUT_FEATURES[name].compute(xy)[0])
+            formulas[name] = INPUT_FEATURES[name].formula
     columns = tuple(
-        prepare_column(f, raw.get(f.name), scalings.get(f.name, ""), imputes.get(f.name, ""))
+        replace(
+            prepare_column(
+                f, values.get(f.name), scalings.get(f.name, ""), imputes.get(f.name, "")
+            ),
+            computed=formulas.get(f.name, ""),
+        )
         for f in preprocessor.features
     )
     x = np.concatenate([c.prepared for c in columns])

@@ -27,6 +27,9 @@ class ColumnPrep:
     missing: bool
     fill: float | str  # the imputed value a missing one takes
     impute: str = ""  # how `fill` was chosen: mean, median, most_frequent, missing_category
+    # A toy input feature computed from x1 and x2 first (core.input_features): its formula,
+    # e.g. "x1 * x1"; empty for a column of the table itself.
+    computed: str = ""
     shift: float = 0.0
     scale: float = 1.0
     categories: tuple[str, ...] = ()

@@ -239,3 +239,17 @@ def test_a_sigmoid_output_shows_its_own_error_and_probability(panel) -> None:
     panel.go_to_step(4)
     assert "δ = (σ(z) − y) (sigmoid with binary cross-entropy)" in panel.text.text()
     assert column(panel, "delta = dL/dz")[0] == pytest.approx(p - 1.0, rel=1e-5)
+
+
+def test_a_computed_toy_feature_shows_its_formula(panel) -> None:
+    from core.fitted_preprocessor import NumericFeature as Numeric
+
+    pre = FittedPreprocessor(
+        (Numeric("x1", 0.0, 0.0, 1.0), Numeric("x1_sq", 0.0, 0.0, 1.0)),
+        TargetEncoding("label", "classification", ("blue", "orange")),
+        input_features=("x1", "x1_sq"),
+    )
+    net = NetworkSpec((LayerSpec(units=2),))
+    walk = walk_row(net, weights(net, 2, 1), pre, TrainConfig(), {"x1": 3.0, "x2": 1.0}, "blue")
+    panel.show_walk(walk)
+    assert "<b>x₁²</b> = x1 * x1 = 9 → used as it is: 9" in panel.text.text()

@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 import torch
 
-from core.data_spec import ColumnSpec, DataSpec, ToySource
+from core.data_spec import DataSpec, ToySource
 from core.dataset import load_frame, prepare_data
 from core.errors import DataError, SpecError
 from core.loss_functions import LOSS_FUNCTIONS
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
+from core.toy import toy_data_spec
 from core.trainer import Trainer
 from core.training_process.commands import WalkRow
 from core.training_process.row_walk import walk
@@ -113,14 +114,16 @@ def test_walks_before_training_by_point_and_by_typed_values(mixed_specs) -> None
         walk(WalkRow("test", 0), trainer, frame)
 
 
-def test_a_point_on_the_plane_walks_the_nearest_row() -> None:
-    source = ToySource("spiral", samples=200, seed=3)
+def test_a_point_on_the_plane_walks_the_nearest_row_with_its_computed_features() -> None:
+    source = ToySource("spiral", samples=200, seed=3, features=("x1", "x2", "x1_sq", "sin_x2"))
     frame = load_frame(source)
-    label = ColumnSpec("label", "target", "categorical", impute="most_frequent")
-    spec = DataSpec(source, (ColumnSpec("x1"), ColumnSpec("x2"), label))
-    trainer = Trainer(NETWORK, prepare_data(spec, frame), TrainConfig(device="cpu"))
+    trainer = Trainer(
+        NETWORK, prepare_data(toy_data_spec(source), frame), TrainConfig(device="cpu")
+    )
     row = trainer.data.val.rows[3]
     point = (float(frame.x1[row]), float(frame.x2[row]))
     w = walk(WalkRow(point=point, plane=("x1", "x2")), trainer, frame).walk
     assert w.row.startswith("validation row 4 of")
-    assert [c.used for c in w.columns] == list(point)
+    assert [c.used for c in w.columns][:2] == list(point)
+    np.testing.assert_allclose(w.x, trainer.data.val.x[3], rtol=1e-5)
+    assert w.columns[2].computed == "x1 * x1"

@@ -68,3 +68,32 @@ def test_each_preparation_kind_matches_the_fitted_preprocessing() -> None:
             assert cat2.used == "missing"
         if i == 3:
             assert st.missing and st.used == pytest.approx(15.75)  # the mean of the others
+
+
+def test_toy_input_features_are_computed_from_x1_and_x2_first() -> None:
+    from core.dataset import load_frame
+    from core.toy import toy_data_spec
+
+    source = ToySource("circle", samples=60, features=("x1", "x1_sq", "x2_sq", "x1x2", "sin_x2"))
+    spec = toy_data_spec(source)
+    frame = load_frame(source)
+    pre = fit_preprocessor(frame, spec)
+    expected = pre.transform(frame)
+    network = NetworkSpec((LayerSpec(units=2),))
+    weights = {
+        "dense1.weight": np.ones((2, pre.n_inputs)),
+        "dense1.bias": np.zeros(2),
+        "output.weight": np.ones((1, 2)),
+        "output.bias": np.zeros(1),
+    }
+    for i in (0, 7, 33):
+        raw = {"x1": float(frame.x1[i]), "x2": float(frame.x2[i])}
+        walk = walk_row(network, weights, pre, TrainConfig(), raw, str(frame.label[i]))
+        np.testing.assert_allclose(walk.x, expected[i], rtol=1e-6)
+        assert [c.computed for c in walk.columns] == [
+            "x1",
+            "x1 * x1",
+            "x2 * x2",
+            "x1 * x2",
+            "np.sin(x2)",
+        ]
