@@ -80,9 +80,7 @@ def prepare_row(
     formulas: dict[str, str] = {}
     if preprocessor.input_features:
         # Toy input features are computed from the raw x1 and x2 before anything else.
-        xy = {
-            n: np.array([np.nan if is_missing(raw.get(n)) else float(raw[n])]) for n in RAW_COLUMNS
-        }  # type: ignore[arg-type]
+        xy = {n: np.array([_number(raw.get(n))]) for n in RAW_COLUMNS}
         for name in preprocessor.input_features:
             values[name] = float(INPUT_FEATURES[name].compute(xy)[0])
             formulas[name] = INPUT_FEATURES[name].formula
@@ -97,6 +95,10 @@ def prepare_row(
     )
     x = np.concatenate([c.prepared for c in columns])
     return columns, x
+
+
+def _number(value: RawValue) -> float:
+    return np.nan if is_missing(value) else float(value)  # type: ignore[arg-type]
 
 
 def _numeric_kind(feature: NumericFeature) -> str:
