@@ -12,9 +12,8 @@ import pandas as pd
 from PySide6.QtWidgets import QApplication
 
 from app.main_window import MainWindow
-from core.spec import LayerSpec, NetworkSpec
 from core.training_process.commands import WalkRow
-from tools.shot_helpers import epoch, open_window, save, settle, wait_until
+from tools.shot_helpers import epoch, open_window, save, settle, use_csv, wait_until
 
 STEPS = {"forward": 1, "backward": 4, "loss": 3, "update": 5}
 
@@ -55,7 +54,6 @@ def _walk(app: QApplication, window: MainWindow, command: WalkRow) -> None:
 
 def _csv_row(app: QApplication, window: MainWindow, out: Path) -> None:
     """A penguins-like table: a training row with a missing number and a missing category."""
-    from app.project import DataShape
     from core.columns import auto_data_spec
     from core.data_spec import CsvSource
     from core.dataset import load_frame, prepare_data
@@ -80,24 +78,12 @@ def _csv_row(app: QApplication, window: MainWindow, out: Path) -> None:
     table.loc[[0, 3, 30], "island"] = None
     path = Path(tempfile.mkdtemp()) / "penguins.csv"
     table.to_csv(path, index=False)
+    # An absolute path: the helper's folder of example files joins to it unchanged.
+    use_csv(app, window, str(path), "species", 20)
     source = CsvSource(str(path))
-    frame = load_frame(source)
-    spec = auto_data_spec(frame, source, "species")
-    prepared = prepare_data(spec, frame)
-    p = prepared.preprocessor
-    project = window.project
-    project.edit_network(NetworkSpec((LayerSpec(units=8, activation="tanh"),)), "Small network")
-    project.edit_config("CSV run", epochs=20, batch_size=16, learning_rate=0.01)
-    project.edit("data", spec, "Use penguins")
-    project.set_data_shape(DataShape(p.n_inputs, p.task, p.classes, p.input_names))
-    wait_until(
-        app,
-        lambda: window.run.info is not None and window.run.info.n_train == len(prepared.train),
-        30,
-        "the penguins model",
+    prepared = prepare_data(
+        auto_data_spec(load_frame(source), source, "species", test_fraction=0.2)
     )
-    window.controls.train_button.click()
-    wait_until(app, lambda: window.run.state == "finished", 120, "training on penguins")
     gappy = next(i for i, r in enumerate(prepared.train.rows) if table.iloc[r].isna().sum() >= 1)
     _walk(app, window, WalkRow("train", gappy))
     window.walk_panel.go_to_step(0)

@@ -10,9 +10,6 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from app.main_window import MainWindow
-from app.project import DataShape
-from core.columns import auto_data_spec
-from core.data_spec import CsvSource
 from core.dataset import load_frame, prepare_data
 from core.spec import LayerSpec, NetworkSpec
 
@@ -128,30 +125,14 @@ def penguins(path) -> pd.DataFrame:
 
 
 def test_a_csv_row_with_categories_and_gaps_walks_by_number_and_from_the_predict_table(
-    window, qtbot, tmp_path
+    window, qtbot, tmp_path, steps
 ):
     path = tmp_path / "penguins.csv"
     table = penguins(path)
-    source = CsvSource(str(path))
-    frame = load_frame(source)
-    spec = auto_data_spec(frame, source, "species")
-    prepared = prepare_data(spec, frame)
-    p = prepared.preprocessor
-    project = window.project
-    project.edit_network(NetworkSpec((LayerSpec(units=5, activation="relu"),)), "Small")
-    project.edit_config("Short run", epochs=3, batch_size=16, learning_rate=0.01, optimizer="sgd")
-    project.edit("data", spec, "Use penguins")
-    project.set_data_shape(DataShape(p.n_inputs, p.task, p.classes, p.input_names))
-    qtbot.waitUntil(
-        lambda: (
-            window.run.info is not None
-            and window.run.info.preprocessor is not None
-            and window.run.info.preprocessor.target.name == "species"
-        ),
-        timeout=20_000,
-    )
-    with qtbot.waitSignal(window.engine.finished, timeout=30_000):
-        window.controls.train_button.click()
+    # An absolute path: the helper's folder of example files joins to it unchanged.
+    spec = steps.use_csv(window, qtbot, str(path), "species", epochs=3)
+    prepared = prepare_data(spec, load_frame(spec.source))
+    steps.train(window, qtbot)
 
     # A training row with a missing value, by its number.
     rows = prepared.train.rows
@@ -170,7 +151,7 @@ def test_a_csv_row_with_categories_and_gaps_walks_by_number_and_from_the_predict
     assert "is missing → the" in text and "of the training rows" in text
     assert "one-hot over its" in text
     np.testing.assert_allclose(table_column(window, "value"), walk.x, rtol=1e-5)
-    assert walk.updates["sgd"].state == "current"  # SGD's momentum buffer after 3 epochs
+    assert walk.updates["adam"].state == "current"  # Adam's m and v after 3 epochs
 
     # A row of the Predict table: its values walk, with its true class.
     window.predict_panel.load(path)
