@@ -53,6 +53,7 @@ from core.training_process.messages import (
     RaceFinished,
     RaceProgress,
     Ready,
+    RowWalked,
     SearchEnded,
     SearchTrialEnded,
     Snapshot,
@@ -107,6 +108,7 @@ class EngineLink(QObject):
     exported = Signal(object)  # Exported
     evaluated = Signal(object)  # Evaluation
     predicted = Signal(object)  # Predicted
+    row_walked = Signal(object)  # RowWalked
     failed = Signal(object)  # Failed: the command's type says which one failed
     points_received = Signal(object)  # PlotPoints: the data points to draw
     race_progressed = Signal(object)  # RaceProgress
@@ -146,6 +148,7 @@ class EngineLink(QObject):
             Exported: self.exported,
             Evaluation: self.evaluated,
             Predicted: self.predicted,
+            RowWalked: self.row_walked,
             Failed: self.failed,
             PlotPoints: self.points_received,
             RaceProgress: self.race_progressed,

@@ -49,6 +49,7 @@ from app.project import Project
 from app.race_launcher import RaceLauncher
 from app.run import ACTIVE, Run
 from app.search_action import SearchAction
+from app.walk.tab import add_walk_tab
 from app.widgets.combo_choices import show_full_text
 from app.widgets.engine_start import EngineStartBar
 from app.widgets.health_hints import HealthLine
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        self.walk_panel = add_walk_tab(self)  # for now its own tab; a page of Learn later
         guard_wheel_below(self)  # the wheel scrolls the panels, never a value passed over
         self._on_state_changed(self.run.state)
 

@@ -230,9 +230,37 @@ class StopRace:
     """End the race going on after its current chunk of steps; answered by its `RaceFinished`."""
 
 
+# eq=False: `values` may hold NaN.
+@dataclass(frozen=True, eq=False)
+class WalkRow:
+    """Walk one row through the network in plain numpy (core.walk), with the current weights and
+    the optimizer's own state; answered by `RowWalked` (or `Failed`, both with `request`).
+
+    The row: position `index` of split `split` (train, val or test); or, with `point`, the row
+    nearest that point of the output plane (in the plane's two features' units); or, with
+    `values` (column -> raw value), those values and `target` as the true answer.
+    """
+
+    split: str = "train"
+    index: int = 0
+    point: tuple[float, float] | None = None
+    plane: tuple[str, str] = ("", "")  # the two features `point` is in
+    values: tuple[tuple[str, float | str | None], ...] = ()
+    target: float | str | None = None
+    request: str = ""
+
+
 RunCommand = Train | Step | Pause | Resume | Stop | SetLive | StopRace
 DesignCommand = Configure | OpenProject | Search | Shutdown
 ModelCommand = (
-    TakeSnapshot | SaveModel | SaveProject | Export | Evaluate | Predict | SetPlane | RaceOptimizers
+    TakeSnapshot
+    | SaveModel
+    | SaveProject
+    | Export
+    | Evaluate
+    | Predict
+    | SetPlane
+    | RaceOptimizers
+    | WalkRow
 )
 Command = RunCommand | DesignCommand | ModelCommand

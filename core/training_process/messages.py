@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from core.predictions import Predictions
     from core.spec import DeviceChoice
     from core.training_process.commands import Command
+    from core.walk.steps import RowWalk
 
 # The decision surface is drawn from GRID x GRID points, each hidden unit from UNIT_GRID x UNIT_GRID.
 GRID = 64
@@ -215,6 +216,14 @@ class Predicted:
     epoch: int
 
 
+@dataclass(frozen=True, eq=False)
+class RowWalked:
+    """Answer to WalkRow: every number of one row's way through the network (core.walk)."""
+
+    request: str  # as given in WalkRow
+    walk: RowWalk
+
+
 @dataclass(frozen=True)
 class SearchTrialEnded:
     """A trial of a Search ended (complete, pruned or failed): its result, and the study's best
@@ -293,6 +302,7 @@ Message = (
     | Exported
     | Evaluation
     | Predicted
+    | RowWalked
     | SearchTrialEnded
     | SearchEnded
     | Failed
