@@ -49,7 +49,7 @@ from app.project import Project
 from app.race_launcher import RaceLauncher
 from app.run import ACTIVE, Run
 from app.search_action import SearchAction
-from app.walk.tab import add_walk_tab
+from app.walk.tab import add_walk_page
 from app.widgets.combo_choices import show_full_text
 from app.widgets.engine_start import EngineStartBar
 from app.widgets.health_hints import HealthLine
@@ -93,7 +93,6 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
-        self.walk_panel = add_walk_tab(self)  # for now its own tab; a page of Learn later
         guard_wheel_below(self)  # the wheel scrolls the panels, never a value passed over
         self._on_state_changed(self.run.state)
 
@@ -118,7 +117,10 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(1, "How good the model is on the validation and test rows.")
         self.tabs.setTabToolTip(2, "Predict new rows: a CSV file, or one row typed in.")
         self.tabs.addTab(self.learn_panel, "Learn")
-        self.tabs.setTabToolTip(3, "Every idea behind the network, with its own numbers (F1).")
+        self.tabs.setTabToolTip(
+            3, "Every idea behind the network, with its own numbers (F1); walk one row through it."
+        )
+        self.walk_panel = add_walk_page(self)  # Learn's last page, "Walk one row"
         self.centre_split.addWidget(self.tabs)
         self.centre_split.setStretchFactor(0, 1)
         self.centre_split.setStretchFactor(1, 1)

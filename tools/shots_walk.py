@@ -46,7 +46,8 @@ def _window(app: QApplication, size: tuple[int, int]) -> MainWindow:
 
 def _walk(app: QApplication, window: MainWindow, command: WalkRow) -> None:
     panel = window.walk_panel
-    window.tabs.setCurrentWidget(panel)
+    window.learn_panel.show_page(panel)
+    window.tabs.setCurrentWidget(window.learn_panel)
     before = panel.walk
     panel.request(command)
     wait_until(app, lambda: panel.walk not in (None, before), 30, "the walk")

@@ -105,6 +105,10 @@ class LearnPanel(QWidget):
         self._ids.append(title)
         self.stack.addWidget(widget)
 
+    def show_page(self, widget: QWidget) -> None:
+        """Select a page added with `add_page` (the window shows the tab)."""
+        self.list.setCurrentRow(self.stack.indexOf(widget))
+
     def show_section(self, section: str) -> None:
         """Select `section` (a SECTION_ID) and ask the window to show the tab."""
         if section in SECTIONS_BY_ID:

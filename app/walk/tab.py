@@ -1,7 +1,8 @@
-"""The Walk tab, wired into the window: the row comes from the panel's chooser, a click on the
-output plot or a double-click in the Predict table; the current layer is framed on the diagram.
+"""The walk through one row, a page of the Learn tab, wired into the window: the row comes from
+the panel's chooser, a click on the output plot or a double-click in the Predict table; the
+current layer is framed on the diagram while the page is on screen.
 
-One call from the main window (`add_walk_tab`); the Learn tab may take the panel as a page.
+One call from the main window (`add_walk_page`).
 """
 
 from __future__ import annotations
@@ -20,33 +21,33 @@ if TYPE_CHECKING:
     from app.main_window import MainWindow
 
 
-def add_walk_tab(window: MainWindow) -> WalkPanel:
-    """Add the Walk panel as a tab beside Training / Evaluation / Predict, and wire it."""
+def add_walk_page(window: MainWindow) -> WalkPanel:
+    """Add the walk as the Learn tab's last page ("Walk one row"), and wire it."""
     panel = WalkPanel(window.engine, window.plots.gradients)
-    tabs = window.tabs
-    tabs.addTab(panel, "Walk")
-    tabs.setTabToolTip(
-        tabs.indexOf(panel),
-        "Walk one row through the network: preparation, forward, output, loss, backward, update.",
-    )
+    tabs, learn = window.tabs, window.learn_panel
+    learn.add_page("Walk one row", panel)
     highlight = DiagramHighlight(window.diagram)
 
-    def frame_layer(name: str) -> None:
-        highlight.show_layer(name if tabs.currentWidget() is panel else "")
+    def on_screen() -> bool:
+        return tabs.currentWidget() is learn and learn.stack.currentWidget() is panel
 
-    def on_tab_changed(_index: int) -> None:
+    def frame_layer(name: str) -> None:
+        highlight.show_layer(name if on_screen() else "")
+
+    def on_page_changed(_index: int) -> None:
         page = panel.pages[panel.index] if panel.pages else None
         frame_layer(page.layer if page is not None else "")
 
     panel.layer_shown.connect(frame_layer)
-    tabs.currentChanged.connect(on_tab_changed)
+    tabs.currentChanged.connect(on_page_changed)
+    learn.stack.currentChanged.connect(on_page_changed)
     window.run.configured.connect(panel.set_model)
     window.run.state_changed.connect(panel.set_state)
     panel.set_state(window.run.state)
 
     def on_model_changed(_version: int) -> None:
         # Stepped, paused or finished: the row shown is walked again with the new weights.
-        if tabs.currentWidget() is panel and window.run.state not in (*NO_MODEL, RunState.RUNNING):
+        if on_screen() and window.run.state not in (*NO_MODEL, RunState.RUNNING):
             panel.refresh()
 
     window.run.model_changed.connect(on_model_changed)
@@ -55,7 +56,8 @@ def add_walk_tab(window: MainWindow) -> WalkPanel:
         if window.run.state in NO_MODEL:
             return
         panel.request(command)
-        tabs.setCurrentWidget(panel)
+        learn.show_page(panel)
+        tabs.setCurrentWidget(learn)
 
     def on_plot_clicked(event: object) -> None:
         view = window.output_view
