@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt
 from PySide6.QtGui import (
     QColor,
     QDrag,
@@ -115,17 +115,14 @@ class NetworkPanel(QWidget):
 
         project.changed.connect(self._on_project_changed)
         self._refresh()
-        # Wide enough for a dense card's row of controls beside a vertical scroll bar.
+        # Wide enough for a dense card's row of controls beside a vertical scroll bar, and for
+        # the widest card shown (the output card's row is wider than a layer's): none is cut off.
         probe = LayerCard()
         margins = self._column.contentsMargins()
-        self.setMinimumWidth(
-            probe.minimumSizeHint().width()
-            + margins.left()
-            + margins.right()
-            + scroll.verticalScrollBar().sizeHint().width()
-            + 2
-        )
+        self._dense_width = probe.minimumSizeHint().width() + margins.left() + margins.right()
         probe.deleteLater()
+        self._fit_width()
+        self._list.installEventFilter(self)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -197,6 +194,16 @@ class NetworkPanel(QWidget):
         problems = [p for p in network.problems() if not p.startswith("layer ")]
         self.problem_label.setText("\n".join(problems))
         self.problem_label.setVisible(bool(problems))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The cards' widths settle when they are polished and whenever their texts change.
+        if watched is self._list and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_width()
+        return super().eventFilter(watched, event)
+
+    def _fit_width(self) -> None:
+        widest = max(self._dense_width, self._list.minimumSizeHint().width())
+        self.setMinimumWidth(widest + self.scroll_area.verticalScrollBar().sizeHint().width() + 2)
 
     def _set_card_count(self, n: int) -> None:
         # Cards are positional and reused; only the surplus is removed, so editing never

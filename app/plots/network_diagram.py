@@ -69,7 +69,7 @@ class NetworkDiagram(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-        self.setMinimumSize(180, 180)
+        self.setMinimumSize(140, 180)  # at 1024 pixels the cards beside it take the width
         self.columns: list[ColumnItems] = []
         self.bars: list[BarItems] = []
         self.gaps: list[GapItems] = []
