@@ -117,6 +117,8 @@ class CsvImportDialog(CsvImportView):
     def _on_preview(self, preview: Preview) -> None:
         self._preview = preview
         self.preview.show_frame(preview.frame)
+        if self._columns:  # the whole file was read first: its roles go on the new headers too
+            self.preview_model.set_roles({c.name: c.role for c in self._columns})
         self._show_detected(preview)
 
     def _on_preview_failed(self, message: str) -> None:
