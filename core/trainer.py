@@ -17,6 +17,7 @@ from core.control import TrainingControl
 from core.cpu_threads import training_threads
 from core.dataset import PreparedData
 from core.device import device_label, resolve_device
+from core.early_stopping import EarlyStopping
 from core.epoch_metrics import eval_chunk_rows, forward_eval, measure_epoch
 from core.errors import SpecError
 from core.events import (
@@ -112,9 +113,7 @@ class Trainer:
         self.epoch = 0
         self.step = 0
         self.best_epoch = 0
-        self._best_val = math.inf
-        self._best_state: list[torch.Tensor] | None = None
-        self._bad_epochs = 0
+        self._early = EarlyStopping()
         self.tensors = place_data(data, self.loss_name, self.head, self.device, config.seed)
         self._eval_chunk = eval_chunk_rows(data.n_inputs, self.params)
         self._shuffle = torch.Generator().manual_seed(config.seed)
@@ -182,7 +181,7 @@ class Trainer:
         self._check_health(self.epoch)  # what the last epochs showed, before the end
         best = (
             self.best_epoch
-            if outcome == "finished" and self._best_state is not None
+            if outcome == "finished" and self._early.best_state is not None
             else self.epoch
         )
         self._emit(TrainEnded(outcome, reason, self.epoch, self.step, best))  # type: ignore[arg-type]
@@ -383,20 +382,10 @@ class Trainer:
         if self.schedule.factor != factor_before:
             self._apply_lr()
         if cfg.early_stopping and len(self.tensors.val_inputs):
-            if val_loss < self._best_val:
-                self._best_val, self.best_epoch, self._bad_epochs = val_loss, epoch, 0
-                self._best_state = [t.detach().clone() for t in self.model.state_dict().values()]
-            else:
-                self._bad_epochs += 1
-                if self._bad_epochs >= cfg.early_stopping and self._best_state is not None:
-                    for t, best in zip(
-                        self.model.state_dict().values(), self._best_state, strict=True
-                    ):
-                        t.copy_(best)
-                    return "finished", (
-                        f"early stopping: the validation loss did not improve for {cfg.early_stopping} "
-                        f"epochs; kept the weights of epoch {self.best_epoch}"
-                    )
+            stopped = self._early.epoch_ended(epoch, val_loss, self.model, cfg.early_stopping)
+            self.best_epoch = self._early.best_epoch
+            if stopped:
+                return "finished", stopped
         else:
             self.best_epoch = epoch
         return None
