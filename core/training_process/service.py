@@ -24,7 +24,7 @@ import torch
 
 from core.data_spec import CsvSource, ToySource
 from core.dataset import PreparedData, load_frame, prepare_data
-from core.device import available_devices, device_label
+from core.device import available_devices
 from core.errors import SpecError, describe_error
 from core.events import TrainEnded
 from core.modelfile import TrainedModel
@@ -54,7 +54,6 @@ from core.training_process.commands import (
 from core.training_process.jobs import Job, RunSearch, ServeModelWork, StartRun, command_of
 from core.training_process.loop_hooks import ChildControl, Relay, warm_up
 from core.training_process.messages import (
-    Configured,
     EngineStarting,
     Events,
     Failed,
@@ -78,6 +77,7 @@ from core.training_process.snapshots import (
     Plane,
     check_held,
     check_plane_features,
+    configured_message,
     drawable,
     feature_ranges,
     make_plane,
@@ -344,29 +344,7 @@ class TrainingService:
         plane = make_plane(frame, data, trainer, self.plane_choice, self.held_choice, self.ranges)
         self.trainer, self.plane = trainer, plane
         self.pictured = plane is not None or drawable(trainer.model)
-        configured = Configured(
-            task=data.task,
-            class_names=data.class_names,
-            input_names=data.preprocessor.input_names,
-            layer_names=tuple(trainer.layers),
-            layer_labels=tuple(trainer.layer_labels()),
-            parameters=sum(p.numel() for p in trainer.params),
-            loss=trainer.loss_name,
-            seed=config.seed,
-            n_train=len(data.train),
-            n_val=len(data.val),
-            n_test=len(data.test),
-            dropped_rows=data.dropped_rows,
-            batch_size=trainer.batch_size,
-            steps_per_epoch=trainer.steps_per_epoch,
-            device=str(trainer.device),
-            device_name=device_label(trainer.device, trainer.threads),  # what training will use
-            plane_features=plane.features if plane else None,
-            extent=plane.extent if plane else None,
-            preprocessor=data.preprocessor,
-            feature_ranges=self.ranges,
-            held=plane.held if plane else (),
-        )
+        configured = configured_message(trainer, data, config, plane, self.ranges)
         # The data points the window draws: a capped sample of this split, over the plane.
         points = () if plane is None else (sample_plot_points(frame, data, plane.features),)
         self.outbox.send(*first, configured, self.snapshot(), *points)

@@ -14,16 +14,19 @@ import torch
 from torch import nn
 
 from core.dataset import PreparedData
+from core.device import device_label
 from core.errors import SpecError
 from core.fitted_preprocessor import CategoricalFeature, NumericFeature
 from core.labels import as_labels
 from core.loss_functions import probabilities
 from core.plane import default_plane
+from core.spec import TrainConfig
 from core.trainer import Trainer
 from core.training_process.messages import (
     GRID,
     MAX_DIAGRAM_UNITS,
     UNIT_GRID,
+    Configured,
     FeatureRange,
     HeldValues,
     Snapshot,
@@ -243,4 +246,37 @@ def take_snapshot(trainer: Trainer, plane: Plane | None) -> Snapshot:
         features=plane.features if plane is not None else None,
         extent=plane.extent if plane is not None else None,
         held=plane.held if plane is not None else (),
+    )
+
+
+def configured_message(
+    trainer: Trainer,
+    data: PreparedData,
+    config: TrainConfig,
+    plane: Plane | None,
+    ranges: tuple[FeatureRange, ...],
+) -> Configured:
+    """What the window learns of a model just built: its data, layers, device and plane."""
+    return Configured(
+        task=data.task,
+        class_names=data.class_names,
+        input_names=data.preprocessor.input_names,
+        layer_names=tuple(trainer.layers),
+        layer_labels=tuple(trainer.layer_labels()),
+        parameters=sum(p.numel() for p in trainer.params),
+        loss=trainer.loss_name,
+        seed=config.seed,
+        n_train=len(data.train),
+        n_val=len(data.val),
+        n_test=len(data.test),
+        dropped_rows=data.dropped_rows,
+        batch_size=trainer.batch_size,
+        steps_per_epoch=trainer.steps_per_epoch,
+        device=str(trainer.device),
+        device_name=device_label(trainer.device, trainer.threads),  # what training will use
+        plane_features=plane.features if plane else None,
+        extent=plane.extent if plane else None,
+        preprocessor=data.preprocessor,
+        feature_ranges=ranges,
+        held=plane.held if plane else (),
     )
