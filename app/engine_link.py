@@ -27,6 +27,7 @@ from core.events import (
     BatchesEnded,
     EpochEnded,
     Event,
+    HealthChecked,
     HyperparameterChanged,
     TrainEnded,
     TrainPaused,
@@ -38,6 +39,7 @@ from core.training_process.client import TrainingProcess
 from core.training_process.commands import Command, Step, Train
 from core.training_process.messages import (
     Configured,
+    EngineStarting,
     Evaluation,
     Events,
     Exported,
@@ -48,7 +50,12 @@ from core.training_process.messages import (
     ProcessDied,
     ProjectOpened,
     ProjectSaved,
+    RaceFinished,
+    RaceProgress,
     Ready,
+    RowWalked,
+    SearchEnded,
+    SearchTrialEnded,
     Snapshot,
 )
 
@@ -91,6 +98,7 @@ class EngineLink(QObject):
     """Owns the training process; sends it commands and turns its messages into signals."""
 
     # One signal per message type (see _MESSAGE_SIGNALS) ...
+    starting = Signal(object)  # EngineStarting: a stage of the child's start-up
     ready = Signal(object)  # Ready
     configured = Signal(object)  # Configured
     snapshot_received = Signal(object)  # Snapshot
@@ -100,14 +108,20 @@ class EngineLink(QObject):
     exported = Signal(object)  # Exported
     evaluated = Signal(object)  # Evaluation
     predicted = Signal(object)  # Predicted
+    row_walked = Signal(object)  # RowWalked
     failed = Signal(object)  # Failed: the command's type says which one failed
     points_received = Signal(object)  # PlotPoints: the data points to draw
+    race_progressed = Signal(object)  # RaceProgress
+    race_finished = Signal(object)  # RaceFinished
+    search_trial_ended = Signal(object)  # SearchTrialEnded
+    search_ended = Signal(object)  # SearchEnded
     process_died = Signal(str)  # a sentence for the user; a new process is being started
     # ... and one per training event (see _EVENT_SIGNALS); runs of batches and epochs as lists.
     started = Signal(object)  # TrainStarted
     batches_received = Signal(list)  # list[BatchesEnded], consecutive, in order
     epochs_ended = Signal(list)  # list[EpochEnded]
     hyperparameter_changed = Signal(object)  # HyperparameterChanged
+    health_checked = Signal(object)  # HealthChecked: the run's health hints changed
     paused = Signal(object)  # TrainPaused
     resumed = Signal(object)  # TrainResumed
     finished = Signal(object)  # TrainEnded (finished, stopped or failed)
@@ -124,6 +138,7 @@ class EngineLink(QObject):
         self._reader: _Reader | None = None
         self._stop_reading = threading.Event()
         self._message_signals: dict[type, SignalInstance] = {
+            EngineStarting: self.starting,
             Ready: self.ready,
             Configured: self.configured,
             Snapshot: self.snapshot_received,
@@ -133,12 +148,18 @@ class EngineLink(QObject):
             Exported: self.exported,
             Evaluation: self.evaluated,
             Predicted: self.predicted,
+            RowWalked: self.row_walked,
             Failed: self.failed,
             PlotPoints: self.points_received,
+            RaceProgress: self.race_progressed,
+            RaceFinished: self.race_finished,
+            SearchTrialEnded: self.search_trial_ended,
+            SearchEnded: self.search_ended,
         }
         self._event_signals: dict[type, SignalInstance] = {
             TrainStarted: self.started,
             HyperparameterChanged: self.hyperparameter_changed,
+            HealthChecked: self.health_checked,
             TrainPaused: self.paused,
             TrainResumed: self.resumed,
             TrainEnded: self.finished,

@@ -4,7 +4,7 @@ The GUI process never imports torch. The window is shown first; once it has pain
 training process is spawned (it imports torch and warms up, ~3-6 s, while the window is usable).
 
 `python -m app --theme dark` forces a palette; `--startup-time` prints how long the first paint
-took and quits (for bench/).
+took and quits, `--engine-time` how long the training process then took to be ready (for bench/).
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--theme", choices=("system", "light", "dark"), default=None)
     parser.add_argument(
         "--startup-time", action="store_true", help="print the first-paint time and quit"
+    )
+    parser.add_argument(
+        "--engine-time",
+        action="store_true",
+        help="print how long after the first paint the training process was ready, and quit",
     )
     args, qt_args = parser.parse_known_args(argv[1:])
     # The same switch for launchers that pass no arguments (`nnplay` alone, in tests and bench/).
@@ -49,11 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         def __init__(self) -> None:
             super().__init__()
             self.done = False
+            self.painted = 0.0
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and not self.done:
                 self.done = True
-                elapsed = time.perf_counter() - T0
+                self.painted = time.perf_counter()
+                elapsed = self.painted - T0
                 QTimer.singleShot(0, self.after_paint)
                 if args.startup_time:
                     print(f"first paint {elapsed:.3f} s after start-up", flush=True)
@@ -64,7 +71,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.startup_time:
                 window.close()
                 return
+            if args.engine_time:
+                window.engine.ready.connect(self.engine_ready)
             window.start_engine()
+
+        def engine_ready(self) -> None:
+            ready = time.perf_counter() - self.painted
+            print(f"engine ready {ready:.3f} s after the first paint", flush=True)
+            window.close()
 
     first_paint = FirstPaint()
     window.installEventFilter(first_paint)

@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 from app.csv_import import CsvImport, dropped_csv
 from app.engine_link import EngineLink
 from app.file_actions import FileActions
+from app.help_menu import HelpMenu
 from app.icons import icon
+from app.learn.panel import LearnPanel
 from app.panels.controls_panel import ControlsPanel
 from app.panels.data_panel import DataPanel
 from app.panels.evaluation_panel import EvaluationPanel
@@ -45,12 +47,18 @@ from app.plots.network_diagram import NetworkDiagram
 from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
+from app.race_launcher import RaceLauncher
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
+from app.search_action import SearchAction
+from app.walk.tab import add_walk_page
 from app.widgets.combo_choices import show_full_text
+from app.widgets.engine_start import EngineStartBar
+from app.widgets.health_hints import HealthLine
 from app.widgets.wheel_guard import guard_wheel_below
 from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
+from core.health import Hint
 from core.training_process.commands import Configure
 from core.training_process.messages import Configured, Failed, Ready, Snapshot
 
@@ -78,8 +86,10 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(self.project)
         self.evaluation_panel = EvaluationPanel(self.engine, self.run)
         self.predict_panel = PredictPanel(self.engine, self.run)
+        self.learn_panel = LearnPanel(self.project, self.run)
         self.csv_import = CsvImport(self.project, self)
         self.files = FileActions(self)  # File > New, Open, Save, Export; autosave and recovery
+        self.races = RaceLauncher(self, self.engine, self.run, self.project)
         self.files.exporter.project_file = lambda: self.files.path
         self.files.exporter.data_file = self._data_file
         self.files.runs = lambda: tuple(self.runs.runs)
@@ -120,6 +130,11 @@ class MainWindow(QMainWindow):
         )
         self.tabs.setTabToolTip(1, "How good the model is on the validation and test rows.")
         self.tabs.setTabToolTip(2, "Predict new rows: a CSV file, or one row typed in.")
+        self.tabs.addTab(self.learn_panel, "Learn")
+        self.tabs.setTabToolTip(
+            3, "Every idea behind the network, with its own numbers (F1); walk one row through it."
+        )
+        self.walk_panel = add_walk_page(self)  # Learn's last page, "Walk one row"
         self.centre_split.addWidget(self.tabs)
         self.centre_split.setStretchFactor(0, 1)
         self.centre_split.setStretchFactor(1, 1)
@@ -226,6 +241,12 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        self.search_action = SearchAction(self)
+        tools = self.menuBar().addMenu("&Tools")
+        tools.addAction(self.races.action)
+        tools.addAction(self.search_action)
+        self.help = HelpMenu(self)  # Learn (F1), Keyboard shortcuts, About
+        self.help.add_to(self.menuBar())
 
     def _build_status_bar(self) -> None:
         self.message_label = QLabel("Loading the training engine…")
@@ -233,7 +254,12 @@ class MainWindow(QMainWindow):
         self.device_label = QLabel("Device: starting…")
         self.device_label.setProperty("role", "muted")
         self.device_label.setToolTip("Where the network trains.")
+        self.health_line = HealthLine()  # the run's most important health hint
         self.statusBar().addWidget(self.message_label, 1)
+        self.statusBar().addWidget(self.health_line, 1)
+        self.statusBar().addPermanentWidget(
+            EngineStartBar(self.engine, self.run, self.message_label)
+        )
         self.statusBar().addPermanentWidget(self.device_label)
 
     def _connect(self) -> None:
@@ -242,6 +268,7 @@ class MainWindow(QMainWindow):
         c.step_clicked.connect(s.step)
         c.stop_clicked.connect(s.stop)
         c.reset_clicked.connect(s.reset_weights)
+        c.race_clicked.connect(self.races.open)
         s.state_changed.connect(self._on_state_changed)
         s.message_changed.connect(self._on_message_changed)
         s.configured.connect(self._on_configured)
@@ -252,6 +279,7 @@ class MainWindow(QMainWindow):
         w.epochs_ended.connect(plots.add_epochs)
         w.epochs_ended.connect(c.add_epochs)
         w.hyperparameter_changed.connect(self._on_hyperparameter_changed)
+        w.health_checked.connect(lambda event: self._show_hints(event.hints))
         w.finished.connect(c.on_finished)
         w.snapshot_received.connect(self._on_snapshot_received)
         w.points_received.connect(self.output_view.show_points)
@@ -326,6 +354,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_project_changed(self, field: str) -> None:
+        if field in ("network", "data"):
+            self._show_hints(())  # about a network that is no longer there
         if field == "config" and not self.run.is_active:
             self.controls.set_plan(self.project.config.epochs)  # "Epoch 0 / 1,000" at once
 
@@ -338,6 +368,7 @@ class MainWindow(QMainWindow):
         """What the views show of a model that is gone: its curves, counters, weights, surface."""
         self.plots.clear()
         self.controls.clear()
+        self._show_hints(())
         self.diagram.clear_weights()
         self.output_view.clear_surface()
 
@@ -360,12 +391,17 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_started(self, event: TrainStarted) -> None:
         self.plots.begin(event, self.project.config.learning_rate)
+        self._show_hints(())  # a new run judges itself afresh
         self.controls.on_started(event)
         self.device_label.setText(f"Device: {event.device_name}")
 
     @Slot(object)
     def _on_hyperparameter_changed(self, event: HyperparameterChanged) -> None:
         self.plots.mark_change(event)
+
+    def _show_hints(self, hints: tuple[Hint, ...]) -> None:
+        self.network_panel.show_hints(hints)
+        self.health_line.show_hints(hints)
 
     @Slot(object)
     def _on_snapshot_received(self, snapshot: Snapshot) -> None:
@@ -388,7 +424,8 @@ class MainWindow(QMainWindow):
                 for w, b in zip(snapshot.weights, snapshot.biases, strict=True)
             ]
             self.diagram.set_weights(list(snapshot.weights), biases)
-        if snapshot.units and extent is not None:
+        # Without hidden layers there are no unit maps, but the inputs still show theirs.
+        if (snapshot.units or snapshot.weights) and extent is not None:
             self.diagram.set_node_maps(list(snapshot.units), extent)
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core.data_spec import ColumnSpec, CsvSource, DataSpec, ToySource
+from core.data_spec import CsvSource, DataSpec, ToySource
+from core.input_features import feature_label
 from core.losses import Head, make_head
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 
@@ -42,27 +43,10 @@ TOY_TEST_FRACTION = DEFAULT_TEST_FRACTION
 def toy_data_spec(
     source: ToySource, val_fraction: float = 0.2, test_fraction: float = TOY_TEST_FRACTION
 ) -> DataSpec:
-    """The DataSpec of a built-in 2-D dataset (x1, x2 and the label or y column)."""
-    from core.toy import TOY_DATASETS, toy_target
+    """The DataSpec of a built-in 2-D dataset (its input features and the label or y column)."""
+    from core.toy import toy_data_spec as core_toy_data_spec
 
-    task = TOY_DATASETS[source.name].task
-    target = toy_target(source.name)
-    kind = "categorical" if task == "classification" else "numeric"
-    columns = (
-        ColumnSpec("x1", "feature", "numeric", "none", "mean"),
-        ColumnSpec("x2", "feature", "numeric", "none", "mean"),
-        ColumnSpec(
-            target, "target", kind, "none", "most_frequent" if kind == "categorical" else "mean"
-        ),
-    )
-    return DataSpec(
-        source=source,
-        columns=columns,
-        task=task,
-        val_fraction=val_fraction,
-        test_fraction=test_fraction,
-        seed=source.seed,
-    )
+    return core_toy_data_spec(source, val_fraction, test_fraction)
 
 
 def toy_data_shape(source: ToySource) -> DataShape:
@@ -70,7 +54,9 @@ def toy_data_shape(source: ToySource) -> DataShape:
 
     task = TOY_DATASETS[source.name].task
     names = tuple(CLASS_NAMES) if task == "classification" else ()
-    return DataShape(2, task, names, ("x1", "x2"))
+    # The input nodes' names as people read them: x₁², sin x₁.
+    labels = tuple(feature_label(name) for name in source.features)
+    return DataShape(len(labels), task, names, labels)
 
 
 # The network a newcomer sees first: small, and it learns the spiral within seconds. Measured

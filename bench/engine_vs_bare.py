@@ -5,7 +5,7 @@ count. Runs are interleaved (bare, engine, bare, engine, ...) so machine drift c
 printed is the median of the per-round ratios of steps per second.
 
     python bench/engine_vs_bare.py [--rows issue2|all|gpu] [--device cpu|cuda] [--rounds 5]
-                                   [--table-rows 1000000] [--torch-step]
+                                   [--table-rows 1000000] [--torch-step] [--health on|off|both]
 
 The bare loop steps with `torch.optim.Adam(fused=True).step()`; the engine calls the same fused
 kernel on the same state directly (core/optimizer_steps.py `DirectAdamStep`, tested to give identical
@@ -15,6 +15,10 @@ weights), skipping about 30 us of Python per step. `--torch-step` makes the engi
 `--rows gpu --device cuda` is the GPU check of issue 6 in one go: the large network on 100,000
 and 1,000,000 rows and the 20-[64,64] network on 1,000,000 rows (target >= 0.9 there).
 `--table-rows N` makes every row's table N rows long.
+
+`--health both` runs the engine with its health hints (core.health) on and off in the same
+interleaved rounds (bare, on, off, ...) and prints both ratios and on / off: issue 13 asks that
+the hints cost no more than 3 %. `--health off` measures the engine without them.
 """
 
 from __future__ import annotations
@@ -106,9 +110,11 @@ class CountEvents(Callback):
         self.epochs += 1
 
 
-def engine_run(case: Case, data: PreparedData, net: NetworkSpec, cfg: TrainConfig) -> float:
+def engine_run(
+    case: Case, data: PreparedData, net: NetworkSpec, cfg: TrainConfig, health: bool = True
+) -> float:
     sink = CountEvents()
-    trainer = Trainer(net, data, cfg, [sink])
+    trainer = Trainer(net, data, cfg, [sink], health=health)
     trainer.fit()
     assert sink.steps == trainer.step
     return trainer.step / trainer.last_fit_seconds
@@ -144,7 +150,9 @@ def bare_run(
     return steps / (time.perf_counter() - t0)
 
 
-def measure(case: Case, device: torch.device, rounds: int, seconds: float) -> dict:
+def measure(
+    case: Case, device: torch.device, rounds: int, seconds: float, health: str = "on"
+) -> dict:
     data = make_data(case)
     net = NetworkSpec(
         layers=tuple(LayerSpec(units=h, activation=case.activation) for h in case.hidden),
@@ -159,12 +167,24 @@ def measure(case: Case, device: torch.device, rounds: int, seconds: float) -> di
     epoch_s = time.perf_counter() - t
     epochs = max(1, round(seconds / max(epoch_s, 1e-3)))
     cfg = TrainConfig(epochs=epochs, batch_size=case.batch, learning_rate=0.001, device=str(device))
-    engine_run(case, data, net, cfg)  # warm-up
-    bare, engine = [], []
+    engine_run(case, data, net, cfg, health != "off")  # warm-up
+    bare, engine, without = [], [], []
     for _ in range(rounds):
         bare.append(bare_run(case, data, net, cfg, device))
-        engine.append(engine_run(case, data, net, cfg))
+        engine.append(engine_run(case, data, net, cfg, health != "off"))
+        if health == "both":
+            without.append(engine_run(case, data, net, cfg, health=False))
     ratios = [e / b for e, b in zip(engine, bare, strict=True)]
+    extra = {}
+    if without:
+        off_ratios = [e / b for e, b in zip(without, bare, strict=True)]
+        on_off = [e / w for e, w in zip(engine, without, strict=True)]
+        extra = {
+            "engine_off_steps_per_s": statistics.median(without),
+            "ratio_off": statistics.median(off_ratios),
+            "on_vs_off": statistics.median(on_off),
+            "on_vs_off_rounds": [round(r, 3) for r in on_off],
+        }
     return {
         "case": case.name,
         "device": str(device),
@@ -177,6 +197,8 @@ def measure(case: Case, device: torch.device, rounds: int, seconds: float) -> di
         "ratios": [round(r, 3) for r in ratios],
         "target": case.target,
         "met": statistics.median(ratios) >= case.target,
+        "health": health,
+        **extra,
     }
 
 
@@ -191,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print one JSON line per row")
     p.add_argument("--table-rows", type=int, default=0, help="rows of every table (0: per row)")
     p.add_argument("--torch-step", action="store_true", help="engine steps with optimizer.step()")
+    p.add_argument(
+        "--health",
+        choices=("on", "off", "both"),
+        default="on",
+        help="the engine's health hints: on (as users run it), off, or both side by side",
+    )
     ns = p.parse_args(argv)
     if ns.torch_step:
         import core.trainer
@@ -208,11 +236,26 @@ def main(argv: list[str] | None = None) -> int:
     for case in CASES[ns.rows]:
         if ns.table_rows:
             case = replace(case, rows=ns.table_rows, name=f"{case.name} {ns.table_rows:,} rows")
-        r = measure(case, device, ns.rounds, ns.seconds)
+        r = measure(case, device, ns.rounds, ns.seconds, ns.health)
         print(
             f"{r['case']:<28}{r['threads']:>8}{r['bare_steps_per_s']:>12.0f}{r['engine_steps_per_s']:>13.0f}"
             f"{r['ratio']:>8.3f}{r['target']:>8.2f}  {'yes' if r['met'] else 'NO'}   rounds {r['ratios']}"
         )
+        if "on_vs_off" in r:
+            print(
+                f"{'':<28}health hints off: engine {r['engine_off_steps_per_s']:.0f} st/s, ratio "
+                f"{r['ratio_off']:.3f}; on / off {r['on_vs_off']:.3f}   rounds {r['on_vs_off_rounds']}"
+            )
+            result(
+                "engine vs bare loop",
+                f"{r['case']} ({device}): health hints on / off",
+                r["on_vs_off"],
+                "x steps/s",
+                ">= 0.97",
+                r["on_vs_off"] >= 0.97,
+                f"on {r['engine_steps_per_s']:.0f}, off {r['engine_off_steps_per_s']:.0f} steps/s, "
+                f"rounds {r['on_vs_off_rounds']}",
+            )
         if ns.json:
             print("JSON " + json.dumps(r))
         result(

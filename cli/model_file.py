@@ -24,13 +24,16 @@ def export_command(ns: argparse.Namespace) -> int:
 
 
 def info_command(ns: argparse.Namespace) -> int:
-    """`nnplay info`: architecture, preprocessing and training of a model file; of a project
-    file, its design, model and run history."""
-    from core.modelfile import load_model
-    from core.project import SUFFIX, load_project
+    """`nnplay info`: architecture, preprocessing and training of a model file (without torch);
+    of a project file, its design, model and run history."""
+    from core.model_manifest import read_model_parts
 
-    if str(ns.model).lower().endswith(SUFFIX):
-        print(project_report(load_project(ns.model)))
+    if str(ns.model).lower().endswith(".nnproj"):  # core.project.SUFFIX (it loads torch)
+        from core.project import load_project
+
+        project = load_project(ns.model)
+        parts = read_model_parts(ns.model) if project.model is not None else None
+        print(project_report(project, parts))
     else:
-        print(model_report(load_model(ns.model)))
+        print(model_report(*read_model_parts(ns.model)))
     return 0

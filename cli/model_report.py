@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from core.activations import ACTIVATIONS
 from core.text import plural
 
 if TYPE_CHECKING:
-    from core.modelfile import TrainedModel  # loads torch, which `nnplay --help` does without
+    from core.model_manifest import ModelParts
 
 
-def model_report(tm: TrainedModel) -> str:
-    """What `nnplay info` prints: architecture, preprocessing and training, in words."""
+def model_report(tm: ModelParts, weights: dict[str, tuple[int, ...]] | None = None) -> str:
+    """What `nnplay info` prints: architecture, preprocessing and training, in words; `weights`
+    is what the weights file holds (tensor name -> shape), as read from its header."""
     pre = tm.preprocessor
     shapes = tm.network.shapes(pre.n_inputs, tm.head.units)
     lines = [f"task: {tm.task}", "", "architecture:"]
@@ -26,9 +28,17 @@ def model_report(tm: TrainedModel) -> str:
         )
     lines.append(f"  head      {tm.head.description}")
     lines.append(f"  total     {plural(tm.parameter_count(), 'parameter', 'parameters')}")
+    if weights is not None:
+        values = sum(math.prod(shape) for shape in weights.values())
+        lines.append(
+            f"  weights   {plural(len(weights), 'tensor', 'tensors')}, "
+            f"{plural(values, 'value', 'values')} in the file"
+        )
     if tm.class_names:
         lines.append(f"classes: {', '.join(tm.class_names)}")
     lines += ["", "preprocessing (fitted on the training rows):"]
+    if pre.input_features:
+        lines.append("  input features computed from x1 and x2: " + ", ".join(pre.input_labels))
     for c in tm.data.features:
         if c.kind == "numeric":
             how = {"none": "as is", "minmax": "min-max to [0,1]", "standard": "standardised"}[

@@ -6,8 +6,10 @@ import argparse
 import math
 
 from cli.exit_codes import EXIT_BAD_INPUT
+from cli.search_parser import add_search_parser
 from core.activations import ACTIVATIONS
 from core.export_formats import EXPORT_FORMATS
+from core.input_features import INPUT_FEATURES
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS
 from core.spec import TASKS
@@ -69,7 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a saved project: its data, network and training settings (--out may be a .nnproj)",
     )
     t.add_argument("--target", help="column to predict (required with --data)")
-    t.add_argument("--features", help="comma-separated feature columns (default: all usable)")
+    t.add_argument(
+        "--features",
+        help="comma-separated feature columns (default: all usable); with --toy, the input "
+        "features computed from x1 and x2: " + ",".join(INPUT_FEATURES),
+    )
     t.add_argument(
         "--task",
         choices=["auto", *TASKS],
@@ -143,4 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
         ".safetensors weights; pt2: torch.export program (default: from the --out suffix)",
     )
     ex.add_argument("--out", required=True, metavar="PATH")
+
+    add_search_parser(sub, _ShowDefaults)
     return p

@@ -10,11 +10,15 @@ from core.data_spec import CsvSource
 from core.runs import RunRecord, describe_change
 
 if TYPE_CHECKING:
+    from core.model_manifest import ModelParts
     from core.project import ProjectFile  # loads torch
 
 
-def project_report(project: ProjectFile) -> str:
-    """What `nnplay info work.nnproj` prints."""
+def project_report(
+    project: ProjectFile, model: tuple[ModelParts, dict[str, tuple[int, ...]]] | None = None
+) -> str:
+    """What `nnplay info work.nnproj` prints; `model` is its trained model's manifest and
+    weight shapes (core.model_manifest.read_model_parts), when it has one."""
     data = project.data
     if data is None:
         source = "none chosen yet"
@@ -24,8 +28,8 @@ def project_report(project: ProjectFile) -> str:
         s = data.source
         source = f"{s.name} (built in: {s.samples} points, noise {s.noise:g}, seed {s.seed})"
     lines = [f"project data: {source}"]
-    if project.model is not None:
-        lines += ["", model_report(project.model)]
+    if model is not None:
+        lines += ["", model_report(*model)]
     else:
         layers = ", ".join(layer.label() for layer in project.network.layers) or "none"
         lines += [f"network: {layers}", "not trained"]

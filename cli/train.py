@@ -23,7 +23,7 @@ from cli.parser import build_parser
 from cli.progress import ProgressBar
 from cli.training_summary import seconds_on_device, summary_text
 from core.control import TrainingControl
-from core.data_spec import CsvSource, ToySource, split_problems
+from core.data_spec import CsvSource, DataSpec, ToySource, split_problems
 from core.errors import DataError, SpecError
 from core.losses import LOSSES
 from core.project_manifest import is_inside
@@ -64,21 +64,40 @@ def train_command(ns: argparse.Namespace) -> int:
     )
     frame, source, target = _load_training_frame(ns)
     features = [f.strip() for f in ns.features.split(",") if f.strip()] if ns.features else None
-    spec = auto_data_spec(
-        frame,
-        source,
-        target=target,
-        features=features,
-        task=ns.task,
-        val_fraction=ns.val_fraction,
-        test_fraction=ns.test_fraction,
-        seed=ns.seed,
-    )
+    if isinstance(source, ToySource) and features is not None:
+        spec = _toy_features_spec(source, tuple(features), ns)
+    else:
+        spec = auto_data_spec(
+            frame,
+            source,
+            target=target,
+            features=features,
+            task=ns.task,
+            val_fraction=ns.val_fraction,
+            test_fraction=ns.test_fraction,
+            seed=ns.seed,
+        )
     _check_loss(ns.loss, spec.task, target)
     _check_early_stopping(config.early_stopping, spec.val_fraction, "--val-fraction")
     out = _model_out(ns.out, (".nnp",))
     data = prepare_data(spec, frame)
     return _fit_and_save(network, data, config, out, ns.json, frame=frame)
+
+
+def _toy_features_spec(
+    source: ToySource, features: tuple[str, ...], ns: argparse.Namespace
+) -> DataSpec:
+    """A toy dataset with --features naming its input features (core.input_features: x1_sq,
+    sin_x1, ...), computed from x1 and x2 and fed as they are, as the window and TensorFlow
+    Playground feed them. Without --features, x1 and x2 are standardised as any CSV column."""
+    from core.input_features import input_feature_problems
+    from core.toy import toy_data_spec
+
+    problems = input_feature_problems(features)
+    if problems:
+        raise SpecError("--features with --toy: " + "; ".join(problems))
+    toy = dataclasses.replace(source, features=features)
+    return toy_data_spec(toy, ns.val_fraction, ns.test_fraction)
 
 
 def _check_command_line_rules(ns: argparse.Namespace) -> None:

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.errors import SpecError
+from core.input_features import (
+    DEFAULT_INPUT_FEATURES,
+    RAW_COLUMNS,
+    computes,
+    input_feature_problems,
+)
 from core.limits import MAX_SEED, count_problem
 from core.spec import Task
 
@@ -28,12 +34,14 @@ class CsvSource:
 
 @dataclass(frozen=True)
 class ToySource:
-    """One of the built-in 2-D datasets (see core.toy.TOY_DATASETS)."""
+    """One of the built-in 2-D datasets (see core.toy.TOY_DATASETS), and the input features
+    the network sees (names in core.input_features.INPUT_FEATURES, computed from x1 and x2)."""
 
     name: str = "spiral"
     samples: int = 500
     noise: float = 0.1
     seed: int = 0
+    features: tuple[str, ...] = DEFAULT_INPUT_FEATURES
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,22 @@ class DataSpec:
         return tuple(c for c in self.columns if c.role == "feature")
 
     @property
+    def input_features(self) -> tuple[str, ...]:
+        """The toy features computed from x1 and x2 (x1_sq, sin_x1, ...), in input order; empty
+        when every feature is a column of the table itself."""
+        if isinstance(self.source, ToySource) and computes(self.source.features):
+            return self.source.features
+        return ()
+
+    @property
+    def table_features(self) -> tuple[ColumnSpec, ...]:
+        """The feature columns the loaded table holds: the features, or x1 and x2 when the
+        features are computed from them (the plane is drawn over these)."""
+        if self.input_features:
+            return tuple(ColumnSpec(name, "feature", "numeric", "none") for name in RAW_COLUMNS)
+        return self.features
+
+    @property
     def target(self) -> ColumnSpec:
         targets = [c for c in self.columns if c.role == "target"]
         if len(targets) != 1:
@@ -104,7 +128,9 @@ class DataSpec:
         n_targets = sum(c.role == "target" for c in self.columns)
         if n_targets != 1:
             out.append(f"choose exactly one target column (found {n_targets})")
-        if not self.features:
+        if isinstance(self.source, ToySource):
+            out += self._toy_feature_problems()
+        elif not self.features:
             out.append("choose at least one feature column")
         if self.task not in ("classification", "regression"):
             out.append(f"task must be classification or regression, not {self.task!r}")
@@ -112,6 +138,16 @@ class DataSpec:
         if self.task == "regression" and n_targets == 1 and self.target.kind != "numeric":
             out.append(f"regression needs a numeric target; {self.target.name!r} is categorical")
         return out
+
+    def _toy_feature_problems(self) -> list[str]:
+        features = self.source.features  # type: ignore[union-attr]
+        problems = input_feature_problems(features)
+        if not problems and tuple(c.name for c in self.features) != features:
+            problems.append(
+                "the feature columns of a toy dataset must be its input features "
+                f"({', '.join(features)}), not {', '.join(c.name for c in self.features)}"
+            )
+        return problems
 
     def validate(self) -> DataSpec:
         problems = self.problems()

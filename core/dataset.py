@@ -112,7 +112,9 @@ def split_rows(spec: DataSpec, frame: pd.DataFrame) -> SplitRows:
     (the window shows it on plots without fitting or transforming anything)."""
     spec.validate()
     target = spec.target.name
-    absent = [c.name for c in (*spec.features, spec.target) if c.name not in frame.columns]
+    # Computed input features (x1², sin x1, ...) are made from x1 and x2 by the preprocessor.
+    columns = (*spec.table_features, spec.target)
+    absent = [c.name for c in columns if c.name not in frame.columns]
     if absent:
         raise DataError(
             f"no column(s) {', '.join(repr(a) for a in absent)} in {source_label(spec.source)}; "
@@ -121,7 +123,7 @@ def split_rows(spec: DataSpec, frame: pd.DataFrame) -> SplitRows:
     # Only the columns the model uses are copied. Infinities and numbers beyond float32's range
     # are missing (read_csv already made them so; a frame from elsewhere may hold them): one
     # such input would make every loss NaN. Column kinds are the spec's, so no text is parsed.
-    needed = [c.name for c in (*spec.features, spec.target)]
+    needed = [c.name for c in columns]
     table, _ = unusable_as_missing(frame[needed], parse_text=False)
     has_target = table[target].notna().to_numpy()
     kept = np.flatnonzero(has_target)

@@ -8,6 +8,7 @@ import math
 import torch
 from torch import nn
 
+from core.layer_activity import ActivityCount, forward_counting
 from core.loss_functions import LossFunction, predicted_class
 from core.losses import Head
 from core.training_tensors import TrainingTensors
@@ -32,13 +33,19 @@ def measure_epoch(
     metric: str,
     chunk: int,
     device: torch.device,
-) -> tuple[float, float, float]:
+    activity: ActivityCount | None = None,
+) -> tuple[float, float, float, list[float]]:
     """The training metric, validation loss and validation metric (NaN without validation rows)
-    of a model in evaluation mode."""
+    of a model in evaluation mode; with `activity`, also its shares of dead or saturated units
+    on the training sample (core.layer_activity), one per watched layer."""
     # inference_mode, not no_grad: the outputs skip autograd's version and view tracking.
     with torch.inference_mode():
-        out_all = _forward_chunks(model, tensors.eval_inputs, chunk)
         n_sample = len(tensors.train_sample_inputs)
+        if activity is None:
+            out_all = _forward_chunks(model, tensors.eval_inputs, chunk)
+        else:
+            assert isinstance(model, nn.Sequential)
+            out_all = forward_counting(model, tensors.eval_inputs, chunk, n_sample, activity)
         parts = [_metric_of(out_all[:n_sample], tensors.train_sample_targets, metric, head)]
         if len(tensors.val_inputs):
             out = out_all[n_sample:]
@@ -46,6 +53,8 @@ def measure_epoch(
                 loss.compute(out, tensors.val_loss_targets, head),
                 _metric_of(out, tensors.val_targets, metric, head),
             ]
+        shares = activity.shares() if activity is not None else []
+        parts += shares
         values = torch.stack(
             [torch.as_tensor(v, dtype=torch.float32, device=device) for v in parts]
         )
@@ -54,7 +63,7 @@ def measure_epoch(
     val_loss, val_metric = (
         (values_host[1], values_host[2]) if len(tensors.val_inputs) else (math.nan, math.nan)
     )
-    return train_metric, val_loss, val_metric
+    return train_metric, val_loss, val_metric, values_host[len(values_host) - len(shares) :]
 
 
 def _metric_of(out: torch.Tensor, y: torch.Tensor, metric: str, head: Head) -> torch.Tensor:

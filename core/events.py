@@ -11,6 +11,8 @@ from typing import Literal
 
 import numpy as np
 
+from core.health import Hint
+
 Outcome = Literal["finished", "stopped", "failed"]
 
 
@@ -64,6 +66,16 @@ class HyperparameterChanged:
 
 
 @dataclass(frozen=True)
+class HealthChecked:
+    """The run's health hints changed (core.health_monitor): all of them, most important first.
+    Sent only on a change, at most every CHECK_INTERVAL; an empty tuple clears them."""
+
+    step: int
+    epoch: int
+    hints: tuple[Hint, ...]
+
+
+@dataclass(frozen=True)
 class TrainPaused:
     step: int
     epoch: int
@@ -89,6 +101,7 @@ Event = (
     | BatchesEnded
     | EpochEnded
     | HyperparameterChanged
+    | HealthChecked
     | TrainPaused
     | TrainResumed
     | TrainEnded
@@ -105,6 +118,7 @@ class Callback:
     def on_train_batch_end(self, event: BatchesEnded) -> None: ...
     def on_train_epoch_end(self, event: EpochEnded) -> None: ...
     def on_hyperparameter_changed(self, event: HyperparameterChanged) -> None: ...
+    def on_health_checked(self, event: HealthChecked) -> None: ...
     def on_pause(self, event: TrainPaused) -> None: ...
     def on_resume(self, event: TrainResumed) -> None: ...
     def on_train_end(self, event: TrainEnded) -> None: ...
@@ -115,6 +129,7 @@ HOOKS: dict[type, str] = {
     BatchesEnded: "on_train_batch_end",
     EpochEnded: "on_train_epoch_end",
     HyperparameterChanged: "on_hyperparameter_changed",
+    HealthChecked: "on_health_checked",
     TrainPaused: "on_pause",
     TrainResumed: "on_resume",
     TrainEnded: "on_train_end",

@@ -14,6 +14,14 @@ import pandas as pd
 from core.column_numbers import column_numbers, row_number, to_numbers
 from core.cpu_threads import cores, map_work
 from core.errors import DataError, ModelFileError, SpecError
+from core.input_features import (
+    INPUT_FEATURES,
+    RAW_COLUMNS,
+    compute_features,
+    computes,
+    feature_label,
+    input_feature_problems,
+)
 from core.labels import LabelCodes, label_codes, sort_labels
 from core.spec import Task, from_json, to_json
 
@@ -59,10 +67,16 @@ Feature = NumericFeature | CategoricalFeature
 
 @dataclass(frozen=True)
 class FittedPreprocessor:
-    """Everything needed to turn a table into network inputs and targets, and back."""
+    """Everything needed to turn a table into network inputs and targets, and back.
+
+    With `input_features` (a toy dataset's x1_sq, sin_x1, ...; core.input_features), the
+    features are computed from the table's columns x1 and x2 first, and `features` prepare
+    those computed values; empty, the features are the table's own columns.
+    """
 
     features: tuple[Feature, ...]
     target: TargetEncoding
+    input_features: tuple[str, ...] = ()
 
     @property
     def task(self) -> Task:
@@ -71,7 +85,23 @@ class FittedPreprocessor:
     @property
     def feature_names(self) -> tuple[str, ...]:
         """The source columns a table must have."""
-        return tuple(f.name for f in self.features)
+        return RAW_COLUMNS if self.input_features else tuple(f.name for f in self.features)
+
+    @property
+    def source_features(self) -> tuple[Feature, ...]:
+        """The table's own feature columns: `features`, or x1 and x2 when the features are
+        computed from them (the output plane spans these; their own values are never missing
+        in a toy dataset, so a fill of 0 is never used)."""
+        if not self.input_features:
+            return self.features
+        return tuple(NumericFeature(name, 0.0, 0.0, 1.0) for name in RAW_COLUMNS)
+
+    @property
+    def input_labels(self) -> tuple[str, ...]:
+        """`input_names` as people read them: 'x₁²' for x1_sq."""
+        if not self.input_features:
+            return self.input_names
+        return tuple(feature_label(name) for name in self.input_names)
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -108,6 +138,8 @@ class FittedPreprocessor:
             )
         if rows is not None:
             rows = _positions(rows, len(df))
+        if self.input_features:
+            df, rows = with_input_features(df, self.input_features, rows), None
         n = len(df) if rows is None else len(rows)
         out = np.zeros((n, self.n_inputs), dtype=np.float32)
         inputs = self._input_positions
@@ -204,11 +236,14 @@ class FittedPreprocessor:
         for f in self.features:
             kind = "numeric" if isinstance(f, NumericFeature) else "categorical"
             features.append({"type": kind, **to_json(f)})
-        return {
+        out: dict[str, Any] = {
             "format": PREPROCESSOR_FORMAT,
             "features": features,
             "target": to_json(self.target),
         }
+        if self.input_features:  # absent otherwise: files without computed features unchanged
+            out["input_features"] = list(self.input_features)
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> FittedPreprocessor:
@@ -217,6 +252,26 @@ class FittedPreprocessor:
             return _from_json(data)
         except SpecError as exc:
             raise ModelFileError(f"invalid preprocessing in model file: {exc}") from None
+
+
+def with_input_features(
+    df: pd.DataFrame, names: tuple[str, ...], rows: np.ndarray | None = None
+) -> pd.DataFrame:
+    """`df` (its rows at `rows`, when given) with the input features `names` computed from its
+    columns x1 and x2, in float64 (a missing x1 or x2 leaves the features it makes missing)."""
+    raw = {}
+    for name in RAW_COLUMNS:
+        if name not in df.columns:
+            raise DataError(
+                f"the data lacks the column {name!r} that the input features "
+                f"{', '.join(feature_label(n) for n in names)} are computed from"
+            )
+        values, by_row = column_numbers(df[name], rows)
+        raw[name] = values[rows] if by_row and rows is not None else values
+    computed = compute_features(raw, names)
+    if rows is not None:
+        return pd.DataFrame(computed)
+    return df.assign(**computed)
 
 
 def _positions(rows: np.ndarray, n: int) -> np.ndarray:
@@ -255,7 +310,7 @@ def _no_missing(series: pd.Series, missing: np.ndarray) -> None:
 def _from_json(data: Any) -> FittedPreprocessor:
     if not isinstance(data, dict):
         raise SpecError(f"expected an object, got {type(data).__name__}")
-    unknown = set(data) - {"format", "features", "target"}
+    unknown = set(data) - {"format", "features", "target", "input_features"}
     if unknown:
         raise SpecError(f"unknown field(s) {', '.join(sorted(unknown))}")
     if data.get("format") != PREPROCESSOR_FORMAT:
@@ -285,6 +340,7 @@ def _from_json(data: Any) -> FittedPreprocessor:
             features.append(categorical)
         else:
             raise SpecError(f"{where}: type must be 'numeric' or 'categorical'")
+    input_features = _input_features(data.get("input_features", []), features)
     target = from_json(TargetEncoding, data.get("target"), "target")
     if target.task == "classification" and (
         len(target.classes) < 2 or len(set(target.classes)) != len(target.classes)
@@ -294,4 +350,23 @@ def _from_json(data: Any) -> FittedPreprocessor:
         np.isfinite([target.mean, target.std]).all() and target.std > 0
     ):
         raise SpecError("target: mean must be finite and std above 0")
-    return FittedPreprocessor(tuple(features), target)
+    return FittedPreprocessor(tuple(features), target, input_features)
+
+
+def _input_features(raw: Any, features: list[Feature]) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        raise SpecError("input_features: expected a list of names")
+    names = tuple(raw)
+    if not names:
+        return ()
+    problems = input_feature_problems(names)
+    if problems:
+        raise SpecError("input_features: " + "; ".join(problems))
+    if not computes(names) or names != tuple(f.name for f in features):
+        raise SpecError(
+            "input_features: the features must be the computed ones, "
+            + ", ".join(n for n in names if n in INPUT_FEATURES)
+        )
+    if not all(isinstance(f, NumericFeature) for f in features):
+        raise SpecError("input_features: computed features are numeric")
+    return names

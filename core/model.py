@@ -9,10 +9,9 @@ import torch
 from torch import nn
 
 from core.activations import ACTIVATIONS
-from core.errors import SpecError
 from core.layers import LAYER_KINDS
-from core.limits import BYTES_PER_PARAMETER, available_memory
 from core.losses import Head
+from core.model_manifest import check_size
 from core.spec import LayerSpec, NetworkSpec
 
 
@@ -57,21 +56,6 @@ def build_model(
     _init_linear(output, "xavier", "linear")
     children["output"] = output
     return nn.Sequential(OrderedDict(children))
-
-
-def check_size(network: NetworkSpec, n_inputs: int, n_outputs: int) -> None:
-    """Refuse, before torch allocates anything, a network past MAX_PARAMETERS for these inputs
-    and outputs or larger than the memory free now (when the system says how much is free)."""
-    problems = network.size_problems(n_inputs, n_outputs)
-    if problems:
-        raise SpecError("invalid network settings: " + "; ".join(problems))
-    needed = network.parameter_count(n_inputs, n_outputs) * BYTES_PER_PARAMETER
-    free = available_memory()
-    if free is not None and needed > free:
-        raise SpecError(
-            f"the network's weights need {needed / 1e9:,.1f} GB of memory and only "
-            f"{free / 1e9:,.1f} GB is free"
-        )
 
 
 def _init_linear(linear: nn.Linear, scheme: str, activation: str) -> None:

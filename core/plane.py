@@ -21,7 +21,9 @@ MAX_ROWS_SCORED = 50_000  # an evenly spread sample is enough to rank a few colu
 
 def default_plane(frame: pd.DataFrame, spec: DataSpec) -> tuple[str, str] | None:
     """The two numeric features to span the plane by default, or None if there are fewer."""
-    numeric = [c.name for c in spec.features if c.kind == "numeric" and c.name in frame.columns]
+    numeric = [
+        c.name for c in spec.table_features if c.kind == "numeric" and c.name in frame.columns
+    ]
     if len(numeric) <= 2:
         return (numeric[0], numeric[1]) if len(numeric) == 2 else None
     step = max(1, len(frame) // MAX_ROWS_SCORED)

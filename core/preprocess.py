@@ -21,6 +21,7 @@ from core.fitted_preprocessor import (
     FittedPreprocessor,
     NumericFeature,
     TargetEncoding,
+    with_input_features,
 )
 from core.labels import LabelCodes, label_codes, sort_labels
 from core.spec import Task
@@ -43,6 +44,8 @@ def fit_preprocessor(
     `target_labels` are `label_codes` of the whole target column when already computed.
     """
     target = spec.target
+    if spec.input_features:
+        train_df = with_input_features(train_df, spec.input_features)
     absent = [c.name for c in (*spec.features, target) if c.name not in train_df.columns]
     if absent:
         raise DataError("no column(s) " + ", ".join(repr(a) for a in absent) + " in the data")
@@ -61,11 +64,11 @@ def fit_preprocessor(
         codes, labels = target_labels
         seen = np.bincount(codes[positions], minlength=len(labels)) > 0
         classes = sort_labels({labels[i] for i in np.flatnonzero(seen)})
-        return FittedPreprocessor(features, _target_classes(target.name, classes))
-    series = train_df[target.name]
-    return FittedPreprocessor(
-        features, _fit_target(series if picked is None else series.take(picked), spec.task)
-    )
+        encoding = _target_classes(target.name, classes)
+    else:
+        series = train_df[target.name]
+        encoding = _fit_target(series if picked is None else series.take(picked), spec.task)
+    return FittedPreprocessor(features, encoding, spec.input_features)
 
 
 def _fit_feature(series: pd.Series, column: ColumnSpec, rows: np.ndarray | None) -> Feature:

@@ -25,17 +25,8 @@ from typing import Any
 from core import __version__
 from core.data_spec import CsvSource, DataSpec
 from core.errors import ModelFileError, NNPlayError
-from core.modelfile import (
-    MANIFEST,
-    TrainedModel,
-    check_format,
-    model_members,
-    read_json,
-    read_model,
-    read_zip,
-    write_atomic,
-    zip_bytes,
-)
+from core.model_manifest import MANIFEST, check_format, read_json, read_zip
+from core.modelfile import TrainedModel, model_members, read_model, write_atomic, zip_bytes
 from core.project_manifest import find_data_file
 from core.runs import RunRecord, runs_from_json, runs_to_json
 from core.spec import NetworkSpec, TrainConfig, from_json, to_json

@@ -28,7 +28,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-from core.data_spec import ToySource
+from core.data_spec import ColumnSpec, DataSpec, ToySource
 from core.errors import SpecError
 
 ToyTask = Literal["classification", "regression"]
@@ -195,6 +195,31 @@ TOY_DATASETS: dict[str, ToyDataset] = {
 def toy_target(name: str) -> str:
     """The target column of a toy dataset's table: 'label' (classification) or 'y' (regression)."""
     return "label" if _dataset(name).task == "classification" else "y"
+
+
+def toy_data_spec(
+    source: ToySource, val_fraction: float = 0.2, test_fraction: float = 0.2
+) -> DataSpec:
+    """The DataSpec of a built-in 2-D dataset: its input features (x1, x2 by default; see
+    core.input_features), fed as they are (no scaling, as TensorFlow Playground feeds them),
+    and the label or y column."""
+    task = _dataset(source.name).task
+    target = toy_target(source.name)
+    features = tuple(
+        ColumnSpec(str(name), "feature", "numeric", "none", "mean") for name in source.features
+    )
+    if task == "classification":
+        label = ColumnSpec(target, "target", "categorical", "none", "most_frequent")
+    else:
+        label = ColumnSpec(target, "target", "numeric", "none", "mean")
+    return DataSpec(
+        source=source,
+        columns=(*features, label),
+        task=task,
+        val_fraction=val_fraction,
+        test_fraction=test_fraction,
+        seed=source.seed,
+    )
 
 
 def toy_problems(source: ToySource) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from core.control import TrainingControl
 from core.cpu_threads import training_threads
 from core.dataset import PreparedData
 from core.device import device_label, resolve_device
+from core.early_stopping import EarlyStopping
 from core.epoch_metrics import eval_chunk_rows, forward_eval, measure_epoch
 from core.errors import SpecError
 from core.events import (
@@ -24,13 +26,16 @@ from core.events import (
     Callback,
     EpochEnded,
     Event,
+    HealthChecked,
     HyperparameterChanged,
     TrainEnded,
     TrainPaused,
     TrainResumed,
     TrainStarted,
 )
+from core.health_monitor import HealthMonitor
 from core.history import History
+from core.layer_activity import ActivityCount
 from core.loss_functions import LOSS_FUNCTIONS
 from core.losses import Head, make_head, resolve_loss
 from core.model import build_model, trainable_layers
@@ -47,6 +52,9 @@ REPORT_MAX_STEPS = 512
 # A device running out of memory: torch.OutOfMemoryError (any device) from torch 2.5; before it,
 # the same exception class lived only as torch.cuda.OutOfMemoryError (both exist on CPU builds).
 OUT_OF_MEMORY: type[Exception] = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
+# Health hints (core.health) are always on; NNPLAY_HEALTH=0 turns them off for the benchmarks
+# that measure what they cost (bench/engine_vs_bare.py --health both), not for users.
+HEALTH_HINTS = os.environ.get("NNPLAY_HEALTH", "1") != "0"
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class Trainer:
         callbacks: Sequence[Callback] = (),
         control: TrainingControl | None = None,
         model: nn.Sequential | None = None,
+        health: bool = HEALTH_HINTS,
     ) -> None:
         network.validate()
         config.validate()
@@ -100,12 +109,11 @@ class Trainer:
         self._optimizer_step = optimizer_step(self.optimizer)
         self.schedule = Schedule(config)
         self.history = History(metric=self.metric, step_layers=tuple(self.layers))
+        self.health = HealthMonitor(network, tuple(self.layers)) if health else None
         self.epoch = 0
         self.step = 0
         self.best_epoch = 0
-        self._best_val = math.inf
-        self._best_state: list[torch.Tensor] | None = None
-        self._bad_epochs = 0
+        self._early = EarlyStopping()
         self.tensors = place_data(data, self.loss_name, self.head, self.device, config.seed)
         self._eval_chunk = eval_chunk_rows(data.n_inputs, self.params)
         self._shuffle = torch.Generator().manual_seed(config.seed)
@@ -152,6 +160,8 @@ class Trainer:
                 step=self.step,
             )
         )
+        if self.health is not None:
+            self.health.start_run()
         threads_before = torch.get_num_threads()
         torch.set_num_threads(self.threads)
         self._t0 = time.perf_counter()
@@ -168,9 +178,10 @@ class Trainer:
                 torch.cuda.synchronize(self.device)
             seconds = self.last_fit_seconds = time.perf_counter() - self._t0
             torch.set_num_threads(threads_before)
+        self._check_health(self.epoch)  # what the last epochs showed, before the end
         best = (
             self.best_epoch
-            if outcome == "finished" and self._best_state is not None
+            if outcome == "finished" and self._early.best_state is not None
             else self.epoch
         )
         self._emit(TrainEnded(outcome, reason, self.epoch, self.step, best))  # type: ignore[arg-type]
@@ -276,6 +287,10 @@ class Trainer:
         torch._foreach_copy_(self._safe, [p.detach() for p in self.params])
         self._epoch_losses.extend(losses.tolist())
         self.history.add_steps(first_step, losses, norms)
+        if self.health is not None:
+            self.health.add_steps(losses, norms)
+            if self.health.due_mid_epoch():
+                self._check_health(epoch)
         self._emit(BatchesEnded(first_step, epoch, losses, norms))
         return None
 
@@ -285,6 +300,8 @@ class Trainer:
         paused_emitted = False
         while True:
             for name, value in control.take_pending().items():
+                if name == "learning_rate" and self.health is not None:
+                    self.health.learning_rate_changed(self.config.learning_rate, value)
                 self.config = replace(self.config, **{name: value})  # type: ignore[arg-type]
                 if name in ("learning_rate", "weight_decay"):
                     self._apply_lr()
@@ -318,7 +335,13 @@ class Trainer:
         losses = self._epoch_losses
         sizes = [min(bs, n_train - s) for s in range(0, n_train, bs)][: len(losses)]
         train_loss = float(np.average(losses, weights=sizes)) if losses else math.nan
-        train_metric, val_loss, val_metric = measure_epoch(
+        health = self.health
+        health_due = health is not None and health.due()
+        # The layers' activity is counted in the evaluation below only when hints are due.
+        activity = (
+            ActivityCount(health.watched) if health and health_due and health.watched else None
+        )
+        train_metric, val_loss, val_metric, shares = measure_epoch(
             self.model,
             self.tensors,
             self._loss,
@@ -326,6 +349,7 @@ class Trainer:
             self.metric,
             self._eval_chunk,
             self.device,
+            activity,
         )
         if len(self.tensors.val_inputs) and not math.isfinite(val_loss):
             self._restore(self._safe)
@@ -348,31 +372,30 @@ class Trainer:
         )
         self.history.append(event)
         self._emit(event)
+        if health is not None:
+            health.epoch_ended(train_loss, val_loss, shares)
+            if health_due:
+                self._check_health(epoch)
         monitored = val_loss if len(self.tensors.val_inputs) else train_loss
         factor_before = self.schedule.factor
         self.schedule.epoch_ended(epoch, monitored)
         if self.schedule.factor != factor_before:
             self._apply_lr()
         if cfg.early_stopping and len(self.tensors.val_inputs):
-            if val_loss < self._best_val:
-                self._best_val, self.best_epoch, self._bad_epochs = val_loss, epoch, 0
-                self._best_state = [t.detach().clone() for t in self.model.state_dict().values()]
-            else:
-                self._bad_epochs += 1
-                if self._bad_epochs >= cfg.early_stopping and self._best_state is not None:
-                    for t, best in zip(
-                        self.model.state_dict().values(), self._best_state, strict=True
-                    ):
-                        t.copy_(best)
-                    return "finished", (
-                        f"early stopping: the validation loss did not improve for {cfg.early_stopping} "
-                        f"epochs; kept the weights of epoch {self.best_epoch}"
-                    )
+            stopped = self._early.epoch_ended(epoch, val_loss, self.model, cfg.early_stopping)
+            self.best_epoch = self._early.best_epoch
+            if stopped:
+                return "finished", stopped
         else:
             self.best_epoch = epoch
         return None
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def _check_health(self, epoch: int) -> None:
+        hints = self.health.check() if self.health is not None else None
+        if hints is not None:
+            self._emit(HealthChecked(self.step, epoch, hints))
 
     def _apply_lr(self) -> None:
         lr = self.config.learning_rate * self.schedule.factor

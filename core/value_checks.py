@@ -86,12 +86,18 @@ def unusable_as_missing(
                 note_fields = {"not_numbers": len(strays), "stray_values": _top(strays)}
         elif not pd.api.types.is_float_dtype(series.dtype):
             continue  # integers cannot be infinite, nor beyond float32's range
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        # A float64 column is read in place; na_value would make pandas copy it.
+        values = (
+            series.to_numpy()
+            if series.dtype == np.float64
+            else series.to_numpy(dtype=np.float64, na_value=np.nan)
+        )
         with np.errstate(invalid="ignore"):
+            huge = np.abs(values) > FLOAT32_MAX  # infinities too; NaN compares False
+        # One pass over a clean column (nearly all are): the counts only where something is.
+        if huge.any():
             infinite = np.isinf(values)
-            huge = np.abs(values) > FLOAT32_MAX
-        out_of_range = huge & ~infinite
-        if infinite.any() or out_of_range.any():
+            out_of_range = huge & ~infinite
             series = pd.Series(np.where(huge, np.nan, values), index=series.index, name=column)
             note_fields.update(infinite=int(infinite.sum()), out_of_range=int(out_of_range.sum()))
         if converted or note_fields:

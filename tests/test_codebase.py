@@ -45,13 +45,16 @@ def test_core_never_imports_qt():
 
 @pytest.mark.slow  # a process of its own
 def test_core_modules_that_the_window_reads_do_not_load_torch():
-    """The window process reads specs and registries; loading torch there costs seconds."""
+    """The window process reads specs and registries; loading torch (or Optuna) there costs
+    seconds."""
     code = (
         "import sys; import core.spec, core.data_spec, core.losses, core.optimizers, core.activations, "
         "core.layers, core.toy, core.columns, core.csv_io, core.dataset, core.predictions, "
         "core.training_process.client, core.training_process.commands, "
-        "core.training_process.messages, core.files, core.errors, core.plot_points; "
-        "print('torch' in sys.modules)"
+        "core.training_process.messages, core.files, core.errors, core.plot_points, "
+        "core.health, core.health_monitor, "
+        "core.search.space, core.search.settings, core.search.results, core.search.stop; "
+        "print('torch' in sys.modules or 'optuna' in sys.modules)"
     )
     r = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120

@@ -58,7 +58,16 @@ from tools.shot_helpers import (
 
 # Feature screenshot sets: modules in tools/ with `shoot(app, out)`, run after the main set;
 # `python tools/screenshots.py OUTDIR --only NAME` runs one of them alone.
-EXTRA_SHOTS: tuple[str, ...] = ("runs",)
+EXTRA_SHOTS: tuple[str, ...] = (
+    "features",
+    "health",
+    "engine_start",
+    "learn_tab",
+    "search",
+    "race",
+    "walk",
+    "runs",
+)
 
 
 def csv_views(app: QApplication, window: MainWindow, out: Path) -> None:

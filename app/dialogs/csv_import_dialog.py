@@ -10,8 +10,9 @@ choice has been checked the way training will use it (`prepare_data`). The dialo
 the project: the caller takes `spec` and `shape` when it is accepted.
 
 The parts live in `app/widgets/` (format bar, the two tables, Target and Split boxes, busy row);
-the rules for the columns' choices in `app/column_choices.py`. This file holds their state and
-the conversation with the background jobs.
+the rules for the columns' choices in `app/column_choices.py`; the widgets' places and how the
+state is shown in `csv_import_view.py`. This file holds the conversation with the background
+jobs and the answers to the user's actions.
 """
 
 from __future__ import annotations
@@ -20,24 +21,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
 
 from app.background import LatestJobs
 from app.column_choices import (
     fallback_columns,
     load_with_defaults,
-    profile_of,
     reopened_columns,
-    target_of,
     with_target,
 )
 from app.csv_loading import (
@@ -50,26 +41,20 @@ from app.csv_loading import (
     read_preview,
     summarise_target,
 )
+from app.dialogs.csv_import_view import CsvImportView
 from app.dialogs.screen_fit import DEFAULT_SIZE, fitting_size
-from app.project import DataShape
-from app.widgets.busy_row import BusyRow
 from app.widgets.column_table import IMPUTE, KIND, PREP, ROLE
-from app.widgets.csv_format_bar import CsvFormatBar
-from app.widgets.csv_tables import CsvTables
-from app.widgets.message_banner import MessageBanner, sentence
-from app.widgets.split_box import SplitBox
-from app.widgets.target_box import TargetBox
+from app.widgets.message_banner import sentence
 from app.widgets.wheel_guard import guard_wheel_below
 from core.columns import target_reason
-from core.data_spec import ColumnSpec, CsvSource, DataSpec
-from core.text import plural
+from core.data_spec import CsvSource, DataSpec
 
 __all__ = ["DEFAULT_SIZE", "IMPUTE", "KIND", "PREP", "ROLE", "CsvImportDialog", "fitting_size"]
 
 CHECK_DELAY_MS = 200  # a burst of edits is checked once
 
 
-class CsvImportDialog(QDialog):
+class CsvImportDialog(CsvImportView):
     """Import `path`, starting from `current` (the data it was imported with before) if given.
 
     When accepted, `spec` is the DataSpec and `shape` what the network needs of it.
@@ -82,28 +67,15 @@ class CsvImportDialog(QDialog):
         current: DataSpec | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.path = str(path)
+        super().__init__(path, parent)
         self.jobs = jobs
         self._current = current if current and isinstance(current.source, CsvSource) else None
-        self.spec: DataSpec | None = None
-        self.shape: DataShape | None = None
-
-        self._preview: Preview | None = None
-        self._table: LoadedTable | None = None
-        self._columns: list[ColumnSpec] = []
-        self._detected_task = ""
-        self._wanted_task = ""  # reopened: the task the data was used with
-        self._target_summary: TargetSummary | None = None
-        self._checked: CheckedChoice | None = None
-        self._errors = {"load": "", "target": "", "check": ""}
-        self._note = ""
-
-        name = Path(self.path).name
-        self.setWindowTitle(f"Import {name}")
-        self.setAcceptDrops(False)
-        self.resize(fitting_size(parent))
-        self._build(name)
+        self.format_bar.format_changed.connect(self._on_format_changed)
+        self.columns.choice_changed.connect(self._on_column_combo_changed)
+        self.target_box.target_chosen.connect(self._on_target_chosen)
+        self.target_box.task_chosen.connect(self._on_task_chosen)
+        self.split_box.split_changed.connect(self._on_split_changed)
+        self.buttons.accepted.connect(self._on_import_clicked)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
@@ -113,115 +85,6 @@ class CsvImportDialog(QDialog):
         guard_wheel_below(self)
         self._apply_current_format()
         self._reload()
-
-    # --- layout ---------------------------------------------------------------------------------
-
-    def _build(self, name: str) -> None:
-        self.file_label = QLabel(f"<b>{name}</b>")
-        self.file_label.setToolTip(self.path)
-        self.path_label = QLabel(self.path)
-        self.path_label.setProperty("role", "muted")
-        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.format_bar = CsvFormatBar()
-        self.format_bar.format_changed.connect(self._on_format_changed)
-        self.delimiter = self.format_bar.delimiter
-        self.encoding = self.format_bar.encoding
-        self.decimal = self.format_bar.decimal
-        self.header = self.format_bar.header
-
-        self.banner = MessageBanner()
-        self.note = QLabel()
-        self.note.setProperty("role", "muted")
-        self.note.setWordWrap(True)
-        self.note.setVisible(False)
-
-        # The row keeps its place when idle, so the tables below do not jump.
-        self.busy_row = BusyRow()
-        self.progress, self.progress_label = self.busy_row.progress, self.busy_row.label
-
-        self.tables = tables = CsvTables()
-        self.preview, self.preview_model = tables.preview, tables.preview_model
-        self.columns = tables.columns
-        self.columns.choice_changed.connect(self._on_column_combo_changed)
-
-        self.target_box = TargetBox()
-        self.target_box.target_chosen.connect(self._on_target_chosen)
-        self.target_box.task_chosen.connect(self._on_task_chosen)
-        self.target = self.target_box.target
-        self.task = self.target_box.task
-        self.target_note = self.target_box.target_note
-        self.balance = self.target_box.balance
-
-        self.split_box = SplitBox()
-        self.split_box.split_changed.connect(self._on_split_changed)
-        self.split_note = self.split_box.split_note
-
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.target_box)
-        side_layout.addWidget(self.split_box)
-        side_layout.addStretch(1)
-        side.setFixedWidth(300)
-
-        middle = QHBoxLayout()
-        middle.addWidget(tables, 1)
-        middle.addWidget(side)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("Import")
-        self.import_button.setProperty("role", "primary")
-        self.import_button.setToolTip("Use this table, with these choices, as the project's data.")
-        self.import_button.setEnabled(False)
-        self.buttons.accepted.connect(self._on_import_clicked)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        title = QHBoxLayout()
-        title.addWidget(self.file_label)
-        title.addWidget(self.path_label, 1)
-        layout.addLayout(title)
-        layout.addWidget(self.format_bar)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.note)
-        layout.addWidget(self.busy_row)
-        layout.addLayout(middle, 1)
-        layout.addWidget(self.buttons)
-
-    # --- public -------------------------------------------------------------------------------
-
-    @property
-    def table(self) -> LoadedTable | None:
-        return self._table
-
-    @property
-    def message(self) -> str:
-        """The problem shown in the banner ('' when there is none)."""
-        return self.banner.text if self.banner.level == "error" else ""
-
-    def column_names(self) -> list[str]:
-        return [c.name for c in self._columns]
-
-    def combo(self, column: str, what: int) -> QComboBox:
-        """The combo box of `column` for ROLE, KIND, PREP or IMPUTE (for tests and scripts)."""
-        return self.columns.combo(self.column_names().index(column), what)
-
-    def choice(self) -> DataSpec | None:
-        """The DataSpec the dialog's settings describe now (checked or not)."""
-        if self._table is None or not self._columns:
-            return None
-        return DataSpec(
-            self._table.source,
-            tuple(self._columns),
-            self._task_value(),
-            self.split_box.val_fraction,
-            self.split_box.test_fraction,
-            self.split_box.seed.value(),
-        )
 
     # --- reading the file -------------------------------------------------------------------
 
@@ -254,6 +117,8 @@ class CsvImportDialog(QDialog):
     def _on_preview(self, preview: Preview) -> None:
         self._preview = preview
         self.preview.show_frame(preview.frame)
+        if self._columns:  # the whole file was read first: its roles go on the new headers too
+            self.preview_model.set_roles({c.name: c.role for c in self._columns})
         self._show_detected(preview)
 
     def _on_preview_failed(self, message: str) -> None:
@@ -318,15 +183,6 @@ class CsvImportDialog(QDialog):
         self._update_import()
 
     # --- the target and task ------------------------------------------------------------------
-
-    def _target_name(self) -> str:
-        return target_of(self._columns)
-
-    def _task_value(self) -> str:
-        chosen = self.target_box.chosen_task()
-        if chosen != "auto":
-            return chosen
-        return self._detected_task or "classification"
 
     def _submit_target(self, target: str, fresh: set[str] | None = None) -> None:
         """Ask the engine about `target`: its task and defaults, or why it cannot be one.
@@ -402,33 +258,7 @@ class CsvImportDialog(QDialog):
         self._target_summary = summary
         self._show_task()
 
-    def _show_task(self) -> None:
-        target = self._target_name()
-        self.target_box.show_summary(
-            self._detected_task,
-            self._target_summary if target else None,
-            profile_of(self._table, target),
-            self._task_value() == "regression",
-        )
-
-    # --- the columns table --------------------------------------------------------------------
-
-    def _fill_columns(self) -> None:
-        table = self._table
-        if table is None:
-            self.tables.clear_columns()
-        else:
-            self.tables.show_columns(self._columns, table.profiles, self._regression())
-
-    def _refresh_rows(self) -> None:
-        """Show `self._columns` in the columns table and the preview's headers."""
-        self.tables.refresh(self._columns, self._regression())
-
-    def _regression(self) -> bool:
-        return self._task_value() == "regression"
-
-    def _fill_targets(self) -> None:
-        self.target_box.set_targets([c.name for c in self._columns], self._target_name())
+    # --- the columns' choices ----------------------------------------------------------------
 
     def _on_column_combo_changed(self, row: int, what: int) -> None:
         column = self._columns[row]
@@ -491,41 +321,6 @@ class CsvImportDialog(QDialog):
 
     def _on_split_changed(self) -> None:
         self._schedule_check()
-
-    # --- messages and buttons -----------------------------------------------------------------
-
-    def _show_problems(self) -> None:
-        problem = next((text for text in self._errors.values() if text), "")
-        if problem:
-            self.banner.show_message(sentence(problem), "error")
-        elif self._note:
-            self.banner.show_message(self._note, "note")
-        else:
-            self.banner.clear()
-
-    def _update_import(self) -> None:
-        ready = self._checked is not None and not any(self._errors.values())
-        self.import_button.setEnabled(ready)
-
-    @Slot(bool)
-    def _on_busy_changed(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        if not busy:
-            self.progress_label.setText(self._table_text())
-
-    def _table_text(self) -> str:
-        table = self._table
-        if table is None:
-            rows = self.preview_model.rowCount()
-            if rows and self._errors["load"]:
-                return f"The first {plural(rows, 'row', 'rows')} are shown; the whole file could not be read."
-            return ""
-        rows, columns = table.frame.shape
-        return f"Read {plural(rows, 'row', 'rows')} and {plural(columns, 'column', 'columns')}."
-
-    @Slot(str)
-    def _on_progressed(self, text: str) -> None:
-        self.progress_label.setText(text)
 
     # --- the user's actions -------------------------------------------------------------------
 

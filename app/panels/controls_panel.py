@@ -32,6 +32,12 @@ RATE_WINDOW_S = 3.0  # steps per second are measured over the last few seconds
 # Counters and progress are redrawn at most this often: each redraw repaints part of the window.
 DISPLAY_INTERVAL_MS = 100
 
+SHORTCUT_WORDS = {
+    "train": "Train, pause or resume",
+    "step": "Step: train one batch, then pause",
+    "reset": "Reset the weights",
+}
+
 
 class ControlsPanel(QWidget):
     """The run's buttons and where it stands; the buttons follow `set_state`."""
@@ -40,6 +46,7 @@ class ControlsPanel(QWidget):
     step_clicked = Signal()
     stop_clicked = Signal()
     reset_clicked = Signal()
+    race_clicked = Signal()  # Compare optimizers
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +67,14 @@ class ControlsPanel(QWidget):
             "Reset",
             "Start over with fresh random weights from the seed (Ctrl+R).",
             self.reset_clicked,
+        )
+
+        self.race_button = self._tool(
+            "race",
+            "Compare",
+            "Compare optimizers: race copies of this network, one per optimizer, from the same "
+            "weights, and see their paths across the loss surface.",
+            self.race_clicked,
         )
 
         self.epoch_label = self._counter(
@@ -95,6 +110,7 @@ class ControlsPanel(QWidget):
         layout.addWidget(self.train_button)
         layout.addWidget(self.step_button)
         layout.addWidget(self.stop_button)
+        layout.addWidget(self.race_button)
         layout.addSpacing(10)
         layout.addWidget(_separator())
         layout.addSpacing(6)
@@ -109,8 +125,9 @@ class ControlsPanel(QWidget):
             "step": QShortcut(QKeySequence(Qt.Key.Key_S), self, self._on_step_shortcut),
             "reset": QShortcut(QKeySequence("Ctrl+R"), self, self._on_reset_shortcut),
         }
-        for shortcut in self.shortcuts.values():
+        for name, shortcut in self.shortcuts.items():
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.setWhatsThis(SHORTCUT_WORDS[name])  # Help > Keyboard shortcuts lists it
 
         self._epochs = 0
         self._steps_per_epoch = 0

@@ -12,45 +12,33 @@ make its numbers meaningless); a note says so, and stopping training enables the
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
-    QSlider,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.plots.toy_thumbnails import toy_thumbnail
+from app.panels.own_data_box import OwnDataBox, csv_summary
 from app.project import Project, toy_data_spec
+from app.widgets.input_feature_toggles import InputFeatureToggles
+from app.widgets.toy_picker import ToyPicker
+from app.widgets.value_slider import slider_row, value_slider
 from core.data_spec import CsvSource, DataSpec, ToySource
+from core.input_features import feature_label
 from core.text import plural, split_text
 from core.toy import MIN_SAMPLES, TOY_DATASETS
 
-THUMBNAIL_SIZE = 60
-COLUMNS = 2  # two per row: the names fit a narrow panel, and the regression pair gets its own row
 MAX_NOISE = 0.5  # TensorFlow Playground's slider range; core.toy accepts up to 1
 MAX_SAMPLES = 20_000  # more points than this make the live plot slow and teach nothing new
 TRAIN_PERCENT = (10, 95)  # of all points; validation gets what training and test leave
 TEST_PERCENT = (0, 40)
-
-_THUMBNAIL_STYLE = """
-QToolButton { border: 2px solid transparent; border-radius: 6px; padding: 2px; }
-QToolButton:hover { border-color: palette(mid); }
-QToolButton:checked { border-color: palette(highlight); background: palette(alternate-base); }
-QToolButton:disabled { color: palette(mid); }
-"""
 
 
 class DataPanel(QWidget):
@@ -75,31 +63,9 @@ class DataPanel(QWidget):
         self.training_note.setVisible(False)
 
         # --- the datasets, as pictures ---
-        self.thumbnails: dict[str, QToolButton] = {}
-        self._group = QButtonGroup(self)
-        grid = QGridLayout()
-        grid.setSpacing(2)
-        for i, (name, toy) in enumerate(TOY_DATASETS.items()):
-            button = QToolButton()
-            button.setCheckable(True)
-            button.setAutoRaise(True)
-            button.setText(toy.label)
-            button.setIcon(QIcon(toy_thumbnail(name, THUMBNAIL_SIZE, self.devicePixelRatioF())))
-            button.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.setStyleSheet(_THUMBNAIL_STYLE)
-            # Captions a little smaller than the text around them: two pictures a row then fit
-            # the panel's narrowest width ("Multi Gaussian" is the longest name).
-            caption = button.font()
-            caption.setPointSizeF(caption.pointSizeF() * 0.9)
-            button.setFont(caption)
-            button.setToolTip(f"{toy.label} ({toy.task}): {toy.description}")
-            button.setAccessibleName(f"{toy.label} dataset")
-            button.clicked.connect(lambda _=False, n=name: self._on_dataset_clicked(n))
-            self._group.addButton(button)
-            self.thumbnails[name] = button
-            grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+        self.picker = ToyPicker()
+        self.picker.chosen.connect(self._on_dataset_clicked)
+        self.thumbnails = self.picker.thumbnails
 
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -109,7 +75,7 @@ class DataPanel(QWidget):
 
         # --- its settings ---
         # Sliders edit on release, not on every pixel of a drag; the number beside follows the drag.
-        self.noise, self.noise_value = _slider(
+        self.noise, self.noise_value = value_slider(
             (0, round(MAX_NOISE * 100)),
             (1, 5),
             "How much randomness blurs the pattern, from 0 (clean) to 0.5 (as noisy as "
@@ -128,7 +94,7 @@ class DataPanel(QWidget):
         self.samples.setToolTip("How many points to draw in all, before they are split.")
         self.samples.valueChanged.connect(self._on_samples_changed)
 
-        self.train_share, self.ratio_value = _slider(
+        self.train_share, self.ratio_value = value_slider(
             TRAIN_PERCENT,
             (5, 10),
             "How the points are shared between training (filled dots, the network learns from "
@@ -139,7 +105,7 @@ class DataPanel(QWidget):
         self.train_share.sliderMoved.connect(self._on_train_share_moved)
         self.train_share.valueChanged.connect(self._on_train_share_changed)
 
-        self.test_share, self.test_value = _slider(
+        self.test_share, self.test_value = value_slider(
             TEST_PERCENT,
             (5, 10),
             "How many points are kept back as a test set: never trained or validated on, drawn "
@@ -168,11 +134,14 @@ class DataPanel(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._noise_row = _row(self.noise, self.noise_value)
+        self._noise_row = slider_row(self.noise, self.noise_value)
         form.addRow("Noise", self._noise_row)
         form.addRow("Samples", self.samples)
-        form.addRow("Train / val", _row(self.train_share, self.ratio_value))
-        form.addRow("Test", _row(self.test_share, self.test_value))
+        self.input_features = InputFeatureToggles()
+        self.input_features.features_changed.connect(self._on_features_changed)
+        form.addRow(self.input_features)
+        form.addRow("Train / val", slider_row(self.train_share, self.ratio_value))
+        form.addRow("Test", slider_row(self.test_share, self.test_value))
         self.toy_form = form
         self.regenerate_row = QWidget()
         regenerate_row = QHBoxLayout(self.regenerate_row)
@@ -183,33 +152,18 @@ class DataPanel(QWidget):
 
         toys = QGroupBox("Dataset")
         toys_layout = QVBoxLayout(toys)
-        toys_layout.addLayout(grid)
+        toys_layout.addWidget(self.picker)
         toys_layout.addWidget(self.description)
         toys_layout.addLayout(form)
         toys_layout.addWidget(self.regenerate_row)
         toys_layout.addWidget(self.summary)
 
         # --- room for the user's own table (filled in by the CSV issue) ---
-        self.open_csv = QPushButton("Open CSV…")
-        self.open_csv.setToolTip(
-            "Train on a table of your own, read from a CSV file (File > Open CSV…)."
-        )
+        own = OwnDataBox()
+        self.open_csv, self.csv_settings = own.open_csv, own.csv_settings
+        self.csv_label = own.csv_label
         self.open_csv.clicked.connect(self.open_csv_requested)
-        self.csv_settings = QPushButton("Import settings…")
-        self.csv_settings.setToolTip(
-            "Change how the CSV is read and used: columns, target, task and split."
-        )
         self.csv_settings.clicked.connect(self.csv_settings_requested)
-        self.csv_label = QLabel()
-        self.csv_label.setWordWrap(True)
-        own = QGroupBox("Your own data")
-        own_layout = QVBoxLayout(own)
-        own_layout.addWidget(self.csv_label)
-        own_buttons = QHBoxLayout()
-        own_buttons.addWidget(self.open_csv)
-        own_buttons.addWidget(self.csv_settings)
-        own_buttons.addStretch(1)
-        own_layout.addLayout(own_buttons)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -255,13 +209,7 @@ class DataPanel(QWidget):
             self._last_toy = source
         shown = source if toy else self._last_toy
 
-        # An exclusive group cannot have nothing checked; a CSV source checks no picture.
-        self._group.setExclusive(False)
-        for name, button in self.thumbnails.items():
-            with QSignalBlocker(button):
-                button.setChecked(toy and name == source.name)
-            button.setEnabled(not self._running)
-        self._group.setExclusive(True)
+        self.picker.show_choice(source.name if toy else None, not self._running)
 
         with QSignalBlocker(self.noise):
             self.noise.setMaximum(max(round(MAX_NOISE * 100), round(shown.noise * 100)))
@@ -286,6 +234,8 @@ class DataPanel(QWidget):
         # They draw a built-in dataset's points: for a CSV they would do nothing, so they go.
         self.toy_form.setRowVisible(self._noise_row, toy)
         self.toy_form.setRowVisible(self.samples, toy)
+        self.toy_form.setRowVisible(self.input_features, toy)
+        self.input_features.show_features(shown.features, toy and not self._running)
         self.regenerate_row.setVisible(toy)
         self.train_share.setEnabled(not self._running)
         self.test_share.setEnabled(not self._running)
@@ -305,26 +255,9 @@ class DataPanel(QWidget):
                 "Using your own data; pick a picture to go back to a built-in dataset."
             )
             self.summary.setText("")
-            self.csv_label.setText(self._csv_text(spec))
-
-    def _csv_text(self, spec: DataSpec) -> str:
-        """'Using iris.csv — 150 rows, 4 features, target species', and the split."""
-        source = spec.source
-        if not isinstance(source, CsvSource):
-            return ""
-        name = Path(source.path).name
-        n_features = len(spec.features)
-        targets = [c.name for c in spec.columns if c.role == "target"]
-        parts = []
-        n_rows = self.project.shape.n_rows
-        if n_rows:
-            parts.append(plural(n_rows, "row", "rows"))
-        parts.append(plural(n_features, "feature", "features"))
-        if targets:
-            parts.append(f"target <i>{targets[0]}</i> ({spec.task})")
-        text = f"Using <b>{name}</b> — {', '.join(parts)}."
-        split = self._split_text("row")
-        return text + (f"<br>{split}" if split else "")
+            self.csv_label.setText(
+                csv_summary(spec, self.project.shape.n_rows, self._split_text("row"))
+            )
 
     def _split_text(self, unit: str) -> str:
         """'300 training points, 100 validation, 100 test.' as the engine split the data."""
@@ -379,6 +312,12 @@ class DataPanel(QWidget):
     def _on_samples_changed(self, value: int) -> None:
         self._edit_toy(replace(self._current_toy(), samples=value), f"Use {value:,} samples")
 
+    def _on_features_changed(self, names: tuple[str, ...]) -> None:
+        if not names:  # the toggles keep one on; a spec without features would not train
+            return
+        text = f"Use input features {', '.join(feature_label(n) for n in names)}"
+        self._edit_toy(replace(self._current_toy(), features=names), text)
+
     def _on_train_share_moved(self, value: int) -> None:
         self._show_ratio(value)
 
@@ -400,29 +339,3 @@ class DataPanel(QWidget):
     def _on_regenerate_clicked(self) -> None:
         source = self._current_toy()
         self._edit_toy(replace(source, seed=source.seed + 1), "Regenerate the data")
-
-
-def _slider(
-    bounds: tuple[int, int], steps: tuple[int, int], tip: str, widest: str, value_tip: str
-) -> tuple[QSlider, QLabel]:
-    """A slider that edits on release, and the label beside it that shows its value."""
-    slider = QSlider(Qt.Orientation.Horizontal)
-    slider.setRange(*bounds)
-    slider.setSingleStep(steps[0])
-    slider.setPageStep(steps[1])
-    slider.setTracking(False)
-    slider.setToolTip(tip)
-    value = QLabel()
-    value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    value.setMinimumWidth(value.fontMetrics().horizontalAdvance(widest) + 4)
-    value.setToolTip(value_tip)
-    return slider, value
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setContentsMargins(0, 0, 0, 0)
-    for w in widgets:
-        row.addWidget(w)
-    row.setStretch(0, 1)
-    return row

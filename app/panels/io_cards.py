@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.panels.layer_card import Card, muted_label, shape_text
+from app.widgets.learn_button import learn_button
 from core.losses import Head
 from core.spec import LayerShape
 
@@ -88,6 +89,7 @@ class OutputCard(Card):
         header.setSpacing(8)
         header.addWidget(self.title)
         header.addWidget(self.binary_combo)
+        header.addWidget(learn_button("softmax", self.binary_combo, self))
         header.addStretch(1)
         header.addWidget(self.summary)
         body = QVBoxLayout(self)

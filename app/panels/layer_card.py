@@ -7,6 +7,7 @@ updates the widgets in place so whatever the user is typing in survives the roun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
@@ -27,8 +28,11 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.panels.card_icons import card_icon
+from app.widgets.health_hints import HealthBadge
+from app.widgets.learn_button import learn_button, mark
 from app.widgets.wheel_guard import guard_wheel
 from core.activations import ACTIVATIONS
+from core.health import Hint
 from core.layers import LAYER_KINDS
 from core.spec import LayerShape, LayerSpec
 
@@ -166,6 +170,7 @@ class LayerCard(Card):
         self.down_button.clicked.connect(lambda: self.move_clicked.emit(1))
         self.duplicate_button.clicked.connect(self.duplicate_clicked)
         self.remove_button.clicked.connect(self.remove_clicked)
+        self.health_badge = HealthBadge()  # the training's hints about this layer
 
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -174,6 +179,12 @@ class LayerCard(Card):
         header.addWidget(self.number)
         header.addWidget(self.kind_combo)
         header.addStretch(1)
+        # Above the activation it explains: in the dense row it would widen every card.
+        self.learn_button = learn_button("activations")
+        policy = self.learn_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.learn_button.setSizePolicy(policy)
+        header.addWidget(self.learn_button)
         for button in (self.up_button, self.down_button, self.duplicate_button, self.remove_button):
             header.addWidget(button)
         header.setSpacing(2)
@@ -199,6 +210,7 @@ class LayerCard(Card):
         )
         self.activation_combo.setMinimumContentsLength(4)
         self.activation_combo.currentIndexChanged.connect(self._on_activation_changed)
+        mark("activations", self.activation_combo, self.units_spin)  # F1 there opens it too
         self.dense_row = QWidget()
         dense = QHBoxLayout(self.dense_row)
         dense.setContentsMargins(0, 0, 0, 0)
@@ -228,6 +240,13 @@ class LayerCard(Card):
         self.description = muted_label()
         self.description.setWordWrap(True)
         self.shape_label = muted_label()
+        # Beside the badge the shape wraps rather than widening the card past its column.
+        self.shape_label.setWordWrap(True)
+        shape_row = QHBoxLayout()
+        shape_row.setContentsMargins(0, 0, 0, 0)
+        shape_row.setSpacing(6)
+        shape_row.addWidget(self.shape_label, 1)
+        shape_row.addWidget(self.health_badge, 0, Qt.AlignmentFlag.AlignBottom)
         self.problem_label = error_label()
 
         body = QVBoxLayout(self)
@@ -237,7 +256,7 @@ class LayerCard(Card):
         body.addWidget(self.dense_row)
         body.addWidget(self.dropout_row)
         body.addWidget(self.description)
-        body.addWidget(self.shape_label)
+        body.addLayout(shape_row)
         body.addWidget(self.problem_label)
         guard_wheel(self.kind_combo, self.units_spin, self.activation_combo, self.p_spin)
         self._show_kind_rows(self._layer.kind)
@@ -277,6 +296,10 @@ class LayerCard(Card):
         self._show_problems(layer.problems())
         self._update_enabled()
 
+    def show_hints(self, hints: Sequence[Hint]) -> None:
+        """Show the training's health hints about this layer (none: the badge hides)."""
+        self.health_badge.show_hints(hints)
+
     def set_editable(self, editable: bool) -> None:
         """Allow or forbid changes (forbidden while training runs)."""
         self._editable = editable
@@ -294,6 +317,7 @@ class LayerCard(Card):
 
     def _show_kind_rows(self, kind: str) -> None:
         self.dense_row.setVisible(kind == "dense")
+        self.learn_button.setVisible(kind == "dense")  # its place kept: the arrows stay put
         self.dropout_row.setVisible(kind == "dropout")
         is_norm = kind in LAYER_KINDS and kind not in ("dense", "dropout")
         self.description.setVisible(is_norm)

@@ -7,9 +7,10 @@ so the spin box being typed in keeps its focus and caret.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt
 from PySide6.QtGui import (
     QColor,
     QDrag,
@@ -30,6 +31,7 @@ from app.panels.card_list import LAYER_MIME, CardList, InsertRow
 from app.panels.io_cards import InputCard, OutputCard
 from app.panels.layer_card import LayerCard, error_label
 from app.project import Project
+from core.health import Hint
 from core.layers import LAYER_KINDS
 from core.spec import LayerShape, LayerSpec
 
@@ -113,17 +115,14 @@ class NetworkPanel(QWidget):
 
         project.changed.connect(self._on_project_changed)
         self._refresh()
-        # Wide enough for a dense card's row of controls beside a vertical scroll bar.
+        # Wide enough for a dense card's row of controls beside a vertical scroll bar, and for
+        # the widest card shown (the output card's row is wider than a layer's): none is cut off.
         probe = LayerCard()
         margins = self._column.contentsMargins()
-        self.setMinimumWidth(
-            probe.minimumSizeHint().width()
-            + margins.left()
-            + margins.right()
-            + scroll.verticalScrollBar().sizeHint().width()
-            + 2
-        )
+        self._dense_width = probe.minimumSizeHint().width() + margins.left() + margins.right()
         probe.deleteLater()
+        self._fit_width()
+        self._list.installEventFilter(self)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -137,6 +136,12 @@ class NetworkPanel(QWidget):
         for row in self.insert_rows:
             row.setEnabled(not running)
         self.output_card.set_editable(not running)
+
+    def show_hints(self, hints: Sequence[Hint]) -> None:
+        """Put each health hint on its layer's card (hints about the whole network go to the
+        status bar); no hints clears every badge."""
+        for card in self.cards:
+            card.show_hints([h for h in hints if h.layer == card.index])
 
     def height_for_all_cards(self, width: int) -> int:
         """The height at which every card shows without scrolling when the panel is `width`
@@ -189,6 +194,16 @@ class NetworkPanel(QWidget):
         problems = [p for p in network.problems() if not p.startswith("layer ")]
         self.problem_label.setText("\n".join(problems))
         self.problem_label.setVisible(bool(problems))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The cards' widths settle when they are polished and whenever their texts change.
+        if watched is self._list and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_width()
+        return super().eventFilter(watched, event)
+
+    def _fit_width(self) -> None:
+        widest = max(self._dense_width, self._list.minimumSizeHint().width())
+        self.setMinimumWidth(widest + self.scroll_area.verticalScrollBar().sizeHint().width() + 2)
 
     def _set_card_count(self, n: int) -> None:
         # Cards are positional and reused; only the surplus is removed, so editing never

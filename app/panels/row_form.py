@@ -112,7 +112,7 @@ class RowForm(QWidget):
         same = (
             preprocessor is not None
             and self.preprocessor is not None
-            and preprocessor.features == self.preprocessor.features
+            and preprocessor.source_features == self.preprocessor.source_features
         )
         self.task = preprocessor.task if preprocessor is not None else ""
         classes = preprocessor.classes if preprocessor is not None else ()
@@ -137,7 +137,7 @@ class RowForm(QWidget):
             return None
         values: dict[str, object] = {}
         problems = []
-        for f in self.preprocessor.features:
+        for f in self.preprocessor.source_features:
             field = self.fields[f.name]
             if isinstance(field, QComboBox):
                 values[f.name] = pd.Series([field.currentText()], dtype=object)
@@ -187,7 +187,7 @@ class RowForm(QWidget):
         self.fields = {}
         if self.preprocessor is None:
             return
-        for f in self.preprocessor.features:
+        for f in self.preprocessor.source_features:
             field: QLineEdit | QComboBox
             if isinstance(f, CategoricalFeature):
                 field = QComboBox()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.project import Project
 from app.widgets.combo_choices import show_full_text
+from app.widgets.learn_button import labelled, learn_button
 from app.widgets.log_spin_box import LogSpinBox
 from core.control import LIVE_SETTINGS
 from core.errors import SpecError
@@ -54,6 +55,20 @@ TIPS = {
         "Where training runs: the GPU when there is one, else the CPU (the status bar shows "
         "how many threads a CPU run uses)."
     ),
+}
+
+# The Learn section each setting's "?" opens (and F1 on the setting).
+LEARN_SECTIONS = {
+    "loss": "losses",
+    "optimizer": "optimizers",
+    "learning_rate": "gradient_descent",
+    "momentum": "momentum",
+    "beta1": "optimizers",
+    "beta2": "optimizers",
+    "weight_decay": "optimizers",
+    "batch_size": "convergence",
+    "epochs": "convergence",
+    "early_stopping": "convergence",
 }
 
 SCHEDULE_LABELS = {
@@ -220,7 +235,10 @@ class TrainingPanel(QWidget):
             text = QLabel(label)
             text.setToolTip(TIPS[name])
             text.setBuddy(widget)
-            self.form.addRow(text, widget)
+            section = LEARN_SECTIONS.get(name)
+            self.form.addRow(
+                labelled(text, learn_button(section, widget)) if section else text, widget
+            )
         else:
             self.form.addRow(widget)
 

@@ -12,7 +12,7 @@ from core.data_spec import DataSpec
 
 def axis_names(spec: DataSpec) -> tuple[str, str] | None:
     """The two feature names of a 2-D spec, or None when the data is not two numeric features."""
-    features = spec.features
+    features = spec.table_features  # x1 and x2 of a toy dataset whose features are computed
     if len(features) != 2 or any(c.kind != "numeric" for c in features):
         return None
     return features[0].name, features[1].name
@@ -20,4 +20,4 @@ def axis_names(spec: DataSpec) -> tuple[str, str] | None:
 
 def numeric_features(spec: DataSpec) -> tuple[str, ...]:
     """The numeric feature columns: any two of them can span the output's plane."""
-    return tuple(c.name for c in spec.features if c.kind == "numeric")
+    return tuple(c.name for c in spec.table_features if c.kind == "numeric")

@@ -26,6 +26,9 @@ MIN_WIDTH, MIN_HEIGHT = 120, 100  # a smaller view is drawn at this size, cut of
 TOP, BOTTOM, SIDE = 40.0, 26.0, 14.0  # room for the titles, the legend, the sides
 MAX_SPACING = 230.0  # very wide views spread the layers no further apart: long lines read badly
 COMPACT_SPACING = 64.0  # closer columns get short titles ("In", "1", "Out")
+# A narrow view still names its inputs when the gaps keep this much room (a network without
+# hidden layers fed x₁², sin x₁: its inputs are the point of the picture).
+LABELLED_SPACING = 80.0
 
 Point = tuple[float, float]
 
@@ -154,7 +157,8 @@ def lay_out(
     area_h = h - TOP - BOTTOM
     n_cols = len(columns)
     tallest = max([c.units for c in columns if not c.is_block] + [1])
-    left_pad = label_width + 6 if label_width and w > 360 else 0.0
+    roomy = (w - 2 * SIDE - label_width - 6) / max(n_cols - 1, 1) >= LABELLED_SPACING
+    left_pad = label_width + 6 if label_width and (w > 360 or roomy) else 0.0
     spread = min(w - 2 * SIDE - left_pad, (n_cols - 1) * MAX_SPACING)
     side = (w - spread - left_pad) / 2
     spacing = spread / max(n_cols - 1, 1)

@@ -16,6 +16,7 @@ _KEYS = (
     ("positive weight", "negative weight · thicker = larger"),
     ("positive", "negative · thicker = larger"),
     ("+ weight", "− weight"),
+    ("+", "−"),  # the narrowest diagram (1024-pixel window, a wide output card beside it)
 )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from app import theme
 from app.plots.live_plot import LivePlot
 from app.plots.series_buffer import SeriesBuffer
+from app.widgets.learn_button import learn_button
 from core.events import BatchesEnded
 
 # A zero gradient has no logarithm; draw it at this floor rather than leave a hole.
@@ -30,6 +32,10 @@ class GradientPlot(LivePlot):
             empty_range=(1e-4, 1.0),
             legend_below=True,
             parent=parent,
+        )
+        # Each line is the size of one layer's ∂L/∂W, as backpropagation finds it.
+        self.legend_row.addWidget(
+            learn_button("backprop", self, self.plot), 0, Qt.AlignmentFlag.AlignTop
         )
         self.norms = SeriesBuffer(1, capacity=4096)
         # Its legend names the layers; the runs' dotted lines are named on the other plots.

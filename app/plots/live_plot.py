@@ -148,9 +148,13 @@ class LivePlot(QWidget):
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
+        # The legend's own row, where a plot may add a widget after it (it costs no width: the
+        # legend wraps).
+        self.legend_row = QHBoxLayout()
         if legend_below:
             self.readout.setContentsMargins(4, 0, 4, 2)
-            layout.addWidget(self.readout)
+            self.legend_row.addWidget(self.readout, 1)
+            layout.addLayout(self.legend_row)
         layout.addWidget(self.plot, 1)
 
     # --- curves -------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ from app.plots.diagram_layout import MAX_NODES, Box, lay_out, network_columns, w
 from app.plots.diagram_legend import WeightLegend
 from app.plots.diagram_style import NEUTRAL_EDGE, WeightPens, faded, heatmap_pixmap, line_levels
 from app.project import Project
+from core.data_spec import ToySource
+from core.input_features import feature_maps
 
 __all__ = ["MAX_NODES", "WEIGHT_ROLE", "NetworkDiagram"]
 
@@ -67,7 +69,7 @@ class NetworkDiagram(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-        self.setMinimumSize(180, 180)
+        self.setMinimumSize(140, 180)  # at 1024 pixels the cards beside it take the width
         self.columns: list[ColumnItems] = []
         self.bars: list[BarItems] = []
         self.gaps: list[GapItems] = []
@@ -118,7 +120,7 @@ class NetworkDiagram(QGraphicsView):
             if not column.is_block:
                 for heatmap, values in zip(column.heatmaps, np.asarray(layer_maps), strict=True):
                     self._show_heatmap(heatmap, values)
-        if self.project.shape.n_inputs == 2 and extent != self._extent:
+        if extent != self._extent:
             self._extent = extent
             g = int(np.shape(maps[0])[-1]) if maps else 32
             self._show_input_maps(extent, g)
@@ -163,7 +165,7 @@ class NetworkDiagram(QGraphicsView):
         names = shape.input_names
         if not self.columns[0].is_block and all(len(n) <= 10 for n in names[: shape.n_inputs]):
             self._input_labels = [
-                self._text(n, muted=True, scale=0.8) for n in names[: shape.n_inputs]
+                self._text(n, muted=True, scale=0.9) for n in names[: shape.n_inputs]
             ]
         for k, column in enumerate(self.columns):
             self._make_column(k, column)
@@ -386,11 +388,12 @@ class NetworkDiagram(QGraphicsView):
                 self._place_heatmap(heatmap, parent.rect())
 
     def _show_input_maps(self, extent: tuple[float, float, float, float], g: int) -> None:
+        """Each input over the plane: a toy dataset's features (x₁², sin x₁, ...) as computed,
+        or the plane's two axes for other data with two inputs."""
         column = self.columns[0]
-        if column.is_block or len(column.heatmaps) != 2:
+        source = self.project.data.source
+        names = source.features if isinstance(source, ToySource) else ("x1", "x2")
+        if column.is_block or len(column.heatmaps) != len(names):
             return
-        x_min, x_max, y_min, y_max = extent
-        xs = np.linspace(x_min, x_max, g)
-        ys = np.linspace(y_min, y_max, g)
-        self._show_heatmap(column.heatmaps[0], np.broadcast_to(xs[None, :], (g, g)))
-        self._show_heatmap(column.heatmaps[1], np.broadcast_to(ys[:, None], (g, g)))
+        for heatmap, values in zip(column.heatmaps, feature_maps(names, extent, g), strict=True):
+            self._show_heatmap(heatmap, values)

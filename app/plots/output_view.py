@@ -278,7 +278,7 @@ class OutputView(QWidget):
             return
         spec = self.project.data
         numeric = numeric_features(spec)
-        choosing = len(spec.features) > 2 and len(numeric) >= 2
+        choosing = len(spec.table_features) > 2 and len(numeric) >= 2
         if not choosing:
             self._plane = None
         elif self._plane is None or not set(self._plane) <= set(numeric):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.widgets.combo_choices import fill_choices, select_choice
 from app.widgets.number_text import number_text
+from app.widgets.preparation_help import mark_preparation
 from app.widgets.wheel_guard import guard_wheel
 from core.columns import ColumnProfile
 from core.data_spec import ColumnSpec
@@ -184,6 +185,7 @@ class ColumnTable(QTableWidget):
                     fill_choices(prep, (("One-hot", "none"),))
                     fill_choices(impute, CATEGORY_IMPUTE)
                     select_choice(impute, column.impute)
+            mark_preparation(prep, column, regression)
             prep.setEnabled(used and numeric and not target)
             impute.setEnabled(used and not target)
             item = self.item(row, NAME)

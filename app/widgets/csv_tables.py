@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
 
 from app.widgets.column_table import ColumnTable
 from app.widgets.csv_preview import CsvPreview
+from app.widgets.preparation_help import preparation_links
 from core.columns import ColumnProfile
 from core.data_spec import ColumnSpec
 
@@ -29,7 +30,10 @@ class CsvTables(QSplitter):
 
         self.columns = ColumnTable()
         columns_box = QGroupBox("Columns")
-        QVBoxLayout(columns_box).addWidget(self.columns)
+        box = QVBoxLayout(columns_box)
+        box.addWidget(self.columns)
+        self.links = preparation_links()
+        box.addWidget(self.links)
 
         self.addWidget(preview_box)
         self.addWidget(columns_box)
@@ -47,7 +51,8 @@ class CsvTables(QSplitter):
         self.preview_model.set_roles({c.name: c.role for c in columns})
         # The columns table takes the room its rows need (up to half); the preview the rest.
         total = sum(self.sizes())
-        wanted = min(max(self.columns.needed_height(), 160), total // 2)
+        needed = self.columns.needed_height() + self.links.sizeHint().height()
+        wanted = min(max(needed, 160), total // 2)
         self.setSizes([total - wanted, wanted])
 
     def clear_columns(self) -> None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from core.export.onnx_export import export_onnx
-from core.export.program_export import export_program
-from core.export.python_export import export_python
 from core.export_formats import check_export
 from core.modelfile import TrainedModel, save_model
 
@@ -17,12 +14,32 @@ def _nnp(tm: TrainedModel, path: Path) -> list[Path]:
     return [path]
 
 
+# Each writer imports its format's module when it writes: importing onnx alone takes 0.5 s, which
+# every start of the training process would otherwise pay.
+def _onnx(tm: TrainedModel, path: Path) -> list[Path]:
+    from core.export.onnx_export import export_onnx
+
+    return export_onnx(tm, path)
+
+
+def _python(tm: TrainedModel, path: Path) -> list[Path]:
+    from core.export.python_export import export_python
+
+    return export_python(tm, path)
+
+
+def _program(tm: TrainedModel, path: Path) -> list[Path]:
+    from core.export.program_export import export_program
+
+    return export_program(tm, path)
+
+
 # One writer per key of EXPORT_FORMATS (a test keeps the keys equal).
 WRITERS: dict[str, Callable[[TrainedModel, Path], list[Path]]] = {
     "nnp": _nnp,
-    "onnx": export_onnx,
-    "python": export_python,
-    "pt2": export_program,
+    "onnx": _onnx,
+    "python": _python,
+    "pt2": _program,
 }
 
 

@@ -30,6 +30,7 @@ from torch import nn
 from core import __version__
 from core.errors import SpecError
 from core.fitted_preprocessor import CategoricalFeature, NumericFeature
+from core.input_features import INPUT_FEATURES, InputFeature
 from core.modelfile import TrainedModel, write_atomic
 
 # Equal compares strings (the one-hot encoding) from opset 19; onnxruntime runs 19 since 1.15.
@@ -82,11 +83,18 @@ def build_onnx(tm: TrainedModel) -> onnx.ModelProto:
         )
     g = _Graph(set(pre.feature_names))
     inputs, blocks = [], []
+    raw = {}  # computed input features: the raw columns they are made from, in float64
+    for name in pre.feature_names if pre.input_features else ():
+        inputs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [BATCH, 1]))
+        raw[name] = g.op("Cast", [name], to=TensorProto.DOUBLE)
     for f in pre.features:
         if isinstance(f, NumericFeature):
-            inputs.append(helper.make_tensor_value_info(f.name, TensorProto.FLOAT, [BATCH, 1]))
-            # In float64, as core computes it, then float32 as the network takes it.
-            x = g.op("Cast", [f.name], to=TensorProto.DOUBLE)
+            if raw:
+                x = _input_feature(g, INPUT_FEATURES[f.name], raw)
+            else:
+                inputs.append(helper.make_tensor_value_info(f.name, TensorProto.FLOAT, [BATCH, 1]))
+                # In float64, as core computes it, then float32 as the network takes it.
+                x = g.op("Cast", [f.name], to=TensorProto.DOUBLE)
             x = g.op("Where", [g.op("IsNaN", [x]), g.const("fill", [f.fill], np.float64), x])
             x = g.op("Sub", [x, g.const("shift", [f.shift], np.float64)])
             x = g.op("Div", [x, g.const("scale", [f.scale], np.float64)])
@@ -118,6 +126,16 @@ def build_onnx(tm: TrainedModel) -> onnx.ModelProto:
     return model
 
 
+def _input_feature(g: _Graph, feature: InputFeature, raw: dict[str, str]) -> str:
+    """A computed input feature (x1², sin x1, ...) from the raw columns, as core computes it."""
+    a = raw[feature.of[0]]
+    if feature.operation == "column":
+        return a
+    if feature.operation == "product":
+        return g.op("Mul", [a, raw[feature.of[1]]])
+    return g.op("Sin", [a])
+
+
 def export_onnx(tm: TrainedModel, path: Path) -> list[Path]:
     """Write one self-contained .onnx file (weights inside); returns the files written."""
     write_atomic(path, build_onnx(tm).SerializeToString())
@@ -133,9 +151,11 @@ def metadata(tm: TrainedModel) -> dict[str, str]:
             "kind": "numeric" if isinstance(f, NumericFeature) else "categorical",
             "dtype": "float32" if isinstance(f, NumericFeature) else "string",
         }
-        for f in pre.features
+        for f in pre.source_features
     ]
+    computed = {"input_features": json.dumps(pre.input_features)} if pre.input_features else {}
     return {
+        **computed,
         "task": tm.task,
         "target": pre.target.name,
         "feature_columns": json.dumps(columns),

@@ -21,6 +21,7 @@ from core.activations import ACTIVATIONS
 from core.data_spec import CsvSource
 from core.errors import SpecError
 from core.fitted_preprocessor import CategoricalFeature, NumericFeature
+from core.input_features import INPUT_FEATURES
 from core.modelfile import TrainedModel, write_atomic
 
 # Activation modules are built without arguments (core.activations.Activation.make).
@@ -59,8 +60,15 @@ def python_source(tm: TrainedModel, file_name: str) -> str:
         w(f"TARGET_STD = {pre.target.std!r}\n")
     w("# How the training file was read; pass other options to predict() for other files.\n")
     w(_assign("READ_CSV", _read_options(tm)))
-    w("\n# The columns in the order their inputs reach the network.\n")
-    w(_assign("FEATURES", list(pre.feature_names)))
+    if pre.input_features:
+        w("\n# The columns the network's inputs are computed from.\n")
+        w(_assign("FEATURES", list(pre.feature_names)))
+        w("# The network's inputs, in order: features computed from x1 and x2 before anything\n")
+        w("# else, as TensorFlow Playground computes them (see with_input_features).\n")
+        w(_assign("INPUTS", list(pre.input_features)))
+    else:
+        w("\n# The columns in the order their inputs reach the network.\n")
+        w(_assign("FEATURES", list(pre.feature_names)))
     w("# Numeric columns: a missing value becomes `fill`, then the network sees\n")
     w("# (value - shift) / scale.\n")
     w(
@@ -81,7 +89,7 @@ def python_source(tm: TrainedModel, file_name: str) -> str:
     )
     w("\n\n")
     w(_network_class(tm))
-    w(_FUNCTIONS)
+    w(_with_input_features(pre.input_features) if pre.input_features else _FUNCTIONS)
     w(_CLASSIFY if classification else _REGRESS)
     w(_MAIN)
     return out.getvalue()
@@ -278,6 +286,25 @@ def read_table(csv_path: str | Path, **read_csv: Any) -> pd.DataFrame:
 
 
 '''
+
+
+def _with_input_features(names: tuple[str, ...]) -> str:
+    """`_FUNCTIONS` with `prepare` computing the input features from x1 and x2 first."""
+    lines = [f"        {name!r}: {INPUT_FEATURES[name].formula}," for name in names]
+    function = (
+        "def with_input_features(table: pd.DataFrame) -> pd.DataFrame:\n"
+        '    """The input features, computed from the raw columns x1 and x2 (float64)."""\n'
+        '    x1 = pd.to_numeric(table["x1"]).to_numpy(dtype=np.float64, na_value=np.nan)\n'
+        '    x2 = pd.to_numeric(table["x2"]).to_numpy(dtype=np.float64, na_value=np.nan)\n'
+        "    return pd.DataFrame(\n        {\n" + "\n".join(lines) + "\n        }\n    )\n\n\n"
+    )
+    prepare = "    blocks = []\n    for name in FEATURES:\n"
+    assert prepare in _FUNCTIONS
+    return function + _FUNCTIONS.replace(
+        prepare,
+        "    table = with_input_features(table)\n    blocks = []\n    for name in INPUTS:\n",
+    )
+
 
 _CLASSIFY = '''\
 def predict_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from core.training_process.commands import Command, Shutdown, Stop
-from core.training_process.messages import Message, ProcessDied, Ready
+from core.training_process.messages import EngineStarting, Message, ProcessDied, Ready
 
 # The engine that runs in the child, imported there by name: the service imports torch, which the
 # window's process never loads (the import-linter contract "the window's process never loads
@@ -23,8 +23,14 @@ from core.training_process.messages import Message, ProcessDied, Ready
 SERVICE_MODULE = "core.training_process.service"
 
 
+# What the window shows while the child starts: importing the service (torch, pandas) takes
+# most of the time, the warm-up (core.training_process.loop_hooks.warm_up) the rest.
+START_STAGES = ("loading PyTorch", "warming up")
+
+
 def child_main(conn: Connection) -> None:
     """Entry point of the training process."""
+    conn.send(EngineStarting(START_STAGES[0], 1, len(START_STAGES)))
     importlib.import_module(SERVICE_MODULE).TrainingService(conn).run()
 
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from core.control import LIVE_SETTINGS
 from core.data_spec import DataSpec
 from core.errors import SpecError
+from core.race_spec import RaceEntry, check_race
 from core.runs import RunRecord
+from core.search.space import SearchPlan
 from core.spec import NetworkSpec, TrainConfig
 from core.text import plural
 
@@ -110,6 +112,27 @@ class OpenProject:
 
 
 @dataclass(frozen=True)
+class Search:
+    """Stop any run, then search the settings (core.search): `plan.trials` trials one after
+    another on this data, each the base network and settings with the sampler's values, in the
+    study `study` of `storage` (None: in memory). The model built by Configure is left as it is.
+
+    Answered by a `SearchTrialEnded` after each trial and a `SearchEnded`; `Stop` ends the
+    search after the current batch, keeping the finished trials.
+    """
+
+    data: DataSpec
+    network: NetworkSpec
+    config: TrainConfig
+    plan: SearchPlan
+    storage: str | None = None
+    study: str = "nnplay-search"
+
+    def __post_init__(self) -> None:
+        self.plan.validate()  # a bad range is refused in the window, before the process sees it
+
+
+@dataclass(frozen=True)
 class Shutdown:
     """Stop any run and end the process."""
 
@@ -187,7 +210,59 @@ class SetPlane:
     held: tuple[tuple[str, float | str], ...] = ()
 
 
-RunCommand = Train | Step | Pause | Resume | Stop | SetLive
-DesignCommand = Configure | OpenProject | Shutdown
-ModelCommand = TakeSnapshot | SaveModel | SaveProject | Export | Evaluate | Predict | SetPlane
+@dataclass(frozen=True)
+class RaceOptimizers:
+    """Train a copy of the network per entry from the same weights on the same batches, for
+    `steps` steps: from the current weights, or the fresh ones the seed gives. The user's model
+    is left as it is. Answered by `RaceProgress` after each chunk of steps, then `RaceFinished`
+    (with the loss surface unless stopped by StopRace, Stop, Configure or OpenProject); `race`
+    is the window's number for it, carried by both."""
+
+    race: int
+    entries: tuple[RaceEntry, ...]
+    steps: int
+    from_current: bool = False
+
+    def __post_init__(self) -> None:
+        check_race(self.entries, self.steps)
+
+
+@dataclass(frozen=True)
+class StopRace:
+    """End the race going on after its current chunk of steps; answered by its `RaceFinished`."""
+
+
+# eq=False: `values` may hold NaN.
+@dataclass(frozen=True, eq=False)
+class WalkRow:
+    """Walk one row through the network in plain numpy (core.walk), with the current weights and
+    the optimizer's own state; answered by `RowWalked` (or `Failed`, both with `request`).
+
+    The row: position `index` of split `split` (train, val or test); or, with `point`, the row
+    nearest that point of the output plane (in the plane's two features' units); or, with
+    `values` (column -> raw value), those values and `target` as the true answer.
+    """
+
+    split: str = "train"
+    index: int = 0
+    point: tuple[float, float] | None = None
+    plane: tuple[str, str] = ("", "")  # the two features `point` is in
+    values: tuple[tuple[str, float | str | None], ...] = ()
+    target: float | str | None = None
+    request: str = ""
+
+
+RunCommand = Train | Step | Pause | Resume | Stop | SetLive | StopRace
+DesignCommand = Configure | OpenProject | Search | Shutdown
+ModelCommand = (
+    TakeSnapshot
+    | SaveModel
+    | SaveProject
+    | Export
+    | Evaluate
+    | Predict
+    | SetPlane
+    | RaceOptimizers
+    | WalkRow
+)
 Command = RunCommand | DesignCommand | ModelCommand

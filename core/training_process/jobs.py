@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.training_process.commands import Command, Step, TakeSnapshot, Train
+from core.search.stop import SearchStop
+from core.training_process.commands import Command, Search, Step, TakeSnapshot, Train
 
 
 class StartRun:
@@ -16,11 +17,20 @@ class ServeModelWork:
     """Main-thread job: wake an idle main thread to serve the model work waiting."""
 
 
-Job = Command | StartRun | ServeModelWork
+class RunSearch:
+    """Main-thread job: run `command`'s search until done or `stop` is asked for."""
+
+    def __init__(self, command: Search, stop: SearchStop) -> None:
+        self.command, self.stop = command, stop
+
+
+Job = Command | StartRun | ServeModelWork | RunSearch
 
 
 def command_of(job: Job) -> type[Command]:
     """The command a main-thread job came from, for Failed."""
     if isinstance(job, StartRun):
         return Step if job.steps else Train
+    if isinstance(job, RunSearch):
+        return Search
     return TakeSnapshot if isinstance(job, ServeModelWork) else type(job)

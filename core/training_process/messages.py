@@ -15,7 +15,9 @@ import numpy as np
 from core.data_spec import DataSpec
 from core.events import Event
 from core.plot_points import PlotPoints
+from core.race_spec import RaceRecord
 from core.runs import RunRecord
+from core.search.results import SearchSummary, TrialResult
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from core.predictions import Predictions
     from core.spec import DeviceChoice
     from core.training_process.commands import Command
+    from core.walk.steps import RowWalk
 
 # The decision surface is drawn from GRID x GRID points, each hidden unit from UNIT_GRID x UNIT_GRID.
 GRID = 64
@@ -47,6 +50,15 @@ class FeatureRange:
     @property
     def numeric(self) -> bool:
         return not self.categories
+
+
+@dataclass(frozen=True)
+class EngineStarting:
+    """The child is starting up: which stage (in the user's words), and how far along it is."""
+
+    stage: str  # "loading PyTorch", "warming up"
+    step: int  # 1-based
+    steps: int
 
 
 @dataclass(frozen=True)
@@ -206,6 +218,31 @@ class Predicted:
     epoch: int
 
 
+@dataclass(frozen=True, eq=False)
+class RowWalked:
+    """Answer to WalkRow: every number of one row's way through the network (core.walk)."""
+
+    request: str  # as given in WalkRow
+    walk: RowWalk
+
+
+@dataclass(frozen=True)
+class SearchTrialEnded:
+    """A trial of a Search ended (complete, pruned or failed): its result, and the study's best
+    so far (which another process on the same storage may have found)."""
+
+    trial: TrialResult
+    best: TrialResult | None
+    done: int  # trials this search has ended so far
+
+
+@dataclass(frozen=True)
+class SearchEnded:
+    """The Search is over: done, out of time, stopped, or failed (a Failed came first)."""
+
+    summary: SearchSummary | None  # None when it could not start
+
+
 @dataclass(frozen=True)
 class Failed:
     """A command failed; the child goes on working. `message` is meant for the user."""
@@ -215,6 +252,38 @@ class Failed:
     # did (the window could not read the pipe).
     command: type[Command] | None = None
     request: str = ""  # Predict's request, so the window knows which one failed
+
+
+@dataclass(frozen=True, eq=False)
+class RaceProgress:
+    """A race's steps so far: each copy's new losses and its path on the plane fitted so far
+    (the plane turns as steps come in; the final one is in RaceFinished)."""
+
+    race: int
+    step: int  # steps done by each copy still racing
+    steps: int  # of how many
+    losses: tuple[np.ndarray, ...]  # float32 per entry: the losses of the steps since the last
+    paths: tuple[np.ndarray, ...]  # float32 [points, 2] per entry; empty for a wide network
+    variance_share: float  # of the paths so far; NaN without paths
+
+
+@dataclass(frozen=True, eq=False)
+class RaceFinished:
+    """A race ended: each copy's record and, unless it was stopped, the training loss over the
+    plane through the start spanned by the paths' two principal directions (Li et al. 2018)."""
+
+    race: int
+    outcome: Literal["finished", "stopped"]
+    records: tuple[RaceRecord, ...]  # one per entry: settings, loss per step, how it ended
+    seconds: float
+    # float32 [grid, grid], [y, x] with row 0 at the extent's y min; NaN where not finite.
+    surface: np.ndarray | None = None
+    extent: tuple[float, float, float, float] | None = None
+    paths: tuple[np.ndarray, ...] = ()  # float32 [points, 2] per entry, from (0, 0)
+    path_steps: tuple[np.ndarray, ...] = ()  # the step of each path point
+    variance_share: float = float("nan")  # in [0, 1]
+    direction_shares: tuple[float, float] = (0.0, 0.0)  # the first and second direction's part
+    surface_rows: int = 0  # the training rows the surface's loss is measured on
 
 
 @dataclass(frozen=True)
@@ -235,7 +304,12 @@ Message = (
     | Exported
     | Evaluation
     | Predicted
+    | RowWalked
+    | SearchTrialEnded
+    | SearchEnded
     | Failed
     | ProcessDied
+    | RaceProgress
+    | RaceFinished
     | PlotPoints  # the data points to draw: a capped sample of each split (core.plot_points)
 )

@@ -1,7 +1,9 @@
-"""Model work the training process answers between batches: save, export, evaluate, predict.
+"""Model work the training process answers between batches: save, export, evaluate, predict,
+walk a row.
 
-Each goes through `core.workflow.trained_model`, the exact path of a saved model, so what the
-window shows matches `nnplay evaluate` and `nnplay predict` row for row.
+Each but the walk goes through `core.workflow.trained_model`, the exact path of a saved model,
+so what the window shows matches `nnplay evaluate` and `nnplay predict` row for row; the walk
+(`row_walk`) reads the model's weights and the optimizer's state as they are.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from core.predict import evaluation_details, predict_frame
 from core.project import ProjectFile
 from core.project import save_project as write_project
 from core.trainer import Trainer
+from core.training_process import row_walk
 from core.training_process.commands import (
     Command,
     Evaluate,
@@ -27,6 +30,7 @@ from core.training_process.commands import (
     Predict,
     SaveModel,
     SaveProject,
+    WalkRow,
 )
 from core.training_process.messages import (
     Evaluation,
@@ -60,6 +64,8 @@ def answer(command: Command, trainer: Trainer, frame: pd.DataFrame) -> Message:
             table = read_csv(CsvSource(rows))[0] if isinstance(rows, str) else rows
             predictions = predict_frame(trained_model(trainer), table)
             return Predicted(request, predictions, trainer.step, trainer.epoch)
+        case WalkRow():
+            return row_walk.walk(command, trainer, frame)
     raise SpecError(f"the training process cannot run {type(command).__name__}")
 
 

@@ -24,7 +24,7 @@ import torch
 
 from core.data_spec import CsvSource, ToySource
 from core.dataset import PreparedData, load_frame, prepare_data
-from core.device import available_devices, device_label
+from core.device import available_devices
 from core.errors import SpecError, describe_error
 from core.events import TrainEnded
 from core.modelfile import TrainedModel
@@ -32,25 +32,29 @@ from core.plot_points import sample_plot_points
 from core.spec import NetworkSpec, TrainConfig
 from core.trainer import Trainer
 from core.training_process import model_work
+from core.training_process.client import START_STAGES
 from core.training_process.commands import (
     Command,
     Configure,
     OpenProject,
     Pause,
+    RaceOptimizers,
     Resume,
     SaveProject,
+    Search,
     SetLive,
     SetPlane,
     Shutdown,
     Step,
     Stop,
+    StopRace,
     TakeSnapshot,
     Train,
 )
-from core.training_process.jobs import Job, ServeModelWork, StartRun, command_of
+from core.training_process.jobs import Job, RunSearch, ServeModelWork, StartRun, command_of
 from core.training_process.loop_hooks import ChildControl, Relay, warm_up
 from core.training_process.messages import (
-    Configured,
+    EngineStarting,
     Events,
     Failed,
     FeatureRange,
@@ -67,10 +71,13 @@ from core.training_process.projects import (
     history_events,
     read_project,
 )
+from core.training_process.races import Races
+from core.training_process.search_work import SearchWork
 from core.training_process.snapshots import (
     Plane,
     check_held,
     check_plane_features,
+    configured_message,
     drawable,
     feature_ranges,
     make_plane,
@@ -91,6 +98,8 @@ class TrainingService:
         self.jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self.model_work: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self.relay = Relay(self)
+        self.races = Races()
+        self.search = SearchWork(self.outbox, self.serve_model_work)
         self.trainer: Trainer | None = None
         self.run_epochs = 0  # the epochs a run asks for: a finished run goes on by as many
         self.plane: Plane | None = None
@@ -111,6 +120,7 @@ class TrainingService:
     def run(self) -> None:
         # Ctrl+C in a terminal reaches the whole process group; the window decides when we stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.conn.send(EngineStarting(START_STAGES[1], 2, len(START_STAGES)))
         warm_up()
         reader = threading.Thread(target=self._read_commands, name="nnplay-commands", daemon=True)
         reader.start()
@@ -156,13 +166,17 @@ class TrainingService:
                     if active:
                         control.pause()
                 case Resume():
+                    self.races.cancel()  # a race served while paused would hold the run back
                     if active:
                         control.resume()
                 case Stop():
                     self._stop_locked()
+                case StopRace():
+                    self.races.cancel()
                 case SetLive(name=name, value=value):
                     control.set(name, value)
                 case Train() | Step():
+                    self.races.cancel()  # the user's own training comes first
                     steps = command.batches if isinstance(command, Step) else 0
                     if not active:
                         self._next_run += 1
@@ -172,6 +186,9 @@ class TrainingService:
                         control.step(steps)
                     else:
                         control.resume()
+                case Search():
+                    self._stop_locked()
+                    self.jobs.put(self.search.queued(command))
                 case Configure() | OpenProject() | Shutdown():
                     self._stop_locked()
                     self.jobs.put(command)
@@ -181,6 +198,8 @@ class TrainingService:
                     control.wake()  # wakes a paused one
 
     def _stop_locked(self) -> None:
+        self.search.stop()
+        self.races.cancel()
         if self._active_run is not None:
             self._active_run = None
             self.control.stop()
@@ -199,6 +218,8 @@ class TrainingService:
                 self.serve_model_work()
             case StartRun(run=run, steps=steps):
                 self._train(run, steps)
+            case RunSearch():
+                self.search.run(job, self._load)
             case Configure(data=data, network=network, config=config):
                 self.trainer = self.plane = None  # a failed configure leaves nothing stale
                 self.control.take_pending()  # settings changed before now are in `config`
@@ -230,6 +251,8 @@ class TrainingService:
                 self._set_plane(x, y, held)
             case SaveProject():
                 self.outbox.send(model_work.save_project(command, self.trainer))
+            case RaceOptimizers():
+                self.races.run(command, self._require_trainer(), self.outbox)
             case _:
                 trainer = self._require_trainer()
                 assert self.frame is not None
@@ -321,29 +344,7 @@ class TrainingService:
         plane = make_plane(frame, data, trainer, self.plane_choice, self.held_choice, self.ranges)
         self.trainer, self.plane = trainer, plane
         self.pictured = plane is not None or drawable(trainer.model)
-        configured = Configured(
-            task=data.task,
-            class_names=data.class_names,
-            input_names=data.preprocessor.input_names,
-            layer_names=tuple(trainer.layers),
-            layer_labels=tuple(trainer.layer_labels()),
-            parameters=sum(p.numel() for p in trainer.params),
-            loss=trainer.loss_name,
-            seed=config.seed,
-            n_train=len(data.train),
-            n_val=len(data.val),
-            n_test=len(data.test),
-            dropped_rows=data.dropped_rows,
-            batch_size=trainer.batch_size,
-            steps_per_epoch=trainer.steps_per_epoch,
-            device=str(trainer.device),
-            device_name=device_label(trainer.device, trainer.threads),  # what training will use
-            plane_features=plane.features if plane else None,
-            extent=plane.extent if plane else None,
-            preprocessor=data.preprocessor,
-            feature_ranges=self.ranges,
-            held=plane.held if plane else (),
-        )
+        configured = configured_message(trainer, data, config, plane, self.ranges)
         # The data points the window draws: a capped sample of this split, over the plane.
         points = () if plane is None else (sample_plot_points(frame, data, plane.features),)
         self.outbox.send(*first, configured, self.snapshot(), *points)

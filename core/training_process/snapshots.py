@@ -14,16 +14,19 @@ import torch
 from torch import nn
 
 from core.dataset import PreparedData
+from core.device import device_label
 from core.errors import SpecError
 from core.fitted_preprocessor import CategoricalFeature, NumericFeature
 from core.labels import as_labels
 from core.loss_functions import probabilities
 from core.plane import default_plane
+from core.spec import TrainConfig
 from core.trainer import Trainer
 from core.training_process.messages import (
     GRID,
     MAX_DIAGRAM_UNITS,
     UNIT_GRID,
+    Configured,
     FeatureRange,
     HeldValues,
     Snapshot,
@@ -46,7 +49,7 @@ class Plane:
 
 def check_plane_features(data: PreparedData, feature_x: str, feature_y: str) -> None:
     """Raise SpecError unless the two are different numeric features of the data."""
-    features = data.preprocessor.features
+    features = data.preprocessor.source_features
     numeric = [f.name for f in features if isinstance(f, NumericFeature)]
     for name in (feature_x, feature_y):
         if name not in numeric:
@@ -63,7 +66,7 @@ def feature_ranges(frame: pd.DataFrame, data: PreparedData) -> tuple[FeatureRang
     one's categories and most frequent one (what the plane holds it at by default)."""
     train = frame.iloc[data.train.rows]
     ranges: list[FeatureRange] = []
-    for f in data.preprocessor.features:
+    for f in data.preprocessor.source_features:
         if isinstance(f, NumericFeature):
             values = pd.to_numeric(train[f.name], errors="coerce").to_numpy(dtype=np.float64)
             values = values[np.isfinite(values)]
@@ -82,7 +85,7 @@ def feature_ranges(frame: pd.DataFrame, data: PreparedData) -> tuple[FeatureRang
 def check_held(data: PreparedData, held: HeldValues) -> None:
     """Raise SpecError unless each value fits its feature: a finite number for a numeric one,
     one of its categories for a categorical one."""
-    features = {f.name: f for f in data.preprocessor.features}
+    features = {f.name: f for f in data.preprocessor.source_features}
     for name, value in held:
         feature = features.get(name)
         if feature is None:
@@ -112,7 +115,7 @@ def make_plane(
     data changed) is left out; `ranges` are `feature_ranges(frame, data)`, when known.
     """
 
-    features = data.preprocessor.features
+    features = data.preprocessor.source_features
     numeric = [f.name for f in features if isinstance(f, NumericFeature)]
     if len(numeric) < 2:
         return None
@@ -243,4 +246,37 @@ def take_snapshot(trainer: Trainer, plane: Plane | None) -> Snapshot:
         features=plane.features if plane is not None else None,
         extent=plane.extent if plane is not None else None,
         held=plane.held if plane is not None else (),
+    )
+
+
+def configured_message(
+    trainer: Trainer,
+    data: PreparedData,
+    config: TrainConfig,
+    plane: Plane | None,
+    ranges: tuple[FeatureRange, ...],
+) -> Configured:
+    """What the window learns of a model just built: its data, layers, device and plane."""
+    return Configured(
+        task=data.task,
+        class_names=data.class_names,
+        input_names=data.preprocessor.input_names,
+        layer_names=tuple(trainer.layers),
+        layer_labels=tuple(trainer.layer_labels()),
+        parameters=sum(p.numel() for p in trainer.params),
+        loss=trainer.loss_name,
+        seed=config.seed,
+        n_train=len(data.train),
+        n_val=len(data.val),
+        n_test=len(data.test),
+        dropped_rows=data.dropped_rows,
+        batch_size=trainer.batch_size,
+        steps_per_epoch=trainer.steps_per_epoch,
+        device=str(trainer.device),
+        device_name=device_label(trainer.device, trainer.threads),  # what training will use
+        plane_features=plane.features if plane else None,
+        extent=plane.extent if plane else None,
+        preprocessor=data.preprocessor,
+        feature_ranges=ranges,
+        held=plane.held if plane else (),
     )

@@ -502,3 +502,18 @@ def test_the_proposed_target_is_the_first_thing_to_confirm(qtbot, window, tmp_pa
     choose(dialog.target, "bill")
     qtbot.waitUntil(lambda: not proposal.isVisible(), timeout=WAIT_MS)
     dialog.reject()
+
+
+def test_the_target_header_is_marked_whichever_read_finishes_first(qtbot, window):
+    """The quick preview and the whole file are read on two threads; when the preview lands
+    last, its fresh headers still mark the target (it was plain 'species' one time in two)."""
+    dialog = open_dialog(qtbot, window, DATA / "iris.csv")
+    model = dialog.preview_model
+
+    def header() -> list[str]:
+        return [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+
+    assert "species (target)" in header()
+    dialog._on_preview(dialog._preview)  # the preview arriving after the whole file was read
+    assert "species (target)" in header()
+    dialog.reject()

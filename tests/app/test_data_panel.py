@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from app.learn_links import LEARN_LINKS
 from app.panels.data_panel import DataPanel
 from app.project import Project
 from core.data_spec import ColumnSpec, CsvSource, DataSpec
@@ -240,3 +241,49 @@ def test_thumbnails_are_drawn_once_and_reused(panel):
     first = toy_thumbnail("spiral", 60)
     assert toy_thumbnail("spiral", 60) is first
     assert first.width() == first.height() == 60
+
+
+# --- input features (TensorFlow Playground's x₁², sin x₁, ...) ---
+
+
+def test_a_toggle_is_one_undoable_edit_of_the_data(qtbot, panel, project):
+    toggles = panel.input_features.toggles
+    assert [n for n, b in toggles.items() if b.isChecked()] == ["x1", "x2"]
+    qtbot.mouseClick(toggles["x1_sq"], Qt.MouseButton.LeftButton)
+    assert project.data.source.features == ("x1", "x2", "x1_sq")
+    assert [c.name for c in project.data.features] == ["x1", "x2", "x1_sq"]
+    assert project.shape.input_names == ("x₁", "x₂", "x₁²")
+    assert project.undo_stack.undoText() == "Use input features x₁, x₂, x₁²"
+    project.undo_stack.undo()
+    assert project.data.source.features == ("x1", "x2")
+    assert not toggles["x1_sq"].isChecked()
+
+
+def test_the_features_stay_when_the_dataset_changes(qtbot, panel, project):
+    qtbot.mouseClick(panel.input_features.toggles["sin_x1"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.thumbnails["circle"], Qt.MouseButton.LeftButton)
+    assert project.data.source.name == "circle"
+    assert project.data.source.features == ("x1", "x2", "sin_x1")
+
+
+def test_the_last_feature_on_cannot_be_turned_off(qtbot, panel, project):
+    toggles = panel.input_features.toggles
+    qtbot.mouseClick(toggles["x1"], Qt.MouseButton.LeftButton)
+    assert project.data.source.features == ("x2",)
+    assert not toggles["x2"].isEnabled()
+    assert "At least one input feature" in toggles["x2"].toolTip()
+    qtbot.mouseClick(toggles["x2"], Qt.MouseButton.LeftButton)
+    assert project.data.source.features == ("x2",)
+
+
+def test_the_toggles_rest_while_training(panel):
+    panel.set_training(True)
+    assert not any(b.isEnabled() for b in panel.input_features.toggles.values())
+    panel.set_training(False)
+    assert panel.input_features.toggles["x1_sq"].isEnabled()
+
+
+def test_the_question_mark_opens_the_features_section(qtbot, panel):
+    with qtbot.waitSignal(LEARN_LINKS.requested) as blocker:
+        qtbot.mouseClick(panel.input_features.help, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["features"]

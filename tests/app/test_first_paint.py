@@ -28,7 +28,9 @@ seen = {}
 class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and "at_paint" not in seen:
-            seen["at_paint"] = sorted(m for m in ("pandas", "torch") if m in sys.modules)
+            seen["at_paint"] = sorted(
+                m for m in ("pandas", "torch", "ziamath", "optuna") if m in sys.modules
+            )
         return False
 
 
@@ -65,7 +67,8 @@ def test_first_paint_needs_no_pandas_the_points_follow_and_torch_stays_out(tmp_p
     )
     assert r.returncode == 0, r.stderr
     seen = json.loads(r.stdout.strip().splitlines()[-1])
-    assert seen["at_paint"] == []  # neither pandas nor torch was loaded for the first paint
+    # Neither pandas nor torch nor the Learn tab's formula renderer nor optuna was loaded for it.
+    assert seen["at_paint"] == []
     assert seen["points"] > 100  # the spiral's training points are on the output plot
     # The window's process never loads torch, not even to unpack what the engine sends.
     assert seen["torch_after_training"] is False

@@ -54,7 +54,7 @@ def test_opens_with_the_default_network_and_its_parameter_count(panel, project):
     # 2*8+8 + 8*8+8 + 8*8+8 + 8*1+1
     assert "177 parameters" in panel.total_label.text()
     assert panel.total_parameters == 177
-    assert "x1, x2" in panel.input_card.names.text()
+    assert "x₁, x₂" in panel.input_card.names.text()
     assert "sigmoid" in panel.output_card.description.text()
 
 

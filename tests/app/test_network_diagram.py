@@ -15,6 +15,7 @@ from app.project import Project
 from core.spec import LayerSpec, NetworkSpec
 
 BLUE, ORANGE = QColor(theme.BLUE), QColor(theme.ORANGE)
+MAPS_GRID = 32  # what the diagram draws input maps at when no unit map gives it a size
 
 
 @pytest.fixture
@@ -141,7 +142,7 @@ def test_hovering_a_node_names_its_activation(diagram, project):
     node = diagram.columns[1].nodes[0]
     text = node.describe()
     assert "tanh" in text and "Squashes" in text
-    assert "x2" in diagram.columns[0].nodes[1].describe()
+    assert "x₂" in diagram.columns[0].nodes[1].describe()
     assert "sigmoid" in diagram.columns[-1].nodes[0].describe()
 
 
@@ -192,3 +193,20 @@ def test_the_weight_key_fits_the_diagram_however_narrow(diagram, qtbot, width):
     qtbot.waitUntil(lambda: key.sceneBoundingRect().right() <= diagram.viewport().width())
     full = key.text() == "negative weight · thicker = larger"
     assert full if width == 600 else not full
+
+
+def test_the_diagram_shows_one_input_node_per_feature(qtbot, diagram, project):
+    source = project.data.source
+    project.set_toy(type(source)(source.name, features=("x1_sq", "x2_sq", "sin_x1")))
+    qtbot.waitUntil(lambda: diagram.columns[0].layer.units == 3)
+    labels = [item.text() for item in diagram._input_labels]
+    assert labels == ["x₁²", "x₂²", "sin x₁"]
+
+    # Each input node draws its feature over the plane, even with no hidden layer to map.
+    project.edit_network(NetworkSpec(layers=()), "No hidden layer")
+    diagram.set_node_maps([], (-6.0, 6.0, -6.0, 6.0))
+    square = diagram.columns[0].heatmaps[0].pixmap().toImage()
+    assert square.width() == MAPS_GRID
+    edge, middle = QColor(square.pixel(0, 5)), QColor(square.pixel(MAPS_GRID // 2, 5))
+    assert edge.blue() > edge.red() and middle.red() > 200  # x₁²: high at both sides, 0 between
+    assert square.pixel(0, 5) == square.pixel(MAPS_GRID - 1, 5)  # and symmetric

@@ -354,3 +354,11 @@ def test_a_feature_leaving_the_plane_is_held_at_its_median(qtbot, view, project)
 
 def test_two_features_hold_nothing(view):
     assert not view.held.isVisible()  # the toy data: the plane is all of it
+
+
+def test_computed_input_features_keep_the_plot_over_x1_and_x2(view, project):
+    source = project.data.source
+    project.set_toy(replace(source, features=("x1", "x2", "x1_sq", "sin_x2")))
+    assert view.plane_features == ("x1", "x2")
+    assert not view.plane_row.isVisibleTo(view)  # nothing to choose: the features are x1, x2's
+    assert view.plot.isVisibleTo(view)

@@ -9,7 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from core.dataset import load_frame
+from app.panels.row_form import RowForm
+from core.data_spec import ToySource
+from core.dataset import load_frame, prepare_data
+from core.toy import toy_data_spec
 
 # Every test here shares a window with a real training process (torch loads in it): slow.
 pytestmark = pytest.mark.slow
@@ -209,3 +212,17 @@ def test_a_new_file_shows_its_predictions_and_new_data_clears_the_old_table(
     assert "data changed" in panel.status.text()
     assert "trained since" not in panel.status.text()
     assert not panel.again_button.isEnabled() and not panel.save_button.isEnabled()
+
+
+def test_one_row_form_asks_for_x1_and_x2_when_the_features_are_computed(qtbot):
+    source = ToySource("circle", samples=50, features=("x1_sq", "sin_x2"))
+    preprocessor = prepare_data(toy_data_spec(source)).preprocessor
+    form = RowForm()
+    qtbot.addWidget(form)
+    form.set_model(preprocessor)
+    assert list(form.fields) == ["x1", "x2"]
+    form.fields["x1"].setText("2")
+    form.fields["x2"].setText("0.5")
+    row = form.row()
+    assert row is not None and list(row.columns) == ["x1", "x2"]
+    assert preprocessor.transform(row).tolist() == [[4.0, pytest.approx(0.4794255)]]

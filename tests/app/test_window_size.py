@@ -11,7 +11,10 @@ from core.plot_points import sample_plot_points
 
 
 @pytest.fixture
-def window(qtbot):
+def window(qapp, qtbot):
+    from app.theme import apply_theme
+
+    apply_theme(qapp, "light")  # as the app starts: its style's controls are wider than Qt's
     w = MainWindow()
     qtbot.addWidget(w)
     w.resize(1400, 900)
@@ -38,6 +41,12 @@ def test_the_window_fits_a_1024_by_768_screen(window, qtbot, settle_layout):
     # Each area keeps at least the width its own controls ask for: nothing is cut at an edge.
     for area in (window.data_panel, window.training_panel, window.network_panel.cards[0]):
         assert area.width() >= area.minimumSizeHint().width(), type(area).__name__
+    # And every card of the network builder lies inside its column (no sideways scrolling).
+    panel = window.network_panel
+    viewport = panel.scroll_area.viewport()
+    for card in (panel.input_card, *panel.cards, panel.output_card):
+        right = card.mapTo(viewport, card.rect().topRight()).x()
+        assert right < viewport.width(), (type(card).__name__, right, viewport.width())
 
 
 def test_every_tab_fits_a_1024_wide_window(window):

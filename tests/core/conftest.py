@@ -7,6 +7,7 @@ never seen in training.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +134,12 @@ def mixed_spec(csv: Path, target: str, task: str) -> DataSpec:
         impute = "mean" if kind == "numeric" else "most_frequent"
         columns.append(ColumnSpec(name, role, kind, "none", impute))
     return DataSpec(source, tuple(columns), task).validate()
+
+
+@pytest.fixture(scope="session")
+def mixed_specs(mixed_csv: Mixed) -> Callable[[str, str], DataSpec]:
+    """`mixed_spec` of the mixed table's training file: (target, task) -> its DataSpec."""
+    return lambda target, task: mixed_spec(mixed_csv.train, target, task)
 
 
 MIXED_NETWORK = NetworkSpec(

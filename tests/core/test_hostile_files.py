@@ -188,7 +188,7 @@ def test_an_encrypted_or_strangely_compressed_member_is_refused_naming_the_file(
 
 
 def test_running_out_of_memory_while_opening_is_a_sentence(model_file, monkeypatch):
-    import core.modelfile as mf
+    import core.model_manifest as mf
 
     def no_memory(*args, **kwargs):
         raise MemoryError

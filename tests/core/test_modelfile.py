@@ -168,7 +168,7 @@ def test_not_json_and_missing_parts_are_refused(iris, tmp_path):
 
 
 def test_a_zip_bomb_claiming_a_huge_manifest_is_refused(iris, tmp_path, monkeypatch):
-    import core.modelfile as mf
+    import core.model_manifest as mf
 
     _, file, _ = iris
     monkeypatch.setattr(mf, "MAX_JSON_BYTES", 100)

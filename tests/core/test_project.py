@@ -258,7 +258,7 @@ def test_files_that_are_not_projects_say_so(iris, tmp_path):
 
 
 def test_a_zip_bomb_claiming_a_huge_manifest_is_refused(trained_file, monkeypatch):
-    import core.modelfile as mf
+    import core.model_manifest as mf
 
     monkeypatch.setattr(mf, "MAX_JSON_BYTES", 100)
     with pytest.raises(ModelFileError, match="over the 100-byte limit"):

@@ -1,0 +1,259 @@
+"""Tools > Search settings: Optuna searches the settings in the training process, trial after
+trial; the dialog shows the best so far and each trial's score, and "Use best" puts the best
+trial's settings into the builder as one undoable edit.
+
+The dialog only asks: the training process runs the trials (`core.training_process.commands.
+Search`) and reports each (`SearchTrialEnded`), so the window stays responsive and never loads
+Optuna or torch. Stop ends the trial being trained and keeps the finished ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dialogs.search_ranges import SearchForm
+from app.engine_link import EngineLink
+from app.plots.search_plot import SearchPlot, legend_html
+from app.project import Project
+from core.search.results import SearchSummary, TrialResult
+from core.search.settings import chosen_settings, describe_params
+from core.search.space import SearchPlan
+from core.training_process.commands import Search, Stop
+from core.training_process.messages import Failed, SearchEnded, SearchTrialEnded
+
+DEFAULT_SIZE = (1180, 720)  # or less, within the window it opens over
+
+
+def study_name(project: Project, plan: SearchPlan) -> str:
+    """One study per design and metric in a project's study file: trials of another dataset or
+    network would mislead the sampler, and a study optimises one metric in one direction."""
+    design = repr((project.data, project.network, replace(project.config, epochs=0)))
+    return f"search-{plan.metric}-{hashlib.sha1(design.encode()).hexdigest()[:8]}"
+
+
+class SearchDialog(QDialog):
+    """Vary settings, run trials in the training process, watch them, use the best."""
+
+    def __init__(
+        self,
+        project: Project,
+        engine: EngineLink,
+        study_file: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Search settings")
+        self.project, self.engine = project, engine
+        # Beside a saved project the study is an SQLite file that outlives the window (and that
+        # `nnplay search --storage` can go on with); otherwise it lives in the training process.
+        self.storage = f"sqlite:///{study_file}" if study_file is not None else None
+        self.running = False
+        self.best: TrialResult | None = None
+        self.results: list[TrialResult] = []
+        self.summary: SearchSummary | None = None
+        self._clock = QElapsedTimer()
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_progress)
+
+        self.form = SearchForm(project.shape.task)
+        self.form.changed.connect(self._check)
+        form_scroll = QScrollArea()
+        form_scroll.setWidget(self.form)
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        form_scroll.setMinimumWidth(self.form.sizeHint().width() + 24)
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.best_label = QLabel("No trial has finished yet.")
+        self.best_label.setWordWrap(True)
+        self.best_label.setProperty("role", "value")
+        self.progress = QLabel(self._where())
+        self.progress.setWordWrap(True)
+        self.progress.setProperty("role", "muted")
+        self.plot = SearchPlot()
+        results = QVBoxLayout()
+        results.addWidget(QLabel("Best so far"))
+        results.addWidget(self.best_label)
+        key = QLabel(legend_html())
+        key.setProperty("role", "muted")
+        results.addWidget(key)
+        results.addWidget(self.plot, 1)
+        results.addWidget(self.progress)
+
+        self.problem = QLabel()
+        self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.start_button = QPushButton("Start")
+        self.start_button.setDefault(True)
+        self.stop_button = QPushButton("Stop")
+        self.use_best_button = QPushButton("Use best")
+        self.use_best_button.setToolTip(
+            "Put the best trial's settings into the builder (Ctrl+Z undoes it)."
+        )
+        self.close_button = QPushButton("Close")
+        self.start_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self.use_best_button.clicked.connect(self.use_best)
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.start_button, self.stop_button, self.use_best_button, self.close_button):
+            buttons.addWidget(b)
+
+        body = QHBoxLayout()
+        body.addWidget(form_scroll)
+        body.addLayout(results, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.problem)
+        layout.addLayout(buttons)
+        self.setMinimumSize(self.minimumSizeHint())
+        room = parent.size() if parent is not None else None
+        width = DEFAULT_SIZE[0] if room is None else min(DEFAULT_SIZE[0], room.width() - 40)
+        height = DEFAULT_SIZE[1] if room is None else min(DEFAULT_SIZE[1], room.height() - 60)
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+
+        engine.search_trial_ended.connect(self._on_trial_ended)
+        engine.search_ended.connect(self._on_search_ended)
+        engine.failed.connect(self._on_failed)
+        self._check()
+        self._show_buttons()
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        problems = self.form.problems()
+        if problems or self.running:
+            return
+        plan = self.form.plan(seed=self.project.config.seed)
+        self.results, self.best, self.summary = [], None, None
+        label = self.form.metric_choice.currentText().split(" (")[0]
+        self.plot.start(label, plan.direction == "minimize")
+        self.best_label.setText("No trial has finished yet.")
+        self.running = True
+        self._clock.start()
+        self._tick.start()
+        p = self.project
+        self.engine.send(
+            Search(p.data, p.network, p.config, plan, self.storage, study_name(p, plan))
+        )
+        self._show_progress()
+        self._show_buttons()
+
+    def stop(self) -> None:
+        if self.running:
+            self.engine.send(Stop())
+            self.progress.setText("Stopping after the current batch…")
+            self.stop_button.setEnabled(False)
+
+    def use_best(self) -> None:
+        """The best trial's values in the builder, as one undoable step."""
+        if self.best is None:
+            return
+        p = self.project
+        network, config = chosen_settings(dict(self.best.params), p.network, p.config)
+        p.undo_stack.beginMacro(f"Use search trial {self.best.number}")
+        p.edit_network(network, "Use the search's network")
+        p.edit("config", config, "Use the search's training settings")
+        p.undo_stack.endMacro()
+        self.progress.setText(f"Trial {self.best.number}'s settings are in the builder.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop()  # a search nobody watches is not left running
+        self._tick.stop()
+        for signal, slot in (
+            (self.engine.search_trial_ended, self._on_trial_ended),
+            (self.engine.search_ended, self._on_search_ended),
+            (self.engine.failed, self._on_failed),
+        ):
+            signal.disconnect(slot)
+        super().closeEvent(event)
+
+    # --- the training process's answers ---------------------------------------------------------
+
+    def _on_trial_ended(self, message: SearchTrialEnded) -> None:
+        if not self.running:
+            return
+        self.results.append(message.trial)
+        self.best = message.best
+        self.plot.add(message.trial)
+        self._show_best()
+        self._show_progress()
+        self._show_buttons()
+
+    def _on_search_ended(self, message: SearchEnded) -> None:
+        self.running = False
+        self._tick.stop()
+        self.summary = message.summary
+        if message.summary is not None:
+            self.best = message.summary.best or self.best
+            self._show_best()
+        self._show_progress()
+        self._show_buttons()
+
+    def _on_failed(self, failed: Failed) -> None:
+        if failed.command is Search:
+            self.problem.setText(failed.message[:1].upper() + failed.message[1:])
+            self.problem.show()
+
+    # --- showing --------------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        problems = self.form.problems()
+        self.problem.setText("; ".join(problems)[:1].upper() + "; ".join(problems)[1:])
+        self.problem.setVisible(bool(problems))
+        self._show_buttons()
+
+    def _show_buttons(self) -> None:
+        self.start_button.setEnabled(not self.running and not self.form.problems())
+        self.stop_button.setEnabled(self.running)
+        self.use_best_button.setEnabled(self.best is not None and not self.running)
+        self.form.setEnabled(not self.running)
+
+    def _show_best(self) -> None:
+        b = self.best
+        if b is None or b.score is None:
+            return
+        metric = self.form.metric_choice.currentText().split(" (")[0].lower()
+        self.best_label.setText(
+            f"Trial {b.number}: {metric} {b.score:.4g}\n{describe_params(dict(b.params))}"
+        )
+
+    def _show_progress(self) -> None:
+        counts = {
+            s: sum(r.state == s for r in self.results) for s in ("complete", "pruned", "failed")
+        }
+        seconds = self._clock.elapsed() / 1000 if self._clock.isValid() else 0.0
+        parts = f"{counts['complete']} finished, {counts['pruned']} pruned" + (
+            f", {counts['failed']} failed" if counts["failed"] else ""
+        )
+        if self.running:
+            total = self.form.trials.value()
+            text = f"{len(self.results)} of {total} trials done · {parts} · {seconds:.0f} s"
+        elif self.summary is not None:
+            reason = self.summary.reason[:1].upper() + self.summary.reason[1:]
+            text = f"{reason}: {parts} in {self.summary.seconds:.0f} s."
+        else:
+            text = self._where()
+        self.progress.setText(text)
+
+    def _where(self) -> str:
+        if self.storage is None:
+            return "Trials are kept in memory until the window closes."
+        return f"Trials are kept in {self.storage.removeprefix('sqlite:///')}."
