@@ -62,6 +62,8 @@ class RunsPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.verticalHeader().hide()
+        # Squeezed before the network column gives way: the splitter above it gives it more.
+        self.table.setMinimumHeight(self.fontMetrics().height() * 3)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
