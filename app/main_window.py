@@ -48,6 +48,7 @@ from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.race_launcher import RaceLauncher
+from app.race_runs import keep_race
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
 from app.search_action import SearchAction
@@ -60,7 +61,7 @@ from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
 from core.health import Hint
 from core.training_process.commands import Configure
-from core.training_process.messages import Configured, Failed, Ready, Snapshot
+from core.training_process.messages import Configured, Failed, RaceFinished, Ready, Snapshot
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -294,6 +295,7 @@ class MainWindow(QMainWindow):
         self.files.design_replaced.connect(self._clear_model_views)
         self.project.changed.connect(self._on_project_changed)
         self.runs.ticked_changed.connect(self._on_ticked_runs_changed)
+        self.races.race_finished.connect(self._on_race_finished)
         self.runs.edited.connect(self.files.mark_changed)
         self.files.runs_replaced.connect(self.runs.replace_all)
         self.runs_panel.message_changed.connect(self._on_message_changed)
@@ -358,6 +360,11 @@ class MainWindow(QMainWindow):
             self._show_hints(())  # about a network that is no longer there
         if field == "config" and not self.run.is_active:
             self.controls.set_plan(self.project.config.epochs)  # "Epoch 0 / 1,000" at once
+
+    @Slot(object)
+    def _on_race_finished(self, finished: RaceFinished) -> None:
+        dialog = self.races.dialog
+        keep_race(self.runs, finished, dialog.started_with if dialog is not None else None)
 
     @Slot()
     def _on_ticked_runs_changed(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 from core.runs import (
     GRADIENT,
     LEARNING_RATE,
+    LOSS_STEP,
     LOSS_TRAIN,
     LOSS_VAL,
     METRIC_TRAIN,
@@ -159,6 +160,8 @@ def overlays_for(runs: Sequence[RunRecord], metric: str) -> tuple[list[Overlay],
     for run in runs:
         add(loss, run, LOSS_TRAIN)
         add(loss, run, LOSS_VAL, DASHED)
+        if run.curve(LOSS_TRAIN) is None:  # a race's copy: its loss at every step
+            add(loss, run, LOSS_STEP)
         if run.metric == metric:
             add(metric_plot, run, METRIC_TRAIN)
             add(metric_plot, run, METRIC_VAL, DASHED)

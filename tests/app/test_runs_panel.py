@@ -179,3 +179,27 @@ def test_three_spiral_runs_survive_save_and_reopen(qapp, qtbot, steps, tmp_path:
             w.files.open_path(path)
         assert [cell(w, r, CHANGED) for r in range(3)][2] == "lr 0.01 → 0.003"
         assert w.runs.next_number == 4
+
+
+def test_an_optimizer_race_adds_one_run_per_copy(bare_window) -> None:
+    from app.race_runs import keep_race
+    from core.race_spec import DEFAULT_RACE, RaceRecord
+    from core.training_process.messages import RaceFinished
+
+    w = bare_window
+    fake_run(w, 0.01)
+    records = tuple(
+        RaceRecord(e, np.linspace(0.7, 0.1, 40, dtype=np.float32)) for e in DEFAULT_RACE
+    )
+    finished = RaceFinished(1, "finished", records, 2.0)
+    p = w.project
+    kept = keep_race(w.runs, finished, (p.data, p.network, p.config))
+    assert [r.number for r in kept] == list(range(2, 2 + len(DEFAULT_RACE)))
+    assert [cell(w, r, NAME) for r in range(1, 1 + len(DEFAULT_RACE))] == [
+        f"race: {e.name}" for e in DEFAULT_RACE
+    ]
+    assert kept[0].config.optimizer == DEFAULT_RACE[0].optimizer
+    w.runs_panel.tick(kept[-1].number)
+    # A race has no epochs: its loss at every step is drawn.
+    assert list(w.plots.loss.overlays._items) == [(kept[-1].number, "loss/step")]
+    assert "race:" in w.plots.loss.legend_html()
