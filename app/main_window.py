@@ -52,6 +52,7 @@ from app.race_runs import keep_race
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
 from app.search_action import SearchAction
+from app.search_runs import keep_trial
 from app.walk.tab import add_walk_page
 from app.widgets.combo_choices import show_full_text
 from app.widgets.engine_start import EngineStartBar
@@ -61,7 +62,14 @@ from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
 from core.health import Hint
 from core.training_process.commands import Configure
-from core.training_process.messages import Configured, Failed, RaceFinished, Ready, Snapshot
+from core.training_process.messages import (
+    Configured,
+    Failed,
+    RaceFinished,
+    Ready,
+    SearchTrialEnded,
+    Snapshot,
+)
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -296,6 +304,7 @@ class MainWindow(QMainWindow):
         self.project.changed.connect(self._on_project_changed)
         self.runs.ticked_changed.connect(self._on_ticked_runs_changed)
         self.races.race_finished.connect(self._on_race_finished)
+        self.engine.search_trial_ended.connect(self._on_search_trial_ended)
         self.runs.edited.connect(self.files.mark_changed)
         self.files.runs_replaced.connect(self.runs.replace_all)
         self.runs_panel.message_changed.connect(self._on_message_changed)
@@ -365,6 +374,11 @@ class MainWindow(QMainWindow):
     def _on_race_finished(self, finished: RaceFinished) -> None:
         dialog = self.races.dialog
         keep_race(self.runs, finished, dialog.started_with if dialog is not None else None)
+
+    @Slot(object)
+    def _on_search_trial_ended(self, ended: SearchTrialEnded) -> None:
+        info = self.run.info
+        keep_trial(self.runs, ended.trial, self.project.data, info.steps_per_epoch if info else 1)
 
     @Slot()
     def _on_ticked_runs_changed(self) -> None:

@@ -7,6 +7,7 @@ trains three spiral runs for real and saves and reopens them.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -203,3 +204,21 @@ def test_an_optimizer_race_adds_one_run_per_copy(bare_window) -> None:
     # A race has no epochs: its loss at every step is drawn.
     assert list(w.plots.loss.overlays._items) == [(kept[-1].number, "loss/step")]
     assert "race:" in w.plots.loss.legend_html()
+
+
+def test_search_trials_become_runs(bare_window) -> None:
+    from app.search_runs import keep_trial
+    from core.search.results import TrialResult
+
+    w = bare_window
+    p = w.project
+    faster = dataclasses.replace(p.config, learning_rate=0.05)
+    trial = TrialResult(3, "pruned", 0.8, (("learning_rate", 0.05),), p.network, faster, 2, 1.5,
+                        val_loss=(0.6, 0.4), val_metric=(0.7, 0.8), train_loss=(0.7, 0.5),
+                        train_metric=(0.6, 0.75))  # fmt: skip
+    run = keep_trial(w.runs, trial, p.data, steps_per_epoch=19)
+    assert run is not None and (run.name, run.outcome, run.steps) == ("trial 3", "stopped", 38)
+    assert cell(w, 0, CHANGED) == "first run" and cell(w, 0, VALIDATION) == "80.0%"
+    assert run.curve("loss/validation").x == (19.0, 38.0)
+    stopped = dataclasses.replace(trial, state="stopped")
+    assert keep_trial(w.runs, stopped, p.data, 19) is None and len(w.runs.runs) == 1
