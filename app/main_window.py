@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -124,19 +124,10 @@ class MainWindow(QMainWindow):
         # The live plots share their place with how good the model is and what it predicts.
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        # The runs under the live plots: tick one, and it is drawn on them at once.
-        self.plots_split = QSplitter(Qt.Orientation.Vertical)
-        self.plots_split.addWidget(self.plots)
-        self.plots_split.addWidget(self.runs_panel)
-        self.plots_split.setStretchFactor(0, 3)
-        self.plots_split.setStretchFactor(1, 1)
-        self.plots_split.setHandleWidth(6)
-        self.tabs.addTab(_padded(self.plots_split), "Training")
+        self.tabs.addTab(_padded(self.plots), "Training")
         self.tabs.addTab(self.evaluation_panel, "Evaluation")
         self.tabs.addTab(self.predict_panel, "Predict")
-        self.tabs.setTabToolTip(
-            0, "Loss, accuracy, gradients and learning rate as training runs; earlier runs below."
-        )
+        self.tabs.setTabToolTip(0, "Loss, accuracy, gradients and learning rate as training runs.")
         self.tabs.setTabToolTip(1, "How good the model is on the validation and test rows.")
         self.tabs.setTabToolTip(2, "Predict new rows: a CSV file, or one row typed in.")
         self.tabs.addTab(self.learn_panel, "Learn")
@@ -144,6 +135,13 @@ class MainWindow(QMainWindow):
             3, "Every idea behind the network, with its own numbers (F1); walk one row through it."
         )
         self.walk_panel = add_walk_page(self)  # Learn's last page, "Walk one row"
+        # Every run of the project; the ones ticked there are drawn on the Training tab's plots.
+        # A tab of its own: under the plots, a 768-pixel-high window left it one row.
+        self.runs_tab = self.tabs.addTab(_padded(self.runs_panel), "Runs")
+        self.tabs.setTabToolTip(
+            self.runs_tab,
+            "Every training run: compare, rename, restore; tick to draw on the plots.",
+        )
         self.centre_split.addWidget(self.tabs)
         self.centre_split.setStretchFactor(0, 1)
         self.centre_split.setStretchFactor(1, 1)
@@ -213,13 +211,6 @@ class MainWindow(QMainWindow):
             self._share_space(
                 self.main_split.width() - 2 * handle, self.centre_split.height() - handle
             )
-            QTimer.singleShot(0, self._share_plots_space)  # once the splitter has its height
-
-    def _share_plots_space(self) -> None:
-        """The Runs table below the plots as tall as three runs, at most two fifths."""
-        total = sum(self.plots_split.sizes())
-        runs = min(self.runs_panel.sizeHint().height(), total * 2 // 5)
-        self.plots_split.setSizes([total - runs, runs])
 
     def _data_file(self) -> Path | None:
         """The CSV the design reads, if it reads one (a toy dataset has no file)."""

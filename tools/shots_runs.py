@@ -1,5 +1,6 @@
-"""Screenshots of the run history: three spiral runs at different learning rates in the Runs
-table, two earlier ones ticked and drawn under the third, at 1400x900 and 1024x768."""
+"""Screenshots of the run history: three spiral runs at different learning rates, two earlier
+ones ticked and drawn under the third on the Training tab, then the Runs tab's table; at
+1400x900 and 1024x768."""
 
 from __future__ import annotations
 
@@ -33,7 +34,10 @@ def shoot(app: QApplication, out: Path) -> None:
         window.runs_panel.tick(2)
         window.runs_panel.select(2)
         settle(app, 0.5)
-        save(app, window, out / f"runs-{size[0]}x{size[1]}.png")
+        save(app, window, out / f"runs-overlaid-{size[0]}x{size[1]}.png")
+        window.tabs.setCurrentIndex(window.runs_tab)
+        settle(app, 0.5)
+        save(app, window, out / f"runs-table-{size[0]}x{size[1]}.png")
         window.close()
         window.deleteLater()
         settle(app, 0.2)

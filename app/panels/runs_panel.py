@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSize, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,8 +34,7 @@ from core.runs import RunRecord
 from core.text import plural
 
 COLUMN_PADDING = 14  # px beside a column's widest text
-ROWS_SHOWN = 3  # runs in view at first; the splitter above the table gives it more
-EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the plots to compare."
+EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the Training tab's plots."
 
 
 class RunsPanel(QWidget):
@@ -62,8 +61,6 @@ class RunsPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.verticalHeader().hide()
-        # Squeezed before the network column gives way: the splitter above it gives it more.
-        self.table.setMinimumHeight(self.fontMetrics().height() * 3)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
@@ -114,13 +111,6 @@ class RunsPanel(QWidget):
         run.state_changed.connect(self._update)
         self._update()
         self._fit_columns()
-
-    def sizeHint(self) -> QSize:
-        """Tall enough for the buttons, the header and three runs: what the splitter gives it."""
-        row = self.table.verticalHeader().defaultSectionSize()
-        header = self.table.horizontalHeader().sizeHint().height()
-        height = self.restore_button.sizeHint().height() + header + ROWS_SHOWN * row + 12
-        return QSize(super().sizeHint().width(), height)
 
     # --- the selection ------------------------------------------------------------------------
 

@@ -104,7 +104,7 @@ class LivePlot(QWidget):
 
         self.plot = pg.PlotWidget(axisItems={"left": LogFriendlyAxis("left")})
         self.plot.setToolTip(tooltip)
-        self.plot.setMinimumSize(160, 100)  # leaves room for the Runs table below
+        self.plot.setMinimumSize(160, 110)
         item = self.plot.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)

@@ -131,6 +131,7 @@ def test_rename_delete_and_restore(bare_window, qtbot) -> None:
     assert w.project.config.learning_rate == 0.003
 
     panel.select(2)
+    w.tabs.setCurrentIndex(w.runs_tab)  # the Runs tab on show, its table with the focus
     panel.table.setFocus()
     qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
     assert [cell(w, r, NAME) for r in range(2)] == ["run 1", "run 3"]
