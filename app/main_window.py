@@ -8,6 +8,7 @@ and the training settings on the right. Splitters let each area grow.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Slot
@@ -49,7 +50,7 @@ from app.project import Project
 from app.race_launcher import RaceLauncher
 from app.run import ACTIVE, Run
 from app.search_action import SearchAction
-from app.walk.tab import add_walk_page
+from app.walk.tab import WalkPage
 from app.widgets.combo_choices import show_full_text
 from app.widgets.engine_start import EngineStartBar
 from app.widgets.health_hints import HealthLine
@@ -59,6 +60,9 @@ from core.events import HyperparameterChanged, TrainStarted
 from core.health import Hint
 from core.training_process.commands import Configure
 from core.training_process.messages import Configured, Failed, Ready, Snapshot
+
+if TYPE_CHECKING:
+    from app.panels.walk_panel import WalkPanel
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -120,7 +124,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(
             3, "Every idea behind the network, with its own numbers (F1); walk one row through it."
         )
-        self.walk_panel = add_walk_page(self)  # Learn's last page, "Walk one row"
+        self.walk_page = WalkPage(self)  # Learn's last page, "Walk one row"
         self.centre_split.addWidget(self.tabs)
         self.centre_split.setStretchFactor(0, 1)
         self.centre_split.setStretchFactor(1, 1)
@@ -274,6 +278,11 @@ class MainWindow(QMainWindow):
         self.project.changed.connect(self._on_project_changed)
 
     # --- life cycle -----------------------------------------------------------------------------
+
+    @property
+    def walk_panel(self) -> WalkPanel:
+        """Learn > Walk one row's panel (built on first use)."""
+        return self.walk_page.panel
 
     def start_engine(self) -> None:
         """Spawn the training process; call once the window is on screen (torch takes seconds)."""
