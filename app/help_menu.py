@@ -11,13 +11,13 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenuBar
 
-from app.dialogs.about_dialog import AboutDialog, versions
-from app.dialogs.shortcuts_dialog import ShortcutsDialog
 from app.learn_links import open_learn
 from app.widgets.learn_button import section_for
 from core.training_process.messages import Ready
 
 if TYPE_CHECKING:
+    from app.dialogs.about_dialog import AboutDialog
+    from app.dialogs.shortcuts_dialog import ShortcutsDialog
     from app.main_window import MainWindow
 
 
@@ -57,12 +57,16 @@ class HelpMenu(QObject):
 
     @Slot()
     def show_shortcuts(self) -> None:
+        from app.dialogs.shortcuts_dialog import ShortcutsDialog  # built when first asked for
+
         self.shortcuts_dialog = ShortcutsDialog(self.window)
         self.shortcuts_dialog.open()
 
     @Slot()
     def show_about(self) -> None:
         info = self.window.run.info
+        from app.dialogs.about_dialog import AboutDialog, versions
+
         self.about_dialog = AboutDialog(
             versions(self.torch_version, info.device_name if info else ""), self.window
         )

@@ -8,6 +8,7 @@ and the training settings on the right. Splitters let each area grow.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Slot
@@ -53,7 +54,7 @@ from app.run import ACTIVE, Run
 from app.run_history import RunHistory
 from app.search_action import SearchAction
 from app.search_runs import keep_trial
-from app.walk.tab import add_walk_page
+from app.walk.tab import WalkPage
 from app.widgets.combo_choices import show_full_text
 from app.widgets.engine_start import EngineStartBar
 from app.widgets.health_hints import HealthLine
@@ -70,6 +71,9 @@ from core.training_process.messages import (
     SearchTrialEnded,
     Snapshot,
 )
+
+if TYPE_CHECKING:
+    from app.panels.walk_panel import WalkPanel
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -134,7 +138,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(
             3, "Every idea behind the network, with its own numbers (F1); walk one row through it."
         )
-        self.walk_panel = add_walk_page(self)  # Learn's last page, "Walk one row"
+        self.walk_page = WalkPage(self)  # Learn's last page, "Walk one row"
         # Every run of the project; the ones ticked there are drawn on the Training tab's plots.
         # A tab of its own: under the plots, a 768-pixel-high window left it one row.
         self.runs_tab = self.tabs.addTab(_padded(self.runs_panel), "Runs")
@@ -301,6 +305,11 @@ class MainWindow(QMainWindow):
         self.runs_panel.message_changed.connect(self._on_message_changed)
 
     # --- life cycle -----------------------------------------------------------------------------
+
+    @property
+    def walk_panel(self) -> WalkPanel:
+        """Learn > Walk one row's panel (built on first use)."""
+        return self.walk_page.panel
 
     def start_engine(self) -> None:
         """Spawn the training process; call once the window is on screen (torch takes seconds)."""

@@ -3,14 +3,18 @@ for the window, kept between openings so the last race stays on show."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
-from app.dialogs.race_dialog import RaceDialog
 from app.engine_link import EngineLink
 from app.project import Project
 from app.run import Run
+
+if TYPE_CHECKING:
+    from app.dialogs.race_dialog import RaceDialog
 
 
 class RaceLauncher(QObject):
@@ -34,6 +38,8 @@ class RaceLauncher(QObject):
     def open(self) -> RaceDialog:
         """Show the dialog (made on first use), in front."""
         if self.dialog is None:
+            from app.dialogs.race_dialog import RaceDialog  # pyqtgraph plots: built on first use
+
             self.dialog = RaceDialog(self._engine, self._run, self._project, self._window)
             self.dialog.resize(self.dialog.sizeHint())
             self.dialog.race_finished.connect(self.race_finished)

@@ -3,13 +3,17 @@ its training loss per step), so the table lists it and ticking draws it on the l
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from app.run_history import RunHistory
 from core.data_spec import DataSpec
 from core.runs import LOSS_STEP, RunRecord, downsample
 from core.spec import NetworkSpec, TrainConfig
-from core.training_process.messages import RaceFinished
+
+if TYPE_CHECKING:  # the race's types load when first used (the window's first paint)
+    from core.training_process.messages import RaceFinished
 
 OUTCOMES = {"finished": "finished", "stopped": "stopped", "diverged": "failed"}
 

@@ -61,6 +61,8 @@ class RunState(StrEnum):
 
 
 ACTIVE = (RunState.RUNNING, RunState.PAUSED)
+# No model is built yet: nothing to evaluate, predict or walk through.
+NO_MODEL = (RunState.IDLE, RunState.CONFIGURING)
 # What the status bar says could not be done, per command that failed.
 COMMAND_WORDS: dict[type[Command], str] = {
     Configure: "prepare the data and the network",

@@ -4,6 +4,7 @@ or failed) becomes a run with its settings, its per-epoch curves and its score."
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,7 +20,9 @@ from core.runs import (
     RunScores,
     downsample,
 )
-from core.search.results import TrialResult
+
+if TYPE_CHECKING:  # the search's types load when first used (the window's first paint)
+    from core.search.results import TrialResult
 
 OUTCOMES = {"complete": "finished", "pruned": "stopped", "failed": "failed"}
 

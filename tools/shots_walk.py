@@ -46,7 +46,7 @@ def _window(app: QApplication, size: tuple[int, int]) -> MainWindow:
 
 def _walk(app: QApplication, window: MainWindow, command: WalkRow) -> None:
     panel = window.walk_panel
-    window.learn_panel.show_page(panel)
+    window.learn_panel.show_page(window.walk_page.holder)
     window.tabs.setCurrentWidget(window.learn_panel)
     before = panel.walk
     panel.request(command)

@@ -9,6 +9,8 @@ one row) to the same list.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -22,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.learn.design import Design
-from app.learn.now import now_lines
-from app.learn.section_page import SectionPage
 from app.learn.sections import SECTIONS, SECTIONS_BY_ID
 from app.learn_links import LEARN_LINKS
 from app.project import Project
 from app.run import Run
+
+if TYPE_CHECKING:
+    from app.learn.section_page import SectionPage
 
 LIST_WIDTH = 150
 NARROW = 640  # below this width the sections are chosen in a combo box, not a list
@@ -121,6 +124,8 @@ class LearnPanel(QWidget):
 
     def page(self, section: str) -> SectionPage:
         """The section's page, built now if it was not yet."""
+        from app.learn.section_page import SectionPage
+
         if section not in self._pages:
             row = self._ids.index(section)
             page = SectionPage(SECTIONS_BY_ID[section])
@@ -141,8 +146,8 @@ class LearnPanel(QWidget):
         with QSignalBlocker(self.picker):
             self.picker.setCurrentIndex(row)
         key = self._ids[row]
-        if key in SECTIONS_BY_ID:
-            self.page(key)
+        if key in SECTIONS_BY_ID and self.isVisible():
+            self.page(key)  # a hidden tab builds its page when shown (showEvent)
         self.stack.setCurrentIndex(row)
         self._fill_current()
 
@@ -153,7 +158,14 @@ class LearnPanel(QWidget):
 
     @Slot()
     def _fill_current(self) -> None:
+        if not self.isVisible():
+            return  # filled when shown (showEvent)
+        from app.learn.now import now_lines  # formulas' text: loaded when a page is first shown
+
         key = self._ids[self.list.currentRow()] if self.list.currentRow() >= 0 else ""
+        if key in SECTIONS_BY_ID and key not in self._pages and self.isVisible():
+            self.page(key)
+            self.stack.setCurrentIndex(self.list.currentRow())
         if key in self._pages:
             page = self._pages[key]
             page.show_now(now_lines(key, current_design(self.project, self.run)))

@@ -8,6 +8,7 @@ answered by `RowWalked`) with core.walk's numpy mathematics on the current weigh
 from __future__ import annotations
 
 from itertools import count
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
@@ -30,18 +31,17 @@ from PySide6.QtWidgets import (
 
 from app.engine_link import EngineLink
 from app.plots.gradient_plot import GradientPlot
-from app.run import RunState
-from app.walk.gradient_sizes import gradient_sizes_html
+from app.run import NO_MODEL
 from app.walk.page import STEPS, Page
-from app.walk.pages import walk_pages
 from app.widgets.flow_layout import FlowLayout
 from core.optimizers import OPTIMIZERS
 from core.training_process.commands import WalkRow
 from core.training_process.messages import Configured, Failed, RowWalked
-from core.walk.steps import RowWalk
+
+if TYPE_CHECKING:
+    from core.walk.steps import RowWalk
 
 SPLITS = (("train", "Training"), ("val", "Validation"), ("test", "Test"))
-NO_MODEL = (RunState.IDLE, RunState.CONFIGURING)
 
 
 class WalkPanel(QWidget):
@@ -241,6 +241,10 @@ class WalkPanel(QWidget):
         self.go_to_step(keep or 0)
 
     def _build_pages(self) -> None:
+        # The pages' text and tables are made when a walk first arrives, not at start-up.
+        from app.walk.gradient_sizes import gradient_sizes_html
+        from app.walk.pages import walk_pages
+
         assert self.walk is not None
         html, live = gradient_sizes_html(self.walk, self.gradients)
         self.pages = walk_pages(self.walk, self.optimizer.currentData() or "", html, live)

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any
 from core.control import LIVE_SETTINGS
 from core.data_spec import DataSpec
 from core.errors import SpecError
-from core.race_spec import RaceEntry, check_race
 from core.runs import RunRecord
-from core.search.space import SearchPlan
 from core.spec import NetworkSpec, TrainConfig
 from core.text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from core.race_spec import RaceEntry
+    from core.search.space import SearchPlan
 
 
 # --- run control: acted on at once, between two batches -----------------------------------------
@@ -224,6 +225,8 @@ class RaceOptimizers:
     from_current: bool = False
 
     def __post_init__(self) -> None:
+        from core.race_spec import check_race  # the window imports it when it races
+
         check_race(self.entries, self.steps)
 
 

@@ -15,14 +15,14 @@ import numpy as np
 from core.data_spec import DataSpec
 from core.events import Event
 from core.plot_points import PlotPoints
-from core.race_spec import RaceRecord
 from core.runs import RunRecord
-from core.search.results import SearchSummary, TrialResult
 from core.spec import NetworkSpec, TrainConfig
 
 if TYPE_CHECKING:
     from core.fitted_preprocessor import FittedPreprocessor
     from core.predictions import Predictions
+    from core.race_spec import RaceRecord
+    from core.search.results import SearchSummary, TrialResult
     from core.spec import DeviceChoice
     from core.training_process.commands import Command
     from core.walk.steps import RowWalk

@@ -57,7 +57,7 @@ def test_a_clicked_point_of_the_paused_spiral_walks_from_raw_input_to_the_update
     qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     walked(window, qtbot, None)
     assert window.tabs.currentWidget() is window.learn_panel  # Learn, at its walk page
-    assert window.learn_panel.stack.currentWidget() is panel
+    assert window.walk_page.on_screen()
     walk = panel.walk
     assert walk.step == 1 and walk.updates["adam"].state == "current"
     assert "row" in walk.row and str(walk.step) in panel.about.text()
@@ -139,7 +139,7 @@ def test_a_csv_row_with_categories_and_gaps_walks_by_number_and_from_the_predict
     rows = prepared.train.rows
     gappy = next(i for i, r in enumerate(rows) if table.iloc[r].isna().any())
     panel = window.walk_panel
-    window.learn_panel.show_page(panel)
+    window.learn_panel.show_page(window.walk_page.holder)
     window.tabs.setCurrentWidget(window.learn_panel)
     panel.split.setCurrentIndex(panel.split.findData("train"))
     panel.row.setValue(gappy + 1)
@@ -164,6 +164,6 @@ def test_a_csv_row_with_categories_and_gaps_walks_by_number_and_from_the_predict
     window.predict_panel.table.doubleClicked.emit(index)
     walked(window, qtbot, before)
     assert window.tabs.currentWidget() is window.learn_panel  # Learn, at its walk page
-    assert window.learn_panel.stack.currentWidget() is panel
+    assert window.walk_page.on_screen()
     assert panel.walk.row == "the values entered"
     assert panel.walk.output.true == table.species.iloc[int(window.predict_panel.model.order[0])]
