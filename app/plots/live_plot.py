@@ -418,5 +418,7 @@ class LivePlot(QWidget):
             self.empty_label.setGeometry(self.plot.rect().adjusted(70, 20, -20, -40))
             # A plot too short for its axis title drops it (the plot's own title says it).
             room = self.plot.height() - 45 - self.fontMetrics().horizontalAdvance(self._y_label)
-            self.plot.getPlotItem().getAxis("left").showLabel(room > 0)
+            axis = self.plot.getPlotItem().getAxis("left")
+            if axis.label.isVisible() != (room > 0):  # showLabel re-lays the plot out each time
+                axis.showLabel(room > 0)
         return super().eventFilter(watched, event)
