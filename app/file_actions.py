@@ -50,6 +50,10 @@ class FileActions(FileMenu, FileSaving, FileOpening, QObject):
     dirty_changed = Signal(bool)
     design_replaced = Signal()  # New or Open: what the views show of the old model is gone
     runs_replaced = Signal(tuple)  # New or Open: the run history is this (core.runs.RunRecord)
+    # Qt knows as slots only those in this class's own body; a signal connected to a method
+    # it does not know outlives this object (a crash once the window is gone).
+    _on_project_saved = FileSaving._on_project_saved
+    _on_project_opened = FileOpening._on_project_opened
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
