@@ -47,6 +47,7 @@ from app.window_layout import (
     build_splits,
     central_widget,
     centre_tabs,
+    network_splits,
     share_space,
 )
 from app.window_menus import fill_menu_bar, fill_status_bar, undo_actions
@@ -106,12 +107,12 @@ class MainWindow(QMainWindow):
     # --- layout ---------------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
+        self.network_split, self.centre_split = network_splits(self)
         self.tabs = centre_tabs(self)
         self.walk_page = WalkPage(self)  # Learn's last page, "Walk one row"
         self.runs_tab = add_runs_tab(self.tabs, self.runs_panel)
-        splits = self._splits = build_splits(self)
-        self.main_split, self.centre_split = splits.main, splits.centre
-        self.network_split, self.right_split = splits.network, splits.right
+        splits = self._splits = build_splits(self, self.network_split, self.centre_split)
+        self.main_split, self.right_split = splits.main, splits.right
         share_space(splits, self.network_panel, *DEFAULT_SIZE)
         self._shared_on_show = False
         self.setCentralWidget(central_widget(self.files.banner, self.controls, self.main_split))

@@ -64,7 +64,9 @@ class Splits:
     data_area: QScrollArea
 
 
-def build_splits(window: MainWindow) -> Splits:
+def network_splits(window: MainWindow) -> tuple[QSplitter, QSplitter]:
+    """The network builder beside its diagram, and the centre column they head (its tabs come
+    in `build_splits`)."""
     network_split = QSplitter(Qt.Orientation.Horizontal)
     network_split.addWidget(window.network_panel)
     network_split.addWidget(window.diagram)
@@ -73,6 +75,10 @@ def build_splits(window: MainWindow) -> Splits:
 
     centre_split = QSplitter(Qt.Orientation.Vertical)
     centre_split.addWidget(network_split)
+    return network_split, centre_split
+
+
+def build_splits(window: MainWindow, network_split: QSplitter, centre_split: QSplitter) -> Splits:
     centre_split.addWidget(window.tabs)
     centre_split.setStretchFactor(0, 1)
     centre_split.setStretchFactor(1, 1)
