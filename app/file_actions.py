@@ -20,44 +20,40 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from shiboken6 import isValid
 
 from app.autosave import Autosave
 from app.crash_recovery import CrashRecovery
 from app.dialogs.export_dialog import ExportDialog
-from app.dialogs.project_questions import (
-    APP_NAME,
-    SUFFIX,
-    ask_for_data_file,
-    ask_to_read_data,
-    ask_to_save,
-    choose_project,
-    choose_save_path,
-)
+from app.dialogs.project_questions import APP_NAME, ask_to_read_data, ask_to_save, choose_project
+from app.file_menu import FileMenu
+from app.file_opening import FileOpening
+from app.file_saving import FileSaving
 from app.model_export import ModelExport
 from app.project import DEFAULT_CONFIG, DEFAULT_NETWORK, DEFAULT_TOY, toy_data_spec
-from app.project_opening import Opening, opened_data
+from app.project_opening import Opening
 from app.recent_files import RECENT_CSV_KEY, RecentFiles
-from app.recent_projects import RecentProjectsMenu
-from app.save_queue import PendingSave, SaveQueue
-from core.project_manifest import is_inside, project_data_file
+from app.save_queue import SaveQueue
 from core.training_process.commands import Export, OpenProject, SaveProject
-from core.training_process.messages import Failed, ProjectOpened, ProjectSaved
+from core.training_process.messages import Failed
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
     from core.runs import RunRecord
 
 
-class FileActions(QObject):
+class FileActions(FileMenu, FileSaving, FileOpening, QObject):
     """The window's file: its actions, where it is, and whether it has unsaved changes."""
 
     message_changed = Signal(str, bool)  # (text, is_error) for the status bar
     dirty_changed = Signal(bool)
     design_replaced = Signal()  # New or Open: what the views show of the old model is gone
     runs_replaced = Signal(tuple)  # New or Open: the run history is this (core.runs.RunRecord)
+    # Qt knows as slots only those in this class's own body; a signal connected to a method
+    # it does not know outlives this object (a crash once the window is gone).
+    _on_project_saved = FileSaving._on_project_saved
+    _on_project_opened = FileOpening._on_project_opened
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -103,54 +99,6 @@ class FileActions(QObject):
         w.process_died.connect(self._on_process_died)
         self._update()
         self.recovery.offer()
-
-    # --- actions and menu -------------------------------------------------------------------
-
-    def _build_actions(self) -> None:
-        def action(text: str, slot: Callable[[], object], keys: object, tip: str) -> QAction:
-            a = QAction(text, self.window)
-            if keys is not None:
-                a.setShortcut(keys)  # type: ignore[arg-type]
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-            a.triggered.connect(lambda _=False: slot())
-            return a
-
-        K = QKeySequence.StandardKey
-        self.new_action = action("&New", self.new, K.New, "Start a new project.")
-        # Ctrl+O opens a CSV (the data comes first in a playground); a project is Ctrl+Shift+O.
-        self.open_action = action(
-            "&Open Project…", self.open, QKeySequence("Ctrl+Shift+O"), "Open a project file."
-        )
-        self.save_action = action("&Save", self.save, K.Save, "Save the project.")
-        self.save_as_action = action(
-            "Save &As…", self.save_as, K.SaveAs, "Save the project to another file."
-        )
-        self.export_action = action(
-            "&Export Model…",
-            self.export,
-            QKeySequence("Ctrl+E"),
-            "Write the trained model for use outside the app (ONNX, Python, …).",
-        )
-        self.recent_menu = RecentProjectsMenu(self.window)
-        self.recent_menu.chosen.connect(self.open_recent)
-        self.recent_menu.missing.connect(
-            lambda path: self._show_error(
-                "Could not open the project", f"{path} is not there any more."
-            )
-        )
-
-    def add_to(self, menu: QMenu) -> None:
-        """Add the file actions to the File menu."""
-        menu.addAction(self.new_action)
-        menu.addAction(self.open_action)
-        menu.addMenu(self.recent_menu)
-        menu.addSeparator()
-        menu.addAction(self.save_action)
-        menu.addAction(self.save_as_action)
-        menu.addSeparator()
-        menu.addAction(self.export_action)
-        self.recent_menu.refill()
 
     # --- state ------------------------------------------------------------------------------
 
@@ -235,79 +183,6 @@ class FileActions(QObject):
         self._update()
         self._say("New project.")
 
-    # --- Save ---------------------------------------------------------------------------------
-
-    def save(self) -> bool:
-        """Save to the project's file (asking for one when it has none); False if cancelled."""
-        return self._save(None)
-
-    def save_as(self) -> bool:
-        path = self._choose_save_path()
-        if path is None:
-            return False
-        self.save_to(path)
-        return True
-
-    def _save(self, then: Callable[[], None] | None) -> bool:
-        path = self.path or self._choose_save_path()
-        if path is None:
-            return False
-        self.save_to(path, then)
-        return True
-
-    def _choose_save_path(self) -> Path | None:
-        return choose_save_path(self.window, self.path or self._folder() / f"untitled{SUFFIX}")
-
-    def save_to(self, path: str | Path, then: Callable[[], None] | None = None) -> None:
-        """Save the project to `path`; the training process writes it (atomically)."""
-        self._send_save(Path(path), autosave=False, extras={}, then=then)
-        self._say(f"Saving {Path(path).name}…")
-
-    def autosave_now(self) -> None:
-        """Write unsaved work to the recovery file (every minute, and after training)."""
-        if not self.is_dirty or not self.autosave.enabled or not self.engine.is_ready:
-            return
-        # While a file opens, the engine's model is about to change under the design sent.
-        if self._opening is not None or self._pending_saves.autosaving:
-            return
-        extras = {"autosave_of": None if self.path is None else str(self.path)}
-        self._send_save(self.autosave.path, autosave=True, extras=extras)
-
-    def _send_save(
-        self,
-        path: Path,
-        autosave: bool,
-        extras: dict[str, object],
-        then: Callable[[], None] | None = None,
-    ) -> None:
-        index = self.project.undo_stack.index()
-        self._pending_saves.add(PendingSave(path, autosave, index, self.run.model_version, then))
-        p = self.project
-        with_model = self.run.model_fits_design
-        runs = self.runs()
-        self.engine.send(
-            SaveProject(str(path), p.data, p.network, p.config, extras, with_model, runs)
-        )
-
-    @Slot(object)
-    def _on_project_saved(self, saved: ProjectSaved) -> None:
-        request = self._pending_saves.answered()
-        if request is None or request.autosave:
-            self._update()
-            return
-        self.path = request.path
-        self.saved_with_model = saved.trained
-        stack = self.project.undo_stack
-        if stack.index() == request.undo_index:
-            stack.setClean()
-        if request.model_version == self.run.model_version and not self.run.is_active:
-            self.other_changes = False
-        self._add_recent(request.path)
-        self._update()
-        self._say(f"Saved {request.path.name}.")
-        if request.then is not None:
-            request.then()
-
     # --- Open ---------------------------------------------------------------------------------
 
     def open(self) -> None:
@@ -348,75 +223,6 @@ class FileActions(QObject):
         if self.engine.is_ready:
             self._send_open()
         # else: sent on Ready, after the engine's first configure, so that answers stay in order
-
-    def _send_open(self, csv_path: str | None = None) -> None:
-        opening = self._opening
-        assert opening is not None
-        opening.sent = True
-        without_data = opening.without_data is not None
-        self.engine.send(OpenProject(str(opening.path), csv_path, without_data))
-
-    def _data_file_to_ask_about(self, project: Path) -> Path | None:
-        """The project's data file when it lies outside the project's folder and is not among
-        the CSV files opened here; else None (no file, a missing one, or one to read at once)."""
-        data_file = project_data_file(project)
-        if data_file is None or is_inside(data_file, project.parent):
-            return None
-        opened_here = {str(Path(p).resolve()) for p in RecentFiles(RECENT_CSV_KEY).paths()}
-        return None if str(data_file.resolve()) in opened_here else data_file
-
-    @Slot(object)
-    def _on_project_opened(self, o: ProjectOpened) -> None:
-        opening = self._opening
-        if opening is None:
-            return
-        if o.missing_source is not None:
-            csv = self._ask_for_data_file(opening.path, Path(o.missing_source))
-            if csv is None:
-                self._opening = None
-                self._say(f"Did not open {opening.path.name}: its data file is missing.", True)
-            else:
-                self._send_open(csv)
-            return
-        self._opening = None
-        data, shape = opened_data(o)
-        # The model that follows (Configured) is the file's own: not a change to mark.
-        self._file_model_version = None if o.configured else -1
-        self.design_replaced.emit()
-        self.runs_replaced.emit(o.runs)
-        self.project.replace_design(data, o.network, o.config, shape)
-        if o.configured:
-            self.run.adopt_opened(o.finished, o.trained)
-        else:
-            self.run.forget_model()
-        if opening.recovering is not None:
-            autosave_of = o.extras.get("autosave_of")
-            self.path = Path(autosave_of) if isinstance(autosave_of, str) else None
-            self.saved_with_model = False
-            self.other_changes = True  # recovered work is not in any file yet
-            self.recovery.recovered(opening.recovering)
-            self._say("Recovered the autosaved work; save it to keep it.")
-            self._update()
-            self.autosave_now()  # into this session's own recovery file, at once
-        else:
-            self.path = opening.path
-            self.saved_with_model = bool(o.trained)
-            self.other_changes = opening.relocated
-            self._add_recent(opening.path)
-            how = " (trained)" if o.trained else ""
-            if opening.without_data is not None:
-                how = f" without its data file {opening.without_data}"
-            self._say(f"Opened {opening.path.name}{how}.")
-        self._update()
-
-    def _ask_for_data_file(self, project: Path, missing: Path) -> str | None:
-        """The data file has moved: ask where it is now."""
-        self._say(f"{missing.name} is not at {missing.parent} any more; where is it now?")
-        folder = project.parent if project.parent.is_dir() else self._folder()
-        chosen = ask_for_data_file(self.window, project, missing, folder)
-        if chosen and self._opening is not None:
-            self._opening.relocated = True
-        return chosen
 
     # --- Export -------------------------------------------------------------------------------
 

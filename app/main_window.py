@@ -10,26 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-from PySide6.QtCore import QEvent, Qt, Slot
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.csv_import import CsvImport, dropped_csv
 from app.engine_link import EngineLink
@@ -54,11 +37,20 @@ from app.run import ACTIVE, Run
 from app.run_history import RunHistory
 from app.search_action import SearchAction
 from app.search_runs import keep_trial
+from app.snapshot_views import show_snapshot
 from app.walk.tab import WalkPage
 from app.widgets.combo_choices import show_full_text
-from app.widgets.engine_start import EngineStartBar
-from app.widgets.health_hints import HealthLine
 from app.widgets.wheel_guard import guard_wheel_below
+from app.window_layout import (
+    DEFAULT_SIZE,
+    add_runs_tab,
+    build_splits,
+    central_widget,
+    centre_tabs,
+    network_splits,
+    share_space,
+)
+from app.window_menus import fill_menu_bar, fill_status_bar, undo_actions
 from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
 from core.health import Hint
@@ -74,8 +66,6 @@ from core.training_process.messages import (
 
 if TYPE_CHECKING:
     from app.panels.walk_panel import WalkPanel
-
-DEFAULT_SIZE = (1400, 900)
 
 
 class MainWindow(QMainWindow):
@@ -117,104 +107,23 @@ class MainWindow(QMainWindow):
     # --- layout ---------------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        self.network_split = QSplitter(Qt.Orientation.Horizontal)
-        self.network_split.addWidget(self.network_panel)
-        self.network_split.addWidget(self.diagram)
-        self.network_split.setStretchFactor(0, 0)
-        self.network_split.setStretchFactor(1, 1)
-
-        self.centre_split = QSplitter(Qt.Orientation.Vertical)
-        self.centre_split.addWidget(self.network_split)
-        # The live plots share their place with how good the model is and what it predicts.
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(_padded(self.plots), "Training")
-        self.tabs.addTab(self.evaluation_panel, "Evaluation")
-        self.tabs.addTab(self.predict_panel, "Predict")
-        self.tabs.setTabToolTip(0, "Loss, accuracy, gradients and learning rate as training runs.")
-        self.tabs.setTabToolTip(1, "How good the model is on the validation and test rows.")
-        self.tabs.setTabToolTip(2, "Predict new rows: a CSV file, or one row typed in.")
-        self.tabs.addTab(self.learn_panel, "Learn")
-        self.tabs.setTabToolTip(
-            3, "Every idea behind the network, with its own numbers (F1); walk one row through it."
-        )
+        self.network_split, self.centre_split = network_splits(self)
+        self.tabs = centre_tabs(self)
         self.walk_page = WalkPage(self)  # Learn's last page, "Walk one row"
-        # Every run of the project; the ones ticked there are drawn on the Training tab's plots.
-        # A tab of its own: under the plots, a 768-pixel-high window left it one row.
-        self.runs_tab = self.tabs.addTab(_padded(self.runs_panel), "Runs")
-        self.tabs.setTabToolTip(
-            self.runs_tab,
-            "Every training run: compare, rename, restore; tick to draw on the plots.",
-        )
-        self.centre_split.addWidget(self.tabs)
-        self.centre_split.setStretchFactor(0, 1)
-        self.centre_split.setStretchFactor(1, 1)
-
-        settings = _vertical_scroll(self.training_panel)
-        self.right_split = QSplitter(Qt.Orientation.Vertical)
-        self.right_split.addWidget(_titled("Output", self.output_view))
-        self.right_split.addWidget(_titled("Training", settings))
-        self.right_split.setStretchFactor(0, 1)
-        self.right_split.setStretchFactor(1, 1)
-
-        data = _vertical_scroll(self.data_panel)
-
-        self.main_split = QSplitter(Qt.Orientation.Horizontal)
-        self.main_split.addWidget(data)
-        self.main_split.addWidget(self.centre_split)
-        self.main_split.addWidget(self.right_split)
-        self.main_split.setStretchFactor(0, 0)
-        self.main_split.setStretchFactor(1, 1)
-        self.main_split.setStretchFactor(2, 0)
-        for split in (self.main_split, self.centre_split, self.network_split, self.right_split):
-            split.setChildrenCollapsible(False)
-            split.setHandleWidth(6)
-
-        self._data_area = data
-        self._share_space(*DEFAULT_SIZE)
+        self.runs_tab = add_runs_tab(self.tabs, self.runs_panel)
+        splits = self._splits = build_splits(self, self.network_split, self.centre_split)
+        self.main_split, self.right_split = splits.main, splits.right
+        share_space(splits, self.network_panel, *DEFAULT_SIZE)
         self._shared_on_show = False
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(4, 0, 4, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.files.banner)
-        layout.addWidget(self.controls)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet("color: palette(mid);")
-        layout.addWidget(line)
-        layout.addWidget(self.main_split, 1)
-        self.setCentralWidget(central)
-
-    def _share_space(self, width: int, height: int) -> None:
-        """Split the window between the areas for its size: the side panels at their width (a
-        little more when there is room), the centre the rest; the network builder as tall as its
-        cards need, up to what leaves the plots about 380 pixels."""
-        data_w = self._data_area.minimumWidth()
-        right_w = max(self.right_split.minimumSizeHint().width(), min(330, width * 24 // 100))
-        centre_w = max(0, width - data_w - right_w)
-        self.main_split.setSizes([data_w, centre_w, right_w])
-        # The cards a little wider than they must be: their texts wrap less, the column is shorter.
-        cards = max(
-            self.network_panel.minimumWidth(),
-            min(self.network_panel.minimumWidth() + 50, centre_w // 2),
-        )
-        self.network_split.setSizes([cards, max(0, centre_w - cards)])
-        needed = self.network_panel.height_for_all_cards(cards)
-        top = min(needed, max(height * 40 // 100, height - 380))
-        self.centre_split.setSizes([top, height - top])
-        output = min(380, height * 45 // 100)
-        self.right_split.setSizes([output, height - output])
+        self.setCentralWidget(central_widget(self.files.banner, self.controls, self.main_split))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shared_on_show:  # once: later the user's splitter positions stand
             self._shared_on_show = True
             handle = self.main_split.handleWidth()
-            self._share_space(
-                self.main_split.width() - 2 * handle, self.centre_split.height() - handle
-            )
+            width, height = self.main_split.width(), self.centre_split.height()
+            share_space(self._splits, self.network_panel, width - 2 * handle, height - handle)
 
     def _data_file(self) -> Path | None:
         """The CSV the design reads, if it reads one (a toy dataset has no file)."""
@@ -222,49 +131,13 @@ class MainWindow(QMainWindow):
         return Path(source.path) if isinstance(source, CsvSource) else None
 
     def _build_menus(self) -> None:
-        stack = self.project.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        # Ctrl+Shift+Z once: X11's own Redo keys contain it too, and a key bound twice is
-        # ambiguous to Qt, which then does nothing.
-        redo = QKeySequence("Ctrl+Shift+Z")
-        others = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-        self.redo_action.setShortcuts([redo, *(k for k in others if k != redo)])
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu = self.menuBar().addMenu("&File")
-        self.files.add_to(file_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.csv_import.open_action)
-        file_menu.addMenu(self.csv_import.recent_menu)
-        file_menu.addMenu(self.csv_import.examples_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
+        self.undo_action, self.redo_action = undo_actions(self.project.undo_stack, self)
         self.search_action = SearchAction(self)
-        tools = self.menuBar().addMenu("&Tools")
-        tools.addAction(self.races.action)
-        tools.addAction(self.search_action)
         self.help = HelpMenu(self)  # Learn (F1), Keyboard shortcuts, About
-        self.help.add_to(self.menuBar())
+        fill_menu_bar(self)
 
     def _build_status_bar(self) -> None:
-        self.message_label = QLabel("Loading the training engine…")
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.device_label = QLabel("Device: starting…")
-        self.device_label.setProperty("role", "muted")
-        self.device_label.setToolTip("Where the network trains.")
-        self.health_line = HealthLine()  # the run's most important health hint
-        self.statusBar().addWidget(self.message_label, 1)
-        self.statusBar().addWidget(self.health_line, 1)
-        self.statusBar().addPermanentWidget(
-            EngineStartBar(self.engine, self.run, self.message_label)
-        )
-        self.statusBar().addPermanentWidget(self.device_label)
+        self.message_label, self.device_label, self.health_line = fill_status_bar(self)
 
     def _connect(self) -> None:
         c, s, w, plots = self.controls, self.run, self.engine, self.plots
@@ -426,58 +299,5 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot_received(self, snapshot: Snapshot) -> None:
-        info = self.run.info
-        if info is None:
-            return
-        # The plane the snapshot was drawn over; one the user has just changed away from is old.
-        extent = snapshot.extent or info.extent
-        current = snapshot.features is None or snapshot.features == self.output_view.plane_features
-        if snapshot.output is not None and extent is not None and current:
-            values = snapshot.output
-            if snapshot.kind == "class" and snapshot.confidence is not None:
-                n = max(2, len(info.class_names))
-                sure = np.clip((snapshot.confidence - 1.0 / n) / (1.0 - 1.0 / n), 0.0, 0.999)
-                values = snapshot.output + sure
-            self.output_view.set_surface(values, extent, info.task, info.class_names, snapshot.held)
-        if snapshot.weights:
-            biases = [
-                b if b is not None else np.zeros(len(w), dtype=np.float32)
-                for w, b in zip(snapshot.weights, snapshot.biases, strict=True)
-            ]
-            self.diagram.set_weights(list(snapshot.weights), biases)
-        # Without hidden layers there are no unit maps, but the inputs still show theirs.
-        if (snapshot.units or snapshot.weights) and extent is not None:
-            self.diagram.set_node_maps(list(snapshot.units), extent)
-
-
-def _titled(title: str, widget: QWidget) -> QWidget:
-    box = QWidget()
-    label = QLabel(title)
-    label.setProperty("role", "value")
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(6, 6, 6, 2)
-    layout.setSpacing(4)
-    layout.addWidget(label)
-    layout.addWidget(widget, 1)
-    return box
-
-
-def _vertical_scroll(widget: QWidget) -> QScrollArea:
-    """`widget` in a frameless, vertical-only scroll area never narrower than it and a scroll
-    bar: the content is never cut at the right edge."""
-    scroll = QScrollArea()
-    scroll.setWidget(widget)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    bar = scroll.verticalScrollBar().sizeHint().width()
-    scroll.setMinimumWidth(widget.minimumSizeHint().width() + bar)
-    return scroll
-
-
-def _padded(widget: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(4, 4, 4, 4)
-    layout.addWidget(widget)
-    return box
+        if self.run.info is not None:
+            show_snapshot(snapshot, self.run.info, self.output_view, self.diagram)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 
 from app.main_window import MainWindow
 from core.dataset import load_frame, prepare_data
@@ -14,6 +14,8 @@ from core.plot_points import sample_plot_points
 def window(qapp, qtbot):
     from app.theme import apply_theme
 
+    # The windows of earlier tests go first: a restyle must not polish what is half deleted.
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     apply_theme(qapp, "light")  # as the app starts: its style's controls are wider than Qt's
     w = MainWindow()
     qtbot.addWidget(w)
