@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
             self._shared_on_show = True
             handle = self.main_split.handleWidth()
             width, height = self.main_split.width(), self.centre_split.height()
+            # The cards are polished now: their widths decide the column's, and so how tall it is.
+            self.network_panel.fit_width()
             share_space(self._splits, self.network_panel, width - 2 * handle, height - handle)
 
     def _data_file(self) -> Path | None:

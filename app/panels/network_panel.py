@@ -121,7 +121,7 @@ class NetworkPanel(QWidget):
         margins = self._column.contentsMargins()
         self._dense_width = probe.minimumSizeHint().width() + margins.left() + margins.right()
         probe.deleteLater()
-        self._fit_width()
+        self.fit_width()
         self._list.installEventFilter(self)
 
     # --- public -------------------------------------------------------------------------------
@@ -198,10 +198,11 @@ class NetworkPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The cards' widths settle when they are polished and whenever their texts change.
         if watched is self._list and event.type() == QEvent.Type.LayoutRequest:
-            self._fit_width()
+            self.fit_width()
         return super().eventFilter(watched, event)
 
-    def _fit_width(self) -> None:
+    def fit_width(self) -> None:
+        """As wide as the widest card (the window calls it before sharing out its space)."""
         widest = max(self._dense_width, self._list.minimumSizeHint().width())
         self.setMinimumWidth(widest + self.scroll_area.verticalScrollBar().sizeHint().width() + 2)
 
