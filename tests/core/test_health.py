@@ -17,7 +17,12 @@ from core.health import (
     ranked,
     saturation_hint,
 )
-from core.health_monitor import HealthMonitor, watched_layers
+from core.health_monitor import (
+    CHECK_INTERVAL,
+    MID_EPOCH_INTERVAL,
+    HealthMonitor,
+    watched_layers,
+)
 from core.spec import LayerSpec, NetworkSpec
 
 LEARN_SECTIONS = ("activations", "backprop", "gradient_descent", "convergence")
@@ -152,9 +157,12 @@ def test_the_monitor_checks_at_most_every_interval():
     monitor.start_run(now=0.0)
     assert monitor.due(now=0.0) and not monitor.due_mid_epoch(now=0.0)
     monitor.check(now=0.0)
-    assert not monitor.due(now=0.05) and monitor.due(now=0.25)
+    soon, later = CHECK_INTERVAL / 4, CHECK_INTERVAL * 1.25
+    assert not monitor.due(now=soon) and monitor.due(now=later)
     # Between reports, only in epochs long enough that their end leaves the hints stale.
-    assert not monitor.due_mid_epoch(now=0.25) and monitor.due_mid_epoch(now=0.55)
+    assert not monitor.due_mid_epoch(now=later) and monitor.due_mid_epoch(
+        now=MID_EPOCH_INTERVAL * 1.1
+    )
 
 
 def test_a_jump_right_after_raising_the_learning_rate_is_a_hint_and_lowering_clears_it():
