@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from app.csv_import import CsvImport, dropped_csv
 from app.engine_link import EngineLink
@@ -25,7 +25,6 @@ from app.panels.data_panel import DataPanel
 from app.panels.evaluation_panel import EvaluationPanel
 from app.panels.network_panel import NetworkPanel
 from app.panels.predict_panel import PredictPanel
-from app.panels.runs_panel import RunsPanel
 from app.panels.training_panel import TrainingPanel
 from app.plots.network_diagram import NetworkDiagram
 from app.plots.output_view import OutputView
@@ -65,6 +64,7 @@ from core.training_process.messages import (
 )
 
 if TYPE_CHECKING:
+    from app.panels.runs_panel import RunsPanel
     from app.panels.walk_panel import WalkPanel
 
 
@@ -84,7 +84,9 @@ class MainWindow(QMainWindow):
         self.network_panel = NetworkPanel(self.project)
         self.diagram = NetworkDiagram(self.project)
         self.plots = TrainingPlots()
-        self.runs_panel = RunsPanel(self.runs, self.project, self.run)
+        self._runs_panel: RunsPanel | None = None  # built when its tab is first shown
+        self._runs_holder = QWidget()
+        QVBoxLayout(self._runs_holder).setContentsMargins(0, 0, 0, 0)
         self.output_view = OutputView(self.project)
         self.training_panel = TrainingPanel(self.project)
         self.evaluation_panel = EvaluationPanel(self.engine, self.run)
@@ -110,7 +112,8 @@ class MainWindow(QMainWindow):
         self.network_split, self.centre_split = network_splits(self)
         self.tabs = centre_tabs(self)
         self.walk_page = WalkPage(self)  # Learn's last page, "Walk one row"
-        self.runs_tab = add_runs_tab(self.tabs, self.runs_panel)
+        self.runs_tab = add_runs_tab(self.tabs, self._runs_holder)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         splits = self._splits = build_splits(self, self.network_split, self.centre_split)
         self.main_split, self.right_split = splits.main, splits.right
         share_space(splits, self.network_panel, *DEFAULT_SIZE)
@@ -177,9 +180,26 @@ class MainWindow(QMainWindow):
         self.engine.search_trial_ended.connect(self._on_search_trial_ended)
         self.runs.edited.connect(self.files.mark_changed)
         self.files.runs_replaced.connect(self.runs.replace_all)
-        self.runs_panel.message_changed.connect(self._on_message_changed)
 
     # --- life cycle -----------------------------------------------------------------------------
+
+    @property
+    def runs_panel(self) -> RunsPanel:
+        """The Runs tab's table and buttons (built on first use: not before the first paint)."""
+        if self._runs_panel is None:
+            from app.panels.runs_panel import RunsPanel
+
+            panel = self._runs_panel = RunsPanel(self.runs, self.project, self.run)
+            layout = self._runs_holder.layout()
+            assert layout is not None
+            layout.addWidget(panel)
+            panel.message_changed.connect(self._on_message_changed)
+        return self._runs_panel
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if index == self.runs_tab:
+            self.runs_panel.show()
 
     @property
     def walk_panel(self) -> WalkPanel:

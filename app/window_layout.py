@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from app.main_window import MainWindow
     from app.panels.network_panel import NetworkPanel
-    from app.panels.runs_panel import RunsPanel
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -42,7 +41,7 @@ def centre_tabs(window: MainWindow) -> QTabWidget:
     return tabs
 
 
-def add_runs_tab(tabs: QTabWidget, runs_panel: RunsPanel) -> int:
+def add_runs_tab(tabs: QTabWidget, runs_panel: QWidget) -> int:
     """Every run of the project; the ones ticked there are drawn on the Training tab's plots.
     A tab of its own: under the plots, a 768-pixel-high window left it one row."""
     index = tabs.addTab(padded(runs_panel), "Runs")

@@ -55,6 +55,9 @@ class EvaluationPanel(QWidget):
         self.pending = False  # a request is on its way: don't send another
         self.stale = True  # the model changed since the evaluation shown
         self.no_validation = False  # the engine's split kept test rows but no validation rows
+        self._matrix: ConfusionMatrixPlot | None = None
+        self._scatter: PredictedActualPlot | None = None
+        self._residuals: ResidualHistogram | None = None
 
         self.split = QComboBox()
         self.split.setToolTip(
@@ -91,7 +94,6 @@ class EvaluationPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setProperty("role", "muted")
 
-        self.matrix = ConfusionMatrixPlot()
         self.table = QTableWidget(0, len(METRIC_COLUMNS))
         self.table.setHorizontalHeaderLabels(list(METRIC_COLUMNS))
         self.table.setToolTip(
@@ -109,19 +111,11 @@ class EvaluationPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # A little narrower than a plot's usual least: beside the metrics of long class names
         # the tab still fits the centre of a 1024-wide window.
-        self.matrix.setMinimumWidth(MATRIX_MIN_WIDTH)
         classification = QSplitter(Qt.Orientation.Horizontal)
-        classification.addWidget(self.matrix)
-        classification.addWidget(self.table)
-        classification.setStretchFactor(0, 1)
-        classification.setStretchFactor(1, 0)
+        classification.addWidget(self.table)  # the matrix goes before it when first drawn
         classification.setChildrenCollapsible(False)
 
-        self.scatter = PredictedActualPlot()
-        self.residuals = ResidualHistogram()
         regression = QSplitter(Qt.Orientation.Horizontal)
-        regression.addWidget(self.scatter)
-        regression.addWidget(self.residuals)
         regression.setChildrenCollapsible(False)
 
         self.pages = QStackedWidget()
@@ -146,6 +140,35 @@ class EvaluationPanel(QWidget):
         engine.failed.connect(self._on_failed)
 
     # --- public -------------------------------------------------------------------------------
+
+    # The pyqtgraph plots are made when the first evaluation is shown, not before the first paint.
+    @property
+    def matrix(self) -> ConfusionMatrixPlot:
+        if self._matrix is None:
+            self._matrix = ConfusionMatrixPlot()
+            self._matrix.setMinimumWidth(MATRIX_MIN_WIDTH)
+            self.classification_page.insertWidget(0, self._matrix)
+            self.classification_page.setStretchFactor(0, 1)
+            self.classification_page.setStretchFactor(1, 0)
+        return self._matrix
+
+    @property
+    def scatter(self) -> PredictedActualPlot:
+        self._regression_plots()
+        assert self._scatter is not None
+        return self._scatter
+
+    @property
+    def residuals(self) -> ResidualHistogram:
+        self._regression_plots()
+        assert self._residuals is not None
+        return self._residuals
+
+    def _regression_plots(self) -> None:
+        if self._scatter is None:
+            self._scatter, self._residuals = PredictedActualPlot(), ResidualHistogram()
+            self.regression_page.addWidget(self._scatter)
+            self.regression_page.addWidget(self._residuals)
 
     def refresh(self) -> None:
         """Ask for an evaluation of the current weights, unless one is on its way."""
