@@ -22,3 +22,15 @@ def grads_or_zeros(
     if all(g is not None for g in grads):
         return grads  # type: ignore[return-value]
     return [torch.zeros_like(p) if g is None else g for g, p in zip(grads, params, strict=True)]
+
+
+def with_penalties(
+    loss: torch.Tensor, weights: list[torch.Tensor], l1: float, l2: float
+) -> torch.Tensor:
+    """`loss` plus the L1 and L2 penalties on `weights` (the dense layers' weight matrices)."""
+    total = loss
+    if l1:
+        total = total + l1 * sum(w.abs().sum() for w in weights)
+    if l2:
+        total = total + l2 * sum(w.square().sum() for w in weights)
+    return total

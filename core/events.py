@@ -143,3 +143,15 @@ class EventForwarder(Callback):
         self.send = send
         for hook in HOOKS.values():
             setattr(self, hook, send)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What `Trainer.fit()` returns: how the run ended, and how long its loop took."""
+
+    outcome: str
+    reason: str
+    epochs: int
+    steps: int
+    best_epoch: int
+    seconds: float  # wall time of the training loop alone

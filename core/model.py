@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import torch
 from torch import nn
@@ -82,3 +82,11 @@ def trainable_layers(model: nn.Sequential) -> dict[str, list[nn.Parameter]]:
         if params:
             out[name] = params
     return out
+
+
+def layer_labels(network: NetworkSpec, names: Iterable[str]) -> list[str]:
+    """'dense1: Dense 12, ReLU' per trainable layer name (the plots' legends), 'output' last."""
+    labels = dict(
+        zip(network.layer_names(), (layer.label() for layer in network.layers), strict=True)
+    )
+    return [f"{name}: {labels.get(name, name)}" if name != "output" else "output" for name in names]

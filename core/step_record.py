@@ -85,3 +85,15 @@ class StepRecord:
     def clear(self) -> None:
         self._losses.clear()
         self._grads.clear()
+
+
+def first_non_finite(losses: np.ndarray, norms: np.ndarray) -> tuple[int, str] | None:
+    """The first step whose loss or a gradient norm is NaN or infinite, and what became what
+    ("the loss became NaN"); None when every step is finite."""
+    bad = ~(np.isfinite(losses) & np.isfinite(norms).all(axis=1))
+    if not bad.any():
+        return None
+    k = int(np.argmax(bad))
+    what = "loss" if not np.isfinite(losses[k]) else "gradient"
+    value = losses[k] if what == "loss" else norms[k][~np.isfinite(norms[k])][0]
+    return k, f"the {what} became {'NaN' if np.isnan(value) else 'infinite'}"

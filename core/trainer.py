@@ -6,13 +6,13 @@ import math
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import torch
 from torch import nn
 
-from core.backward import backward, grads_or_zeros
+from core.backward import backward, grads_or_zeros, with_penalties
 from core.control import TrainingControl
 from core.cpu_threads import training_threads
 from core.dataset import PreparedData
@@ -30,6 +30,7 @@ from core.events import (
     HyperparameterChanged,
     TrainEnded,
     TrainPaused,
+    TrainResult,
     TrainResumed,
     TrainStarted,
 )
@@ -38,13 +39,13 @@ from core.history import History
 from core.layer_activity import ActivityCount
 from core.loss_functions import LOSS_FUNCTIONS
 from core.losses import Head, make_head, resolve_loss
-from core.model import build_model, trainable_layers
+from core.model import build_model, layer_labels, trainable_layers
 from core.optimizer_steps import make_optimizer, optimizer_step
 from core.optimizers import Schedule
 from core.spec import NetworkSpec, TrainConfig
-from core.step_record import StepRecord
+from core.step_record import StepRecord, first_non_finite
 from core.text import plural
-from core.training_tensors import place_data
+from core.training_tensors import drops_single_row_batch, place_data
 
 # Reports go out at most this often (seconds) and hold at most this many steps.
 REPORT_INTERVAL = 1 / 30
@@ -55,16 +56,6 @@ OUT_OF_MEMORY: type[Exception] = getattr(torch, "OutOfMemoryError", torch.cuda.O
 # Health hints (core.health) are always on; NNPLAY_HEALTH=0 turns them off for the benchmarks
 # that measure what they cost (bench/engine_vs_bare.py --health both), not for users.
 HEALTH_HINTS = os.environ.get("NNPLAY_HEALTH", "1") != "0"
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    outcome: str
-    reason: str
-    epochs: int
-    steps: int
-    best_epoch: int
-    seconds: float  # wall time of the training loop alone
 
 
 class Trainer:
@@ -134,7 +125,7 @@ class Trainer:
     def steps_per_epoch(self) -> int:
         n, bs = len(self.tensors.train_inputs), self.batch_size
         steps = -(-n // bs)
-        if self._drops_single_row_batch():
+        if drops_single_row_batch(self.network, len(self.tensors.train_inputs), self.batch_size):
             steps -= 1
         return max(steps, 1)
 
@@ -197,7 +188,9 @@ class Trainer:
     def _run(self) -> tuple[str, str]:
         cfg = self.config
         n, bs = len(self.tensors.train_inputs), self.batch_size
-        drop_single = self._drops_single_row_batch()
+        drop_single = drops_single_row_batch(
+            self.network, len(self.tensors.train_inputs), self.batch_size
+        )
         record = StepRecord(list(self.layers.values()), REPORT_MAX_STEPS)
         compute, head, params = self._loss.compute, self.head, self.params
         model, control, optimizer_step = self.model, self.control, self._optimizer_step
@@ -226,7 +219,12 @@ class Trainer:
                 # Cheaper than optimizer.zero_grad(), which wraps the same in profiler hooks.
                 for p in params:
                     p.grad = None
-                backward(self._with_penalties(loss) if penalised else loss, one)
+                objective = (
+                    with_penalties(loss, self._penalised, self.config.l1, self.config.l2)
+                    if penalised
+                    else loss
+                )
+                backward(objective, one)  # the loss recorded and shown stays the data's own
                 grads = [p.grad for p in params]
                 if clip:
                     torch.nn.utils.clip_grad_norm_(params, clip, foreach=True)
@@ -255,33 +253,21 @@ class Trainer:
                 return done
         return "finished", f"trained {plural(self.epoch, 'epoch', 'epochs')}"
 
-    def _with_penalties(self, loss: torch.Tensor) -> torch.Tensor:
-        cfg = self.config
-        total = loss
-        if cfg.l1:
-            total = total + cfg.l1 * sum(w.abs().sum() for w in self._penalised)
-        if cfg.l2:
-            total = total + cfg.l2 * sum(w.square().sum() for w in self._penalised)
-        return total
-
     def _report(self, record: StepRecord, epoch: int) -> str | None:
         """Read the recorded steps back (one host sync), check them, emit them."""
         if not len(record):
             return None
         first_step = self.step - len(record) + 1
         losses, norms = record.read()
-        bad = ~(np.isfinite(losses) & np.isfinite(norms).all(axis=1))
-        if bad.any():
-            k = int(np.argmax(bad))
-            what = "loss" if not np.isfinite(losses[k]) else "gradient"
-            value = losses[k] if what == "loss" else norms[k][~np.isfinite(norms[k])][0]
-            shown = "NaN" if math.isnan(value) else "infinite"
+        bad = first_non_finite(losses, norms)
+        if bad is not None:
+            k, became = bad
             step_in_epoch = first_step + k - (epoch - 1) * self.steps_per_epoch
             self._restore(self._safe)
             if k:
                 self._emit(BatchesEnded(first_step, epoch, losses[:k], norms[:k]))
             return (
-                f"the {what} became {shown} at epoch {epoch} step {step_in_epoch}; "
+                f"{became} at epoch {epoch} step {step_in_epoch}; "
                 f"try a lower learning rate (kept the last finite weights)"
             )
         torch._foreach_copy_(self._safe, [p.detach() for p in self.params])
@@ -408,24 +394,8 @@ class Trainer:
         with torch.no_grad():
             torch._foreach_copy_([p.data for p in self.params], saved)
 
-    def _drops_single_row_batch(self) -> bool:
-        n, bs = len(self.tensors.train_inputs), self.batch_size
-        has_bn = any(layer.kind == "batch_norm" for layer in self.network.layers)
-        return has_bn and n % bs == 1 and n > 1
-
     def layer_labels(self) -> list[str]:
-        labels = dict(
-            zip(
-                self.network.layer_names(),
-                (layer.label() for layer in self.network.layers),
-                strict=True,
-            )
-        )
-        labels["output"] = "Output"
-        return [
-            f"{name}: {labels.get(name, name)}" if name != "output" else "output"
-            for name in self.layers
-        ]
+        return layer_labels(self.network, self.layers)
 
     def _emit(self, event: Event) -> None:
         hook = HOOKS[type(event)]

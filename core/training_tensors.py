@@ -10,6 +10,7 @@ import torch
 from core.dataset import PreparedData
 from core.loss_functions import loss_target
 from core.losses import Head
+from core.spec import NetworkSpec
 
 # The training metric is measured at each epoch's end on at most this many training rows.
 TRAIN_METRIC_ROWS = 4096
@@ -66,3 +67,9 @@ def _to_device(
     """Inputs, and targets as the loss wants them, on the training device."""
     inputs = torch.as_tensor(x, dtype=torch.float32).to(device)
     return inputs, loss_target(loss_name, y, head, device)
+
+
+def drops_single_row_batch(network: NetworkSpec, n_rows: int, batch_size: int) -> bool:
+    """Whether an epoch's last batch of one row is left out: batch norm cannot train on it."""
+    has_bn = any(layer.kind == "batch_norm" for layer in network.layers)
+    return has_bn and n_rows % batch_size == 1 and n_rows > 1

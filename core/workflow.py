@@ -10,10 +10,10 @@ from typing import Any
 
 from core.control import TrainingControl
 from core.dataset import PreparedData
-from core.events import Callback
+from core.events import Callback, TrainResult
 from core.modelfile import TrainedModel
 from core.spec import NetworkSpec, TrainConfig
-from core.trainer import Trainer, TrainResult
+from core.trainer import Trainer
 
 
 def dense_network(

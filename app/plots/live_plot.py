@@ -19,7 +19,6 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -29,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots import view_range
-from app.plots.live_curve import LiveCurve, LogFriendlyAxis, marker_line, solid_name, values_at
+from app.plots.live_curve import LiveCurve, marker_line, solid_name, values_at
+from app.plots.live_plot_widget import live_plot_widget
 from app.plots.run_overlays import Overlay, PlotOverlays
 from app.plots.series_buffer import SeriesBuffer
 
@@ -102,28 +102,10 @@ class LivePlot(QWidget):
             self.log_box.toggled.connect(self._on_log_scale_changed)
             header.addWidget(self.log_box)
 
-        self.plot = pg.PlotWidget(axisItems={"left": LogFriendlyAxis("left")})
-        self.plot.setToolTip(tooltip)
-        self.plot.setMinimumSize(160, 110)
+        self.plot = live_plot_widget(y_label, tooltip, log_y)
         item = self.plot.getPlotItem()
-        item.hideButtons()
-        item.setMenuEnabled(False)
-        # Horizontal grid lines only: each grid is redrawn with its axis, a cost paid per frame.
-        item.showGrid(x=False, y=True, alpha=theme.current().grid_alpha)
-        item.setLabel("bottom", "step")
-        item.setLabel("left", y_label)
-        item.getAxis("left").setWidth(54)
-        for axis in ("left", "bottom"):
-            item.getAxis(axis).enableAutoSIPrefix(False)
-        item.setLogMode(y=log_y)
         self.overlays = PlotOverlays(item)  # earlier runs, under the live curves
-        vb = item.getViewBox()
-        vb.disableAutoRange()
-        vb.sigRangeChangedManually.connect(self._on_range_changed_by_user)
-        for axis in ("left", "bottom"):
-            # Redrawn from the pixmap unless its range or size changed: the curves' redraws
-            # repaint the area under the grid lines, and would replay every tick label.
-            item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_user)
 
         self._cursor = pg.InfiniteLine(
             angle=90, movable=False, pen=pg.mkPen(theme.current().muted, width=1)
