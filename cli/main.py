@@ -13,6 +13,7 @@ from cli.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL
 from cli.model_file import export_command, info_command
 from cli.parser import build_parser
 from cli.predict import evaluate_command, predict_command
+from cli.runs_command import runs_command
 from cli.search import search_command
 from cli.train import train_command
 from core.errors import NNPlayError
@@ -28,6 +29,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "evaluate": evaluate_command,
     "info": info_command,
     "export": export_command,
+    "runs": runs_command,
     "search": search_command,
 }
 

@@ -140,6 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a model or project file (with its runs)")
     info.add_argument("model", metavar="MODEL.nnp|PROJECT.nnproj")
 
+    runs = sub.add_parser(
+        "runs", help="list a project's runs; write their curves as CSV or for TensorBoard"
+    )
+    runs.add_argument("project", metavar="PROJECT.nnproj")
+    runs.add_argument("--select", metavar="N,N", help="only these runs (their numbers)")
+    runs.add_argument("--csv", metavar="FILE.csv", help="write the runs' curves to one CSV file")
+    runs.add_argument(
+        "--tensorboard",
+        metavar="FOLDER",
+        help="write the runs as TensorBoard event files, a folder each (needs the tensorboard "
+        "package); open them with: tensorboard --logdir FOLDER",
+    )
+
     ex = sub.add_parser("export", help="export a model file for use outside NN Playground")
     ex.add_argument("model", metavar="MODEL.nnp")
     ex.add_argument(

@@ -2,7 +2,7 @@
 
 A file dialog that fails to open (or closes) can leave the keyboard focus elsewhere; a user who
 then types a path, believing the dialog is there, sends the keys to whatever has it (once, S
-stepped the model three times). Every file dialog in the app goes through these two functions.
+stepped the model three times). Every file dialog in the app goes through these functions.
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ def open_file_name(parent: QWidget | None, caption: str, start: str, filters: st
     """The file the user chose to open, or '' (cancelled, or the dialog failed)."""
     return _keeping_focus(
         parent, lambda: QFileDialog.getOpenFileName(parent, caption, start, filters)
+    )
+
+
+def folder_name(parent: QWidget | None, caption: str, start: str) -> str:
+    """The folder the user chose, or '' (cancelled, or the dialog failed)."""
+    return _keeping_focus(
+        parent, lambda: (QFileDialog.getExistingDirectory(parent, caption, start), "")
     )
 
 

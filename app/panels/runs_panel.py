@@ -2,7 +2,8 @@
 
 Tick a run to draw it on the live plots; double-click its name to rename it; Restore settings
 puts its data, network and training settings back into the builder (one undoable step);
-Export CSV writes its curves; Delete (the button or the key) removes the selected runs.
+Export writes the selected runs' curves as one CSV file, or as TensorBoard event files (a folder
+a run, when the tensorboard package is installed); Delete (the button or the key) removes the selected runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -23,13 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.file_choice import save_file_name
+from app.dialogs.file_choice import folder_name, save_file_name
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
 from app.widgets.runs_table import CHANGED, EPOCHS, NAME, NUMBER_ROLE, SORT_ROLE, RunsTableModel
 from core.errors import NNPlayError
-from core.run_export import write_curves_csv
+from core.run_export import (
+    file_stem,
+    tensorboard_available,
+    write_curves_csv,
+    write_tensorboard,
+)
 from core.runs import RunRecord
 from core.text import plural
 
@@ -81,8 +88,17 @@ class RunsPanel(QWidget):
             "Put this run's data, network and training settings back into the builder "
             "(Ctrl+Z undoes it)."
         )
-        self.export_button = QPushButton("Export CSV…")
-        self.export_button.setToolTip("Write this run's curves to a CSV file.")
+        self.export_button = QPushButton("Export")
+        self.export_button.setToolTip(
+            "Write the selected runs' curves to a CSV file or for TensorBoard."
+        )
+        export_menu = QMenu(self.export_button)
+        self.csv_action = export_menu.addAction("Curves as CSV…", self.export_csv)
+        self.tensorboard_action = export_menu.addAction("For TensorBoard…", self.export_tensorboard)
+        if not tensorboard_available():
+            self.tensorboard_action.setEnabled(False)
+            self.tensorboard_action.setText("For TensorBoard (needs the tensorboard package)")
+        self.export_button.setMenu(export_menu)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Remove the selected runs from the project (Delete).")
         row = QHBoxLayout()
@@ -99,7 +115,6 @@ class RunsPanel(QWidget):
         layout.addWidget(self.table, 1)
 
         self.restore_button.clicked.connect(self.restore_selected)
-        self.export_button.clicked.connect(self.export_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update)
         # Delete in the table deletes the selected runs (a shortcut of the table only, so the
@@ -117,6 +132,11 @@ class RunsPanel(QWidget):
     def selected_numbers(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()
         return [int(self.proxy.data(index, NUMBER_ROLE)) for index in rows]
+
+    def selected_runs(self) -> list[RunRecord]:
+        """The selected runs, oldest first."""
+        numbers = set(self.selected_numbers())
+        return [run for run in self.history.runs if run.number in numbers]
 
     def current_run(self) -> RunRecord | None:
         numbers = self.selected_numbers()
@@ -150,22 +170,42 @@ class RunsPanel(QWidget):
             self.message_changed.emit(f"The builder already has the settings of {run.name}.", False)
 
     @Slot()
-    def export_selected(self) -> None:
-        run = self.current_run()
-        if run is None:
-            return
-        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in run.name)
-        path = save_file_name(self, "Export the run's curves", f"{name}.csv", "CSV files (*.csv)")
-        if path:
-            self.export_to(run, path)
+    def export_csv(self) -> None:
+        runs = self.selected_runs()
+        if runs:
+            start = f"{file_stem(runs[0])}.csv" if len(runs) == 1 else "runs.csv"
+            path = save_file_name(self, "Export the runs' curves", start, "CSV files (*.csv)")
+            if path:
+                self.export_csv_to(runs, path)
 
-    def export_to(self, run: RunRecord, path: str) -> None:
+    def export_csv_to(self, runs: list[RunRecord], path: str) -> None:
         try:
-            write_curves_csv(run, path)
+            write_curves_csv(runs, path)
         except NNPlayError as exc:
-            self.message_changed.emit(f"Could not export {run.name}: {exc}", True)
+            self.message_changed.emit(f"Could not export the curves: {exc}", True)
             return
-        self.message_changed.emit(f"Wrote the curves of {run.name} to {Path(path).name}.", False)
+        what = runs[0].name if len(runs) == 1 else plural(len(runs), "run", "runs")
+        self.message_changed.emit(f"Wrote the curves of {what} to {Path(path).name}.", False)
+
+    @Slot()
+    def export_tensorboard(self) -> None:
+        runs = self.selected_runs()
+        if runs:
+            folder = folder_name(self, "Export the runs for TensorBoard: choose a folder", "")
+            if folder:
+                self.export_tensorboard_to(runs, folder)
+
+    def export_tensorboard_to(self, runs: list[RunRecord], folder: str) -> None:
+        try:
+            write_tensorboard(runs, folder)
+        except NNPlayError as exc:
+            self.message_changed.emit(f"Could not export for TensorBoard: {exc}", True)
+            return
+        self.message_changed.emit(
+            f"Wrote {plural(len(runs), 'run', 'runs')} for TensorBoard to {folder}: "
+            f"open it with tensorboard --logdir {folder}",
+            False,
+        )
 
     @Slot()
     def delete_selected(self) -> None:
@@ -194,6 +234,6 @@ class RunsPanel(QWidget):
     def _update(self, *_args: object) -> None:
         one = self.current_run() is not None
         self.restore_button.setEnabled(one and self.run.state not in ACTIVE)
-        self.export_button.setEnabled(one)
+        self.export_button.setEnabled(bool(self.selected_numbers()))
         self.delete_button.setEnabled(bool(self.selected_numbers()))
         self.hint.setVisible(not self.history.runs)

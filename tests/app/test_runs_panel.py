@@ -146,10 +146,30 @@ def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) ->
     w.runs_panel.table.sortByColumn(VALIDATION, Qt.SortOrder.AscendingOrder)
     assert cell(w, 0, NAME) == "run 2"  # 70 % after 3 epochs, the others 80 %
     run = w.runs.run(2)
-    w.runs_panel.export_to(run, str(tmp_path / "run2.csv"))
+    w.runs_panel.export_csv_to([run], str(tmp_path / "run2.csv"))
     lines = (tmp_path / "run2.csv").read_text().splitlines()
     assert lines[0] == "run,curve,step,value"
     assert "run 2,loss/validation,15,0.04" in lines
+
+
+def test_the_selected_runs_export_for_tensorboard(bare_window, tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    w = bare_window
+    for rate in RATES[:2]:
+        fake_run(w, rate)
+    panel = w.runs_panel
+    panel.table.selectAll()
+    assert panel.export_button.isEnabled() and panel.tensorboard_action.isEnabled()
+    messages: list[tuple[str, bool]] = []
+    panel.message_changed.connect(lambda text, error: messages.append((text, error)))
+    panel.export_tensorboard_to(panel.selected_runs(), str(tmp_path))
+    folders = sorted(tmp_path.iterdir())
+    assert [f.name for f in folders] == ["1-run_1", "2-run_2"]
+    assert all(any(f.name.startswith("events.out.tfevents") for f in d.iterdir()) for d in folders)
+    assert messages == [
+        (f"Wrote 2 runs for TensorBoard to {tmp_path}: open it with tensorboard --logdir "
+         f"{tmp_path}", False)
+    ]  # fmt: skip
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from core.columns import auto_data_spec
 from core.csv_io import read_csv
 from core.data_spec import CsvSource, DataSpec
 from core.project import ProjectFile, save_project
-from core.runs import RunRecord, RunScores
+from core.runs import Curve, RunRecord, RunScores
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 
 NETWORK = NetworkSpec(layers=(LayerSpec(units=12), LayerSpec(units=12)))
@@ -68,3 +68,23 @@ def test_a_broken_run_history_is_bad_input(nnplay, tmp_path: Path, iris: DataSpe
             zf.writestr(name, data)
     line = nnplay("info", "broken.nnproj", cwd=tmp_path).bad_input("broken.nnproj", "runs.json")
     assert "epochs" in line
+
+
+def test_runs_writes_the_chosen_runs_curves(nnplay, tmp_path: Path, iris: DataSpec) -> None:
+    runs = tuple(run(iris, n, 0.03) for n in (1, 2, 3))
+    runs = tuple(dataclasses.replace(r, curves=(("loss/train", Curve((1.0, 2.0), (0.5, 0.25))),))
+                 for r in runs)  # fmt: skip
+    save_project(tmp_path / "work.nnproj", ProjectFile(iris, NETWORK, runs=runs))
+    out = nnplay("runs", "work.nnproj", "--select", "1,3", "--csv", "c.csv", cwd=tmp_path)
+    assert "runs: 2" in out.ok().stdout and "wrote the curves of 2 run(s) to c.csv" in out.stdout
+    lines = (tmp_path / "c.csv").read_text().splitlines()
+    assert lines[1:] == [
+        f"run {n},loss/train,{x},{y}" for n in (1, 3) for x, y in ((1, 0.5), (2, 0.25))
+    ]
+
+
+def test_runs_names_a_run_the_project_lacks(nnplay, tmp_path: Path, iris: DataSpec) -> None:
+    save_project(tmp_path / "work.nnproj", ProjectFile(iris, NETWORK, runs=(run(iris, 1, 0.03),)))
+    result = nnplay("runs", "work.nnproj", "--select", "1,7", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: --select: the project has no run 7 (its runs: 1)"

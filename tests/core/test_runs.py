@@ -1,5 +1,6 @@
 """Run records: built from a run's events, described against the previous run, bounded in size,
-round-tripped through JSON and through a project file (200 runs still open quickly)."""
+round-tripped through JSON and through a project file (200 runs still open quickly), written out
+as CSV and for TensorBoard."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import numpy as np
 import pytest
 
 from core.data_spec import ColumnSpec, DataSpec, ToySource
-from core.errors import ModelFileError, SpecError
+from core.errors import DataError, ModelFileError, SpecError
 from core.events import BatchesEnded, EpochEnded, HyperparameterChanged, TrainEnded, TrainStarted
 from core.project import ProjectFile, load_project, save_project
+from core.run_export import curves_csv, tensorboard_tag, write_curves_csv, write_tensorboard
 from core.run_recorder import RunRecorder, with_test_scores
 from core.runs import (
     GRADIENT,
@@ -207,3 +209,59 @@ def test_a_recorder_on_a_real_trainer_keeps_its_run() -> None:
     assert (run.epochs, run.outcome, run.steps) == (3, "finished", 3 * math.ceil(300 / 32))
     assert run.scores.val_metric is not None and 0 <= run.scores.val_metric <= 1
     assert [name for name, _ in run.gradient_curves] == ["dense1", "dense2", "output"]
+
+
+# --- writing the curves out -------------------------------------------------------------------
+
+
+def test_the_csv_holds_each_chosen_runs_curves() -> None:
+    first, second = recorded_run(1, epochs=3), recorded_run(2, epochs=4)
+    lines = curves_csv([first, second]).splitlines()
+    assert lines[0] == "run,curve,step,value"
+    assert {line.split(",")[0] for line in lines[1:]} == {"run 1", "run 2"}
+    # 4 epochs of 25 steps: the last validation loss (1/4) at step 100.
+    assert "run 2,loss/validation,100,0.25" in lines
+    assert sum(line.startswith("run 1,loss/validation,") for line in lines) == 3
+
+
+def test_tensorboard_reads_back_every_curve_of_every_run(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    runs = [recorded_run(1, epochs=5), dataclasses.replace(recorded_run(2, epochs=5), name="lr/10")]
+    folders = write_tensorboard(runs, tmp_path / "tb")
+    assert [f.name for f in folders] == ["1-run_1", "2-lr_10"]
+    for run, folder in zip(runs, folders, strict=True):
+        events = EventAccumulator(str(folder), size_guidance={"scalars": 0}).Reload()
+        tags = set(events.Tags()["scalars"])
+        assert {"loss/train", "loss/validation", "accuracy/train", "learning_rate"} <= tags
+        assert "gradient size/dense1" in tags
+        for name, curve in run.curves:
+            read = events.Scalars(tensorboard_tag(run, name))
+            assert [e.step for e in read] == [round(x) for x in curve.x]
+            assert [e.value for e in read] == pytest.approx(curve.y, rel=1e-6)
+        times = [e.wall_time for e in events.Scalars("loss/train")]
+        assert times == sorted(times) and times[-1] - times[0] <= run.seconds + 1e-6
+
+
+def test_tensorboard_export_says_what_it_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "tensorboard" else real(name)
+    )
+    with pytest.raises(DataError, match="needs the tensorboard package"):
+        write_tensorboard([recorded_run(1, epochs=2)], tmp_path)
+
+
+def test_an_unwritable_folder_is_named(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard")
+    blocker = tmp_path / "tb"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(DataError, match=r"cannot write .*tb"):
+        write_tensorboard([recorded_run(1, epochs=2)], blocker)
+    with pytest.raises(DataError, match=r"cannot write .*tb"):
+        write_curves_csv([recorded_run(1, epochs=2)], blocker / "runs.csv")
