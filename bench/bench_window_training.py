@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import DATA_DIR, LatenessTimer, result
+from _window import overlay_runs, run_event_loop, settle_window, wait
 
 TICK_MS = 10
 
@@ -80,35 +81,6 @@ def design(scenario: str):  # type: ignore[no-untyped-def]
     spec = auto_data_spec(frame, source, "label")
     network = NetworkSpec(layers=(LayerSpec(units=64), LayerSpec(units=64)))
     return spec, network, replace(config, batch_size=256)
-
-
-def overlay_runs(w, n: int) -> None:  # type: ignore[no-untyped-def]
-    """Add `n` earlier runs of the window's design, with full curves, and tick them."""
-    import numpy as np
-
-    from core.events import BatchesEnded, EpochEnded, TrainEnded, TrainStarted
-    from core.run_recorder import RunRecorder
-
-    layers = w.run.info.layer_names
-    epochs, steps = 200, 25
-    rng = np.random.default_rng(0)
-    for number in range(1, n + 1):
-        p = w.project
-        recorder = RunRecorder(number, f"run {number}", p.data, p.network, p.config)
-        recorder.on_train_start(
-            TrainStarted("cpu", "CPU", layers, layers, 1, 1, 1, 16, steps, epochs, "accuracy", 0, 0)
-        )
-        for epoch in range(1, epochs + 1):
-            loss = rng.uniform(0.5, 1.0, steps) / epoch**0.5
-            norms = rng.uniform(0.01, 1.0, (steps, len(layers)))
-            recorder.on_train_batch_end(BatchesEnded((epoch - 1) * steps + 1, epoch, loss, norms))
-            recorder.on_train_epoch_end(
-                EpochEnded(epoch, epoch * steps, loss.mean(), loss.mean() * 1.1, 0.9, 0.85,
-                           "accuracy", 0.01, 1.0, float(epoch))
-            )  # fmt: skip
-        recorder.on_train_end(TrainEnded("finished", "", epochs, epochs * steps, epochs))
-        w.runs.add(recorder.record())
-        w.runs.set_ticked(number, True)
 
 
 def _cpu_clock(pid: int):  # type: ignore[no-untyped-def]
@@ -203,54 +175,6 @@ def _profiled(app):  # type: ignore[no-untyped-def]
     return profile
 
 
-def _wait(app, until, seconds: float = 120.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.perf_counter() + seconds
-    while not until() and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.001)
-
-
-def _settle(app, quiet_s: float = 0.3, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    """Process events until nothing has been painted for `quiet_s`.
-
-    The bench makes its edits (design, earlier runs) and stops each round through the API, then
-    blocks the event loop while the engine alone trains. Without this, the relayout and first
-    paint of those edits fell into the next round's first 0.2 s and counted as the training's
-    lateness (a 150-190 ms tick with five runs overlaid): a user ticks runs and sees them drawn
-    long before pressing Train.
-    """
-    from PySide6.QtCore import QEvent, QObject
-
-    painted = [time.perf_counter()]
-
-    class _Paints(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() in (QEvent.Type.Paint, QEvent.Type.LayoutRequest):
-                painted[0] = time.perf_counter()
-            return False
-
-    watcher = _Paints()
-    app.installEventFilter(watcher)
-    deadline = time.perf_counter() + seconds
-    try:
-        while time.perf_counter() - painted[0] < quiet_s and time.perf_counter() < deadline:
-            app.processEvents()
-            time.sleep(0.005)
-    finally:
-        app.removeEventFilter(watcher)
-
-
-def _run_event_loop(w, seconds: float) -> None:  # type: ignore[no-untyped-def]
-    """Run Qt's event loop, as the app does, for `seconds` or until training stops."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    w.run.state_changed.connect(loop.quit)  # stopped or failed: nothing left to measure
-    loop.exec()
-    w.run.state_changed.disconnect(loop.quit)
-
-
 def compare(
     scenario: str,
     seconds: float,
@@ -259,6 +183,7 @@ def compare(
     cprofile: str | None = None,
     window_only: bool = False,
     overlays: int = 0,
+    settle: bool = True,
 ) -> dict[str, Any]:
     """Rounds of the engine alone and the window, interleaved, so both see the same machine.
 
@@ -282,16 +207,17 @@ def compare(
     w.resize(1400, 900)
     w.show()
     w.start_engine()
-    _wait(app, lambda: w.run.info is not None)
+    wait(app, lambda: w.run.info is not None)
     data, network, config = design(scenario)
     if data != w.project.data:
         w.project.edit("data", data, "bench")
     w.project.edit_network(network, "bench")
     w.project.edit("config", config, "bench")
     if overlays:
-        _wait(app, lambda: w.run.info is not None and w.run.info.parameters > 0)
+        wait(app, lambda: w.run.info is not None and w.run.info.parameters > 0)
         overlay_runs(w, overlays)
-    _settle(app)
+    if settle:
+        settle_window(app)
     speeds: list[float] = []
     w.engine.epochs_ended.connect(
         lambda events: speeds.extend(e.samples_per_second for e in events)
@@ -313,14 +239,14 @@ def compare(
                 alone_speeds += alone.train(seconds / rounds / 2)
             first = len(speeds)
             w.run.train()
-            _wait(app, lambda: w.run.state == "running")
+            wait(app, lambda: w.run.state == "running")
             trainer, window_process = _cpu_clock(w.engine.process.pid), _cpu_clock(os.getpid())
             lateness.start()
             if profiler is not None:
                 profiler.enable()
             if gui is not None:
                 gui.start()
-            _run_event_loop(w, seconds / rounds)
+            run_event_loop(w, seconds / rounds)
             lateness.stop()
             cpu["trainer"].append(trainer())
             cpu["window"].append(window_process())
@@ -329,8 +255,9 @@ def compare(
             if profiler is not None:
                 profiler.disable()
             w.run.stop()
-            _wait(app, lambda: w.run.state != "running", 30)
-            _settle(app)
+            wait(app, lambda: w.run.state != "running", 30)
+            if settle:
+                settle_window(app)
             window_speeds += speeds[first + 1 :] or speeds[first:]
         if alone is not None:
             cpu["trainer alone"] = alone.trainer_cpu
@@ -375,6 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of each")
     p.add_argument("--overlay-runs", type=int, default=0, help="earlier runs drawn on the plots")
     p.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="time each round without letting the window settle first (as before 2026-12-02)",
+    )
+    p.add_argument(
         "--health",
         choices=("on", "off"),
         default="on",
@@ -388,7 +320,14 @@ def main(argv: list[str] | None = None) -> int:
     for scenario in ns.scenarios.split(","):
         cprofile = f"{ns.cprofile}.{scenario}" if ns.cprofile else None
         live = compare(
-            scenario, seconds, ns.rounds, ns.profile, cprofile, ns.window_only, ns.overlay_runs
+            scenario,
+            seconds,
+            ns.rounds,
+            ns.profile,
+            cprofile,
+            ns.window_only,
+            ns.overlay_runs,
+            not ns.no_settle,
         )
         alone = live["alone"]
         ratio = live["speed"] / alone
