@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenuBar
+from shiboken6 import isValid
 
 from app.learn_links import open_learn
 from app.widgets.learn_button import section_for
@@ -18,6 +19,7 @@ from core.training_process.messages import Ready
 if TYPE_CHECKING:
     from app.dialogs.about_dialog import AboutDialog
     from app.dialogs.shortcuts_dialog import ShortcutsDialog
+    from app.learn.learn_window import LearnWindow
     from app.main_window import MainWindow
 
 
@@ -28,6 +30,7 @@ class HelpMenu(QObject):
         self.torch_version = ""  # from the training process's Ready: this process has no torch
         self.about_dialog: AboutDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.learn_window: LearnWindow | None = None  # a section opened from a modal dialog
         self.learn_action = QAction("&Learn", window)
         self.learn_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.learn_action.setStatusTip("Explain the control that has the focus, in the Learn tab.")
@@ -77,5 +80,16 @@ class HelpMenu(QObject):
         self.torch_version = ready.torch_version
 
     @Slot(str)
-    def _show_learn_tab(self, _section: str) -> None:
-        self.window.tabs.setCurrentWidget(self.window.learn_panel)
+    def _show_learn_tab(self, section: str) -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None or modal is self.window:
+            self.window.tabs.setCurrentWidget(self.window.learn_panel)
+            return
+        # The tab is behind the dialog, which blocks it: the section opens beside the dialog.
+        from app.learn.learn_window import LearnWindow
+        from app.learn.panel import current_design
+
+        beside = self.learn_window
+        if beside is None or not isValid(beside) or beside.parent() is not modal:
+            beside = self.learn_window = LearnWindow(modal)
+        beside.show_section(section, current_design(self.window.project, self.window.run))

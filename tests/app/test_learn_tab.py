@@ -9,7 +9,7 @@ from app.learn.design import Design, Math
 from app.learn.now import now_lines
 from app.learn.panel import current_design
 from app.learn.registry_formulas import ACTIVATION_FORMULAS, LOSS_FORMULAS, OPTIMIZER_FORMULAS
-from app.learn.sections import SECTIONS
+from app.learn.sections import SECTIONS, SECTIONS_BY_ID
 from app.learn_links import SECTION_IDS, open_learn
 from app.panels.layer_card import LayerCard
 from app.project import DEFAULT_NETWORK
@@ -224,3 +224,24 @@ def test_a_csvs_fitted_constants_fill_in_min_max_standardisation_and_one_hot():
 def test_the_design_falls_back_to_the_windows_shape_before_the_engine_answers(bare_window):
     design = current_design(bare_window.project, bare_window.run)
     assert design.info is None and design.input_names == ("x₁", "x₂")
+
+
+def test_a_question_mark_in_the_import_dialog_opens_the_section_beside_it(
+    bare_window, qtbot, data_dir
+):
+    w = bare_window
+    shown_tab = w.tabs.currentWidget()
+    dialog = w.csv_import.open(str(data_dir / "iris.csv"))
+    assert dialog is not None and QApplication.activeModalWidget() is dialog
+    button = next(b for b in dialog.findChildren(QToolButton) if b.property("learn_section"))
+    section = button.property("learn_section")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    beside = w.help.learn_window
+    assert beside is not None and beside.isVisible() and beside.parent() is dialog
+    assert beside.section == section and not beside.isModal()
+    assert beside.windowTitle() == f"Learn: {SECTIONS_BY_ID[section].title}"
+    assert w.tabs.currentWidget() is shown_tab  # behind the dialog, the window stays as it was
+    dialog.reject()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
+    open_learn("losses")  # with no dialog open, the tab again
+    assert w.tabs.currentWidget() is w.learn_panel
