@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
                 elapsed = self.painted - T0
                 QTimer.singleShot(0, self.after_paint)
                 if args.startup_time:
-                    print(f"first paint {elapsed:.3f} s after start-up", flush=True)
+                    size = f"{window.width()} x {window.height()}"
+                    print(f"first paint {elapsed:.3f} s after start-up, {size}", flush=True)
             return False
 
         def after_paint(self) -> None:
@@ -82,7 +83,13 @@ def main(argv: list[str] | None = None) -> int:
 
     first_paint = FirstPaint()
     window.installEventFilter(first_paint)
-    window.show()
+    from app.window_layout import opens_maximized
+
+    screen = window.screen().availableGeometry()
+    if opens_maximized(screen.width(), screen.height()):
+        window.showMaximized()
+    else:
+        window.show()
     return app.exec()
 
 

@@ -114,6 +114,11 @@ class RunHistory(QObject):
         if not gone & {r.number for r in self.runs}:
             return
         self.runs = [r for r in self.runs if r.number not in gone]
+        if self._recorder is not None and self._recorder.number in gone:
+            # Training this model on makes a new run: the deleted one stays deleted.
+            self._recorder = None
+        if self._awaiting_test in gone:
+            self._awaiting_test = None
         self.changed.emit()
         self.edited.emit()
         if gone & self.ticked:
