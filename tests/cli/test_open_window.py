@@ -60,3 +60,13 @@ def test_the_window_opens_within_its_screen(tmp_path, screen, expected):
         assert (width, height) == (1400, 900)  # its own size
     else:  # maximized: the screen less the window's frame
         assert screen[0] - 10 <= width <= screen[0] and screen[1] - 10 <= height <= screen[1]
+
+
+def test_nnplay_with_a_project_or_csv_opens_the_window_on_it(monkeypatch):
+    import app.main
+    from cli.main import main
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr(app.main, "main", lambda argv: opened.append(argv) or 0)
+    assert main(["work.nnproj"]) == 0 and main(["Data.CSV"]) == 0
+    assert [argv[1:] for argv in opened] == [["work.nnproj"], ["Data.CSV"]]
