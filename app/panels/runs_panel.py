@@ -1,7 +1,9 @@
 """The Runs panel: every training run of the project in a sortable table.
 
 Tick a run to draw it on the live plots; double-click its name to rename it; Restore settings
-puts its data, network and training settings back into the builder (one undoable step);
+puts its data, network and training settings back into the builder (one undoable step) and,
+where its final weights are kept (ticked in the Weights column), makes that model the current
+one;
 Export writes the selected runs' curves as one CSV file, or as TensorBoard event files (a folder
 a run, when the tensorboard package is installed); Delete (the button or the key) removes the selected runs.
 """
@@ -29,6 +31,7 @@ from app.dialogs.file_choice import folder_name, save_file_name
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
+from app.run_restore import restore_run
 from app.widgets.runs_table import CHANGED, EPOCHS, NAME, NUMBER_ROLE, SORT_ROLE, RunsTableModel
 from core.errors import NNPlayError
 from core.run_export import (
@@ -42,6 +45,15 @@ from core.text import plural
 
 COLUMN_PADDING = 14  # px beside a column's widest text
 EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the Training tab's plots."
+# Restore's text and tooltip, without and with the run's weights kept.
+RESTORE_TEXTS = ("Restore settings", "Restore settings and weights")
+RESTORE_TIPS = (
+    "Put this run's data, network and training settings back into the builder (Ctrl+Z undoes "
+    "it). Its weights are not kept.",
+    "Put this run's data, network and training settings back into the builder (Ctrl+Z undoes "
+    "them) and make its final weights the current model: Predict and Export use it, Train "
+    "goes on from it.",
+)
 
 
 class RunsPanel(QWidget):
@@ -83,11 +95,7 @@ class RunsPanel(QWidget):
         self.hint.setWordWrap(True)  # never what sets the window's width
         self.hint.setMinimumWidth(10)
         self.hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.restore_button = QPushButton("Restore settings")
-        self.restore_button.setToolTip(
-            "Put this run's data, network and training settings back into the builder "
-            "(Ctrl+Z undoes it)."
-        )
+        self.restore_button = QPushButton(RESTORE_TEXTS[False])
         self.export_button = QPushButton("Export")
         self.export_button.setToolTip(
             "Write the selected runs' curves to a CSV file or for TensorBoard."
@@ -163,11 +171,7 @@ class RunsPanel(QWidget):
         run = self.current_run()
         if run is None or self.run.state in ACTIVE:
             return
-        text = f"Restore the settings of {run.name}"
-        if self.project.restore(run.data, run.network, run.config, text):
-            self.message_changed.emit(f"Restored the settings of {run.name}.", False)
-        else:
-            self.message_changed.emit(f"The builder already has the settings of {run.name}.", False)
+        self.message_changed.emit(restore_run(run, self.project, self.run), False)
 
     @Slot()
     def export_csv(self) -> None:
@@ -232,8 +236,11 @@ class RunsPanel(QWidget):
 
     @Slot()
     def _update(self, *_args: object) -> None:
-        one = self.current_run() is not None
-        self.restore_button.setEnabled(one and self.run.state not in ACTIVE)
+        current = self.current_run()
+        self.restore_button.setEnabled(current is not None and self.run.state not in ACTIVE)
+        weights = current is not None and current.weights is not None
+        self.restore_button.setText(RESTORE_TEXTS[weights])
+        self.restore_button.setToolTip(RESTORE_TIPS[weights])
         self.export_button.setEnabled(bool(self.selected_numbers()))
         self.delete_button.setEnabled(bool(self.selected_numbers()))
         self.hint.setVisible(not self.history.runs)
