@@ -6,12 +6,16 @@ sends are recorded. tests/core/test_training_process_run_weights.py checks the e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from app.widgets.runs_table import COLUMNS, NAME, WEIGHTS
+from core.dataset import load_frame
 from core.events import BatchesEnded, EpochEnded, TrainEnded, TrainStarted
-from core.training_process.commands import Configure, KeepRunWeights
+from core.training_process.commands import Configure, KeepRunWeights, Predict
 from core.training_process.messages import Configured, RunWeightsKept
 
 LAYERS = ("dense1", "output")
@@ -96,3 +100,47 @@ def test_kept_weights_are_marked_and_a_restore_builds_that_model(bare_window, mo
         "run 1",
         "run 2",
     ]
+
+
+@pytest.mark.slow
+def test_a_restored_run_predicts_exactly_as_it_did(qapp, qtbot, steps, tmp_path: Path) -> None:
+    with steps.running_window(qapp) as w:
+        w.project.edit_config("Short runs", epochs=5)
+        assert w.project.data is not None
+        frame = load_frame(w.project.data.source)
+
+        def predict() -> np.ndarray:
+            with qtbot.waitSignal(w.engine.predicted, timeout=20_000) as got:
+                w.engine.send(Predict(frame, "check"))
+            return got.args[0].predictions.probabilities
+
+        after: list[np.ndarray] = []
+        for rate in (0.03, 0.3):
+            w.project.edit_config("Learning rate", learning_rate=rate)
+            w.run.reset_weights()  # each run from fresh weights: a new run
+            qtbot.waitUntil(lambda: w.run.state == "ready", timeout=20_000)
+            with qtbot.waitSignal(w.engine.run_weights_kept, timeout=20_000):
+                steps.train(w, qtbot)
+            after.append(predict())
+        assert marks(w) == ["✓", "✓"] and not np.array_equal(after[0], after[1])
+
+        w.runs_panel.select(1)
+        w.runs_panel.restore_button.click()
+        assert w.run.state == "configuring"  # the engine builds the run's model
+        qtbot.waitUntil(lambda: w.run.state == "finished", timeout=20_000)
+        assert w.project.config.learning_rate == 0.03
+        np.testing.assert_array_equal(predict(), after[0])
+
+        path = tmp_path / "two.nnproj"
+        w.files.save_to(path)
+        qtbot.waitUntil(lambda: w.files.path == path, timeout=20_000)
+        with qtbot.waitSignal(w.run.configured, timeout=20_000):
+            w.files.new()
+        with qtbot.waitSignal(w.engine.project_opened, timeout=20_000):
+            w.files.open_path(path)
+        assert marks(w) == ["✓", "✓"]
+        w.runs_panel.select(2)
+        w.runs_panel.restore_button.click()
+        assert w.run.state == "configuring"  # the engine builds the run's model
+        qtbot.waitUntil(lambda: w.run.state == "finished", timeout=20_000)
+        np.testing.assert_array_equal(predict(), after[1])
