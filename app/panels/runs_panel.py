@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +40,16 @@ from app.project import Project
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
 from app.run_restore import restore_run
-from app.widgets.runs_table import CHANGED, EPOCHS, NAME, NUMBER_ROLE, SORT_ROLE, RunsTableModel
+from app.widgets.runs_table import (
+    CHANGED,
+    COLUMNS,
+    EPOCHS,
+    NAME,
+    NUMBER_ROLE,
+    SORT_ROLE,
+    WEIGHTS,
+    RunsTableModel,
+)
 from core.errors import NNPlayError
 from core.run_export import (
     file_stem,
@@ -44,6 +61,9 @@ from core.runs import RunRecord
 from core.text import plural
 
 COLUMN_PADDING = 14  # px beside a column's widest text
+# The Weights column shows only where the change column keeps this much room (a 1024-pixel
+# window has none to spare: there the run's tooltip and the Restore button say it).
+MIN_CHANGED_WIDTH = 120
 EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the Training tab's plots."
 # Restore's text and tooltip, without and with the run's weights kept.
 RESTORE_TEXTS = ("Restore settings", "Restore settings and weights")
@@ -86,6 +106,7 @@ class RunsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CHANGED, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(NAME, 92)
+        self.table.viewport().installEventFilter(self)  # its width decides the Weights column
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
         self.title = QLabel("Runs")
@@ -233,6 +254,21 @@ class RunsPanel(QWidget):
             self.table.horizontalHeader().resizeSection(
                 column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING
             )
+        self._show_weights_where_room()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._show_weights_where_room()
+        return super().eventFilter(watched, event)
+
+    def _show_weights_where_room(self) -> None:
+        header = self.table.horizontalHeader()
+        columns = range(self.model.columnCount())
+        fixed = sum(header.sectionSize(c) for c in columns if c not in (CHANGED, WEIGHTS))
+        # Its width as _fit_columns makes it (a hidden column's section is 0 wide).
+        weights = self.table.fontMetrics().horizontalAdvance(COLUMNS[WEIGHTS]) + COLUMN_PADDING
+        room = self.table.viewport().width() - fixed - weights
+        self.table.setColumnHidden(WEIGHTS, room < MIN_CHANGED_WIDTH)
 
     @Slot()
     def _update(self, *_args: object) -> None:

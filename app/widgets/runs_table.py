@@ -157,13 +157,12 @@ class RunsTableModel(QAbstractTableModel):
     def _tooltip(self, run: RunRecord, column: int, row: int) -> str:
         if column == CHANGED:
             return self._changes[row]
-        if column == WEIGHTS:
-            kept = "are kept: Restore puts them back" if run.weights else "are not kept"
-            return f"The final weights of {run.name} {kept}."
         when = run.started.replace("T", " ")[:16]
+        kept = "kept: Restore puts them back" if run.weights else "not kept"
         return (
             f"{run.name}: {run.outcome} after {run.epochs:,} epochs ({run.steps:,} steps) "
-            f"on {run.device or 'an unknown device'}, started {when} UTC"
+            f"on {run.device or 'an unknown device'}, started {when} UTC; its final weights "
+            f"are {kept}"
         )
 
 

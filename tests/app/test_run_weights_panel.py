@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.widgets.runs_table import COLUMNS, NAME, WEIGHTS
+from app.panels.runs_panel import MIN_CHANGED_WIDTH
+from app.widgets.runs_table import CHANGED, COLUMNS, NAME, WEIGHTS
 from core.dataset import load_frame
 from core.events import BatchesEnded, EpochEnded, TrainEnded, TrainStarted
 from core.training_process.commands import Configure, KeepRunWeights, Predict
@@ -63,7 +64,7 @@ def test_kept_weights_are_marked_and_a_restore_builds_that_model(bare_window, mo
     assert marks(w) == ["✓", ""]
     panel = w.runs_panel
     tip = panel.proxy.data(panel.proxy.index(1, WEIGHTS), Qt.ItemDataRole.ToolTipRole)
-    assert tip == "The final weights of run 2 are not kept."
+    assert tip.startswith("run 2: finished") and tip.endswith("its final weights are not kept")
     messages: list[str] = []
     panel.message_changed.connect(lambda text, _error: messages.append(text))
 
@@ -100,6 +101,18 @@ def test_kept_weights_are_marked_and_a_restore_builds_that_model(bare_window, mo
         "run 1",
         "run 2",
     ]
+
+
+def test_the_weights_column_gives_way_to_the_changes_in_a_small_window(bare_window, qtbot):
+    w = bare_window
+    fake_run(w, 0.03)
+    w.tabs.setCurrentIndex(w.runs_tab)
+    table = w.runs_panel.table
+    for size, hidden in (((1400, 900), False), ((1024, 768), True), ((1400, 900), False)):
+        w.resize(*size)
+        qtbot.waitUntil(lambda h=hidden: table.isColumnHidden(WEIGHTS) == h)
+        # Shown only while the change column keeps its room; hidden, it has all there is.
+        assert hidden or table.columnWidth(CHANGED) >= MIN_CHANGED_WIDTH
 
 
 @pytest.mark.slow
