@@ -67,7 +67,6 @@ EXTRA_SHOTS: tuple[str, ...] = (
     "race",
     "walk",
     "runs",
-    "runweights",
 )
 
 
