@@ -77,8 +77,7 @@ from core.training_process.run_weights import RunWeights
 from core.training_process.search_work import SearchWork
 from core.training_process.snapshots import (
     Plane,
-    check_held,
-    check_plane_features,
+    chosen_plane,
     configured_message,
     drawable,
     feature_ranges,
@@ -391,19 +390,11 @@ class TrainingService:
 
     def _set_plane(self, feature_x: str, feature_y: str, held: HeldValues) -> None:
         trainer = self._require_trainer()
-        check_plane_features(trainer.data, feature_x, feature_y)
-        check_held(trainer.data, held)
         assert self.frame is not None
         before = self.plane.features if self.plane is not None else None
+        self.plane, points = chosen_plane(
+            self.frame, trainer, (feature_x, feature_y), held, self.ranges, before
+        )
         self.plane_choice, self.held_choice = (feature_x, feature_y), held
-        self.plane = make_plane(
-            self.frame, trainer.data, trainer, self.plane_choice, held, self.ranges
-        )
         self.pictured = self.plane is not None or drawable(trainer.model)
-        # The points lie over the two features alone: a new held value leaves them as they are.
-        points = (
-            ()
-            if self.plane is None or self.plane.features == before
-            else (sample_plot_points(self.frame, trainer.data, self.plane.features),)
-        )
         self.outbox.send(self.snapshot(), *points)

@@ -14,7 +14,7 @@ import pytest
 from core.columns import auto_data_spec
 from core.data_spec import CsvSource, ToySource
 from core.dataset import load_frame
-from core.events import EpochEnded, TrainEnded, TrainStarted
+from core.events import BatchesEnded, EpochEnded, TrainEnded
 from core.plot_points import PlotPoints
 from core.project import load_project
 from core.runs import RunRecord, weights_member
@@ -241,12 +241,13 @@ def test_a_stopped_run_is_kept_a_stale_request_is_not(inbox: Inbox):
     inbox.remote.send(Configure(data, NET, dataclasses.replace(CONFIG, epochs=10_000)))
     answer(inbox, Configured)
     inbox.remote.send(Train())
+    # A step done first: a run stopped before its first step is no run, and keeps nothing.
     inbox.until(
-        lambda m: isinstance(m, Events) and any(isinstance(e, TrainStarted) for e in m.events)
+        lambda m: isinstance(m, Events) and any(isinstance(e, BatchesEnded) for e in m.events)
     )
     inbox.remote.send(Stop())
     end = run_end(inbox)
-    assert end.outcome == "stopped"
+    assert end.outcome == "stopped" and end.step > 0
     # A Reset (a fresh Configure) before the window's request: the run's own model is kept.
     stopped = predict(inbox, frame)
     inbox.remote.send(Configure(data, NET, CONFIG))
