@@ -17,7 +17,7 @@ from core.data_spec import ColumnSpec, DataSpec, ToySource
 from core.errors import DataError, ModelFileError, SpecError
 from core.events import BatchesEnded, EpochEnded, HyperparameterChanged, TrainEnded, TrainStarted
 from core.project import ProjectFile, load_project, save_project
-from core.run_export import curves_csv, tensorboard_tag, write_curves_csv, write_tensorboard
+from core.run_export import curve_label, curves_csv, write_curves_csv, write_tensorboard
 from core.run_recorder import RunRecorder, with_test_scores
 from core.runs import (
     GRADIENT,
@@ -222,6 +222,7 @@ def test_the_csv_holds_each_chosen_runs_curves() -> None:
     # 4 epochs of 25 steps: the last validation loss (1/4) at step 100.
     assert "run 2,loss/validation,100,0.25" in lines
     assert sum(line.startswith("run 1,loss/validation,") for line in lines) == 3
+    assert "run 1,accuracy/train,25,0.5" in lines  # the metric named, as in TensorBoard
 
 
 def test_tensorboard_reads_back_every_curve_of_every_run(tmp_path: Path) -> None:
@@ -237,7 +238,7 @@ def test_tensorboard_reads_back_every_curve_of_every_run(tmp_path: Path) -> None
         assert {"loss/train", "loss/validation", "accuracy/train", "learning_rate"} <= tags
         assert "gradient size/dense1" in tags
         for name, curve in run.curves:
-            read = events.Scalars(tensorboard_tag(run, name))
+            read = events.Scalars(curve_label(run, name))
             assert [e.step for e in read] == [round(x) for x in curve.x]
             assert [e.value for e in read] == pytest.approx(curve.y, rel=1e-6)
         times = [e.wall_time for e in events.Scalars("loss/train")]
