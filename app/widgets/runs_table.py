@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.plots.run_overlays import run_color
+from app.plots.run_overlays import record_color
 from app.run_history import RunHistory
 from core.runs import RunRecord, describe_change
 
@@ -91,7 +91,7 @@ class RunsTableModel(QAbstractTableModel):
             ticked = run.number in self.history.ticked
             return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
         if column == NAME and role == Qt.ItemDataRole.DecorationRole:
-            return QColor(run_color(run.number))
+            return QColor(record_color(run))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(run, column, index.row())
         if role == SORT_ROLE:
@@ -150,11 +150,13 @@ class RunsTableModel(QAbstractTableModel):
     def _tooltip(self, run: RunRecord, column: int, row: int) -> str:
         if column == CHANGED:
             return self._changes[row]
-        when = run.started.replace("T", " ")[:16]
-        return (
-            f"{run.name}: {run.outcome} after {run.epochs:,} epochs ({run.steps:,} steps) "
-            f"on {run.device or 'an unknown device'}, started {when} UTC"
+        # A race copy counts steps only; a run from an older file may lack device and time.
+        length = (
+            f"{run.epochs:,} epochs ({run.steps:,} steps)" if run.epochs else f"{run.steps:,} steps"
         )
+        where = f" on {run.device}" if run.device else ""
+        when = f", started {run.started.replace('T', ' ')[:16]} UTC" if run.started else ""
+        return f"{run.name}: {run.outcome} after {length}{where}{when}"
 
 
 def _score(run: RunRecord, value: float | None) -> str:
