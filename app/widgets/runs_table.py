@@ -120,8 +120,8 @@ class RunsTableModel(QAbstractTableModel):
                 return run.name
             case 1:
                 return self._changes[row]
-            case 2:
-                return f"{run.epochs:,}"
+            case 2:  # a race copy counts steps, not epochs: its tooltip says how many
+                return f"{run.epochs:,}" if run.epochs or not run.steps else "–"
             case 3:
                 return "–" if s.best_val_loss is None else f"{s.best_val_loss:.4g}"
             case 4:

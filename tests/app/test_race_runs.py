@@ -76,6 +76,7 @@ def test_race_copies_wear_their_optimizers_colours_and_say_where_and_when(
     tip = cell(w, 0, 0, Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("race: SGD: finished after 1,000 steps on CPU (2 threads), started ")
     assert "0 epochs" not in tip
+    assert cell(w, 0, 2) == "–"  # no epoch count of 0 for a run measured in steps
     when = datetime.strptime(STARTED.search(tip).group(1), "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
     assert abs((datetime.now(UTC) - when).total_seconds()) < 180
     assert runs[0].started.endswith("+00:00")  # ISO 8601, UTC, as a recorded run's
