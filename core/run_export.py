@@ -76,6 +76,10 @@ def write_tensorboard(runs: Sequence[RunRecord], folder: str | Path) -> list[Pat
     """
     if not tensorboard_available():
         raise DataError(TENSORBOARD_MISSING)
+    if Path(folder).resolve() == Path(Path(folder).resolve().anchor):
+        # A folder dialog once answered "/" for a folder typed after a wrong one: a folder a
+        # run would land at the top of the disk.
+        raise DataError(f"will not write into {folder}: choose or make a folder for the runs")
     from tensorboard.compat.proto.event_pb2 import Event
     from tensorboard.compat.proto.summary_pb2 import Summary
     from tensorboard.summary.writer.event_file_writer import EventFileWriter

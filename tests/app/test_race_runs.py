@@ -17,7 +17,7 @@ from core.race_spec import DEFAULT_RACE, RaceRecord
 from core.training_process.commands import RaceOptimizers
 from core.training_process.messages import Configured, RaceFinished
 
-STARTED = re.compile(r", started (\d{4}-\d\d-\d\d \d\d:\d\d) UTC$")
+STARTED = re.compile(r", started (\d{4}-\d\d-\d\d \d\d:\d\d) UTC; ")
 
 
 def configured() -> Configured:

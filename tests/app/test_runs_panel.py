@@ -139,6 +139,22 @@ def test_rename_delete_and_restore(bare_window, qtbot) -> None:
     assert not w.plots.loss.overlays  # the deleted run was the one drawn
 
 
+def test_a_deleted_run_stays_deleted_when_its_model_trains_on(bare_window) -> None:
+    w = bare_window
+    fake_run(w, 0.03, epochs=4, steps_per_epoch=5)
+    w.runs.delete([1])
+    layers = ("dense1", "output")
+    w.engine.started.emit(
+        TrainStarted("cpu", "CPU", layers, layers, 40, 300, 100, 16, 5, 8, "accuracy", 0, 20)
+    )  # Train again without Reset: the same model goes on from step 20
+    loss, norms = np.full(5, 0.5), np.full((5, 2), 0.1)
+    w.engine.batches_received.emit([BatchesEnded(21, 5, loss, norms)])
+    w.engine.finished.emit(TrainEnded("stopped", "stopped", 4, 25, 4))
+    assert [(r.number, r.steps) for r in w.runs.runs] == [(2, 25)]
+    curve = w.runs.runs[0].curve("loss/step")
+    assert curve is not None and curve.x[0] == 21  # only what it trained after the delete
+
+
 def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) -> None:
     w = bare_window
     for rate in RATES:

@@ -274,5 +274,7 @@ def test_an_unwritable_folder_is_named(tmp_path: Path) -> None:
     blocker.write_text("a file where the folder should be")
     with pytest.raises(DataError, match=r"cannot write .*tb"):
         write_tensorboard([recorded_run(1, epochs=2)], blocker)
+    with pytest.raises(DataError, match="will not write into /: choose or make a folder"):
+        write_tensorboard([recorded_run(1, epochs=2)], "/")
     with pytest.raises(DataError, match=r"cannot write .*tb"):
         write_curves_csv([recorded_run(1, epochs=2)], blocker / "runs.csv")
