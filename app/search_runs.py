@@ -10,6 +10,7 @@ import numpy as np
 
 from app.run_history import RunHistory
 from core.data_spec import DataSpec
+from core.run_recorder import started_ago
 from core.runs import (
     LOSS_TRAIN,
     LOSS_VAL,
@@ -28,9 +29,10 @@ OUTCOMES = {"complete": "finished", "pruned": "stopped", "failed": "failed"}
 
 
 def keep_trial(
-    history: RunHistory, trial: TrialResult, data: DataSpec, steps_per_epoch: int
+    history: RunHistory, trial: TrialResult, data: DataSpec, steps_per_epoch: int, device: str = ""
 ) -> RunRecord | None:
-    """Add `trial` to `history` as a run ("trial N"); a trial the user stopped is not kept.
+    """Add `trial` to `history` as a run ("trial N", trained on `device`, ended now); a trial
+    the user stopped is not kept.
     Its curves are per epoch, placed at the step each epoch ended (`steps_per_epoch`, the
     model's: the trial's batch size may differ, so the steps are approximate)."""
     if trial.state not in OUTCOMES:
@@ -60,6 +62,8 @@ def keep_trial(
         steps=int(steps[-1]) if len(steps) else 0,
         outcome=OUTCOMES[trial.state],
         seconds=round(trial.seconds, 3),
+        device=device,
+        started=started_ago(trial.seconds),
         scores=RunScores(
             val_loss=val_loss[-1] if val_loss else None,
             val_metric=val_metric[-1] if val_metric else None,

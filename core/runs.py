@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ MAX_NAME = 80  # characters of a run's name
 MAX_KEPT_RUNS = 20
 MAX_KEPT_BYTES = 256 * 1024 * 1024
 RUNS_FORMAT_VERSION = 1
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 # The curves a record may hold; gradient curves are "gradient/<layer name>".
 LOSS_STEP, LOSS_TRAIN, LOSS_VAL = "loss/step", "loss/train", "loss/validation"
@@ -93,6 +95,7 @@ class RunRecord:
     seconds: float = 0.0  # training time
     device: str = ""
     started: str = ""  # when, ISO 8601 (UTC)
+    color: str | None = None  # "#rrggbb" drawn in (a race copy: its optimizer's); else by number
     scores: RunScores = dataclasses.field(default_factory=RunScores)
     curves: tuple[tuple[str, Curve], ...] = ()
     # The member of the project file holding this run's weights (`weights_member`), when its
@@ -117,6 +120,8 @@ class RunRecord:
             out.append(f"unknown metric {self.metric!r}")
         if self.outcome not in ("finished", "stopped", "failed"):
             out.append(f"unknown outcome {self.outcome!r}")
+        if self.color is not None and not _HEX_COLOR.fullmatch(self.color):
+            out.append(f"colour {self.color!r} is not #rrggbb")
         if self.weights is not None and self.weights != weights_member(self.number):
             out.append(f"run {self.number}'s weights must be {weights_member(self.number)!r}")
         if min(self.epochs, self.steps) < 0 or not 0 <= self.seconds < math.inf:

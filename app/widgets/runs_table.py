@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.plots.run_overlays import run_color
+from app.plots.run_overlays import record_color
 from app.run_history import RunHistory
 from core.runs import MAX_KEPT_BYTES, MAX_KEPT_RUNS, RunRecord, describe_change
 
@@ -95,7 +95,7 @@ class RunsTableModel(QAbstractTableModel):
             ticked = run.number in self.history.ticked
             return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
         if column == NAME and role == Qt.ItemDataRole.DecorationRole:
-            return QColor(run_color(run.number))
+            return QColor(record_color(run))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(run, column, index.row())
         if role == SORT_ROLE:
@@ -124,8 +124,8 @@ class RunsTableModel(QAbstractTableModel):
                 return run.name
             case 1:
                 return self._changes[row]
-            case 2:
-                return f"{run.epochs:,}"
+            case 2:  # a race copy counts steps, not epochs: its tooltip says how many
+                return f"{run.epochs:,}" if run.epochs or not run.steps else "–"
             case 3:
                 return "–" if s.best_val_loss is None else f"{s.best_val_loss:.4g}"
             case 4:
@@ -157,12 +157,15 @@ class RunsTableModel(QAbstractTableModel):
     def _tooltip(self, run: RunRecord, column: int, row: int) -> str:
         if column == CHANGED:
             return self._changes[row]
-        when = run.started.replace("T", " ")[:16]
+        # A race copy counts steps only; a run from an older file may lack device and time.
+        length = (
+            f"{run.epochs:,} epochs ({run.steps:,} steps)" if run.epochs else f"{run.steps:,} steps"
+        )
+        where = f" on {run.device}" if run.device else ""
+        when = f", started {run.started.replace('T', ' ')[:16]} UTC" if run.started else ""
         kept = "kept: Restore puts them back" if run.weights else "not kept"
         return (
-            f"{run.name}: {run.outcome} after {run.epochs:,} epochs ({run.steps:,} steps) "
-            f"on {run.device or 'an unknown device'}, started {when} UTC; its final weights "
-            f"are {kept}"
+            f"{run.name}: {run.outcome} after {length}{where}{when}; its final weights are {kept}"
         )
 
 

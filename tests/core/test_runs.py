@@ -126,6 +126,15 @@ def test_json_round_trip_keeps_everything_and_missing_values() -> None:
     assert back.scores.test_loss == 0.2 and back.scores.test_metric is None
 
 
+def test_a_runs_own_colour_is_kept_and_older_files_without_one_load() -> None:
+    run = dataclasses.replace(recorded_run(), color="#d62728")  # a race copy: Adam's red
+    (back,) = runs_from_json(json.loads(json.dumps(runs_to_json([run]))))
+    assert back.color == "#d62728"
+    older = run_to_json(recorded_run())
+    del older["color"]  # written before runs had a colour of their own
+    assert run_from_json(older).color is None
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [
@@ -137,6 +146,8 @@ def test_json_round_trip_keeps_everything_and_missing_values() -> None:
         (lambda d: d["config"].update(learning_rate=-1), "learning rate"),
         (lambda d: d.update(outcome="exploded"), "outcome"),
         (lambda d: d.update(seconds=-1.0), "negative"),
+        (lambda d: d.update(color="red"), "#rrggbb"),
+        (lambda d: d.update(color=0xD62728), "expected text"),
         (lambda d: d["curves"][LOSS_VAL]["y"].__setitem__(0, 10**400), "too large"),
     ],
 )  # fmt: skip
