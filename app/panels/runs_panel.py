@@ -64,6 +64,9 @@ COLUMN_PADDING = 14  # px beside a column's widest text
 # The Weights column shows only where the change column keeps this much room (a 1024-pixel
 # window has none to spare: there the run's tooltip and the Restore button say it).
 MIN_CHANGED_WIDTH = 120
+# The name column: as wide as its longest name ("race: SGD + momentum") where the change column
+# keeps NAME_ROOM beside it, else NAME_MIN; the tick box and the colour swatch take NAME_EXTRA.
+NAME_MIN, NAME_EXTRA, NAME_ROOM = 92, 62, 240
 EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the Training tab's plots."
 # Restore's text and tooltip, without and with the run's weights kept.
 RESTORE_TEXTS = ("Restore settings", "Restore settings and weights")
@@ -105,7 +108,7 @@ class RunsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CHANGED, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(NAME, 92)
+        header.resizeSection(NAME, NAME_MIN)
         self.table.viewport().installEventFilter(self)  # its width decides the Weights column
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
@@ -254,12 +257,23 @@ class RunsPanel(QWidget):
             self.table.horizontalHeader().resizeSection(
                 column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING
             )
+        self._fit_names()
         self._show_weights_where_room()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_names()
             self._show_weights_where_room()
         return super().eventFilter(watched, event)
+
+    def _fit_names(self) -> None:
+        header, fm = self.table.horizontalHeader(), self.table.fontMetrics()
+        rows = range(self.model.rowCount())
+        names = [str(self.model.data(self.model.index(row, NAME))) for row in rows]
+        needed = max((fm.horizontalAdvance(n) for n in names), default=0) + NAME_EXTRA
+        figures = [c for c in range(EPOCHS, self.model.columnCount()) if c != WEIGHTS]
+        room = self.table.viewport().width() - sum(map(header.sectionSize, figures)) - NAME_ROOM
+        header.resizeSection(NAME, max(NAME_MIN, min(needed, room)))
 
     def _show_weights_where_room(self) -> None:
         header = self.table.horizontalHeader()
