@@ -122,7 +122,8 @@ class RunsPanel(QWidget):
         self.restore_button = QPushButton(RESTORE_TEXTS[False])
         self.export_button = QPushButton("Export")
         self.export_button.setToolTip(
-            "Write the selected runs' curves to a CSV file or for TensorBoard."
+            "Write the selected runs' curves (none selected: the ticked ones) to a CSV file or "
+            "for TensorBoard."
         )
         export_menu = QMenu(self.export_button)
         self.csv_action = export_menu.addAction("Curves as CSV…", self.export_csv)
@@ -154,6 +155,7 @@ class RunsPanel(QWidget):
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         history.changed.connect(self._update)
+        history.ticked_changed.connect(self._update)
         history.changed.connect(self._fit_columns)
         run.state_changed.connect(self._update)
         self._update()
@@ -169,6 +171,10 @@ class RunsPanel(QWidget):
         """The selected runs, oldest first."""
         numbers = set(self.selected_numbers())
         return [run for run in self.history.runs if run.number in numbers]
+
+    def runs_to_export(self) -> list[RunRecord]:
+        """The selected runs; with none selected, those ticked (drawn on the plots)."""
+        return self.selected_runs() or self.history.ticked_runs
 
     def current_run(self) -> RunRecord | None:
         numbers = self.selected_numbers()
@@ -199,7 +205,7 @@ class RunsPanel(QWidget):
 
     @Slot()
     def export_csv(self) -> None:
-        runs = self.selected_runs()
+        runs = self.runs_to_export()
         if runs:
             start = f"{file_stem(runs[0])}.csv" if len(runs) == 1 else "runs.csv"
             path = save_file_name(self, "Export the runs' curves", start, "CSV files (*.csv)")
@@ -217,7 +223,7 @@ class RunsPanel(QWidget):
 
     @Slot()
     def export_tensorboard(self) -> None:
-        runs = self.selected_runs()
+        runs = self.runs_to_export()
         if runs:
             folder = folder_name(self, "Export the runs for TensorBoard: choose a folder", "")
             if folder:
@@ -291,6 +297,6 @@ class RunsPanel(QWidget):
         weights = current is not None and current.weights is not None
         self.restore_button.setText(RESTORE_TEXTS[weights])
         self.restore_button.setToolTip(RESTORE_TIPS[weights])
-        self.export_button.setEnabled(bool(self.selected_numbers()))
+        self.export_button.setEnabled(bool(self.runs_to_export()))
         self.delete_button.setEnabled(bool(self.selected_numbers()))
         self.hint.setVisible(not self.history.runs)

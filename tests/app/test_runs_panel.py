@@ -174,11 +174,14 @@ def test_the_selected_runs_export_for_tensorboard(bare_window, tmp_path: Path) -
     for rate in RATES[:2]:
         fake_run(w, rate)
     panel = w.runs_panel
+    assert not panel.export_button.isEnabled()  # nothing selected or ticked
+    panel.tick(2)  # with none selected, the ticked runs
+    assert panel.export_button.isEnabled() and [r.number for r in panel.runs_to_export()] == [2]
     panel.table.selectAll()
     assert panel.export_button.isEnabled() and panel.tensorboard_action.isEnabled()
     messages: list[tuple[str, bool]] = []
     panel.message_changed.connect(lambda text, error: messages.append((text, error)))
-    panel.export_tensorboard_to(panel.selected_runs(), str(tmp_path))
+    panel.export_tensorboard_to(panel.runs_to_export(), str(tmp_path))
     folders = sorted(tmp_path.iterdir())
     assert [f.name for f in folders] == ["1-run_1", "2-run_2"]
     assert all(any(f.name.startswith("events.out.tfevents") for f in d.iterdir()) for d in folders)
