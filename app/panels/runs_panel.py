@@ -61,6 +61,7 @@ from core.runs import RunRecord
 from core.text import plural
 
 COLUMN_PADDING = 14  # px beside a column's widest text
+SORT_ARROW = 16  # px more in the sorted column's header
 # The Weights column shows only where the change column keeps this much room (a 1024-pixel
 # window has none to spare: there the run's tooltip and the Restore button say it).
 MIN_CHANGED_WIDTH = 120
@@ -157,6 +158,7 @@ class RunsPanel(QWidget):
         history.changed.connect(self._update)
         history.ticked_changed.connect(self._update)
         history.changed.connect(self._fit_columns)
+        header.sortIndicatorChanged.connect(self._fit_columns)
         run.state_changed.connect(self._update)
         self._update()
         self._fit_columns()
@@ -253,15 +255,17 @@ class RunsPanel(QWidget):
         """The figures' columns as wide as their header or widest figure, and no wider: the
         change column gets the rest. (Resize-to-contents keeps room for a sort arrow in every
         header, which in a 1024-pixel window left the change column a few letters.)"""
-        fm = self.table.fontMetrics()
+        fm, header = self.table.fontMetrics(), self.table.horizontalHeader()
         for column in range(EPOCHS, self.model.columnCount()):
             texts = [str(self.model.headerData(column, Qt.Orientation.Horizontal))]
             texts += [
                 self.model.data(self.model.index(row, column))
                 for row in range(self.model.rowCount())
             ]
-            self.table.horizontalHeader().resizeSection(
-                column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING
+            # The sorted column's header also holds the sort arrow (it covered "Best loss").
+            arrow = SORT_ARROW if column == header.sortIndicatorSection() else 0
+            header.resizeSection(
+                column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING + arrow
             )
         self._fit_names()
         self._show_weights_where_room()

@@ -159,8 +159,11 @@ def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) ->
     w = bare_window
     for rate in RATES:
         fake_run(w, rate, epochs=3 if rate == 0.01 else 4)
+    header = w.runs_panel.table.horizontalHeader()
+    unsorted = header.sectionSize(VALIDATION)
     w.runs_panel.table.sortByColumn(VALIDATION, Qt.SortOrder.AscendingOrder)
     assert cell(w, 0, NAME) == "run 2"  # 70 % after 3 epochs, the others 80 %
+    assert header.sectionSize(VALIDATION) >= unsorted + 16  # room for the sort arrow
     run = w.runs.run(2)
     w.runs_panel.export_csv_to([run], str(tmp_path / "run2.csv"))
     lines = (tmp_path / "run2.csv").read_text().splitlines()
