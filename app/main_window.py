@@ -53,6 +53,7 @@ from app.window_menus import fill_menu_bar, fill_status_bar, undo_actions
 from core.data_spec import CsvSource
 from core.events import HyperparameterChanged, TrainStarted
 from core.health import Hint
+from core.runs import named_by_data
 from core.training_process.commands import Configure
 from core.training_process.messages import (
     Configured,
@@ -262,6 +263,8 @@ class MainWindow(QMainWindow):
     def _on_project_changed(self, field: str) -> None:
         if field in ("network", "data"):
             self._show_hints(())  # about a network that is no longer there
+        if field == "data":
+            self._on_ticked_runs_changed()  # the legends name runs of other data
         if field == "config" and not self.run.is_active:
             self.controls.set_plan(self.project.config.epochs)  # "Epoch 0 / 1,000" at once
 
@@ -284,7 +287,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_ticked_runs_changed(self) -> None:
-        self.plots.show_runs(self.runs.ticked_runs)
+        self.plots.show_runs(named_by_data(self.runs.ticked_runs, self.project.data))
 
     @Slot()
     def _clear_model_views(self) -> None:

@@ -289,6 +289,18 @@ def _data_changes(a: DataSpec, b: DataSpec) -> list[str]:
     return out
 
 
+def named_by_data(runs: Sequence[RunRecord], data: DataSpec | None) -> list[RunRecord]:
+    """The runs, those trained on other data than `data` named with it ("run 1 (spiral)"): a
+    plot's legend then says which curves come from another dataset."""
+    source = None if data is None else _source_text(data.source)
+    return [
+        run
+        if _source_text(run.data.source) == source
+        else dataclasses.replace(run, name=f"{run.name} ({_source_text(run.data.source)})")
+        for run in runs
+    ]
+
+
 def _source_text(source: CsvSource | ToySource) -> str:
     if isinstance(source, ToySource):
         return source.name

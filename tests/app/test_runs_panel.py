@@ -155,6 +155,21 @@ def test_a_deleted_run_stays_deleted_when_its_model_trains_on(bare_window) -> No
     assert curve is not None and curve.x[0] == 21  # only what it trained after the delete
 
 
+def test_a_run_of_other_data_is_named_with_it_in_the_legends(bare_window) -> None:
+    w = bare_window
+    fake_run(w, 0.03)
+    w.runs_panel.tick(1)
+    legend = w.plots.loss.legend_html()
+    assert "run&nbsp;1" in legend and "(spiral)" not in legend  # the data on screen: no note
+    circle = dataclasses.replace(
+        w.project.data, source=dataclasses.replace(w.project.data.source, name="circle")
+    )
+    w.project.edit("data", circle, "Use circle")
+    assert "run&nbsp;1&nbsp;(spiral)" in w.plots.loss.legend_html()
+    w.project.undo_stack.undo()  # the spiral again
+    assert "(spiral)" not in w.plots.loss.legend_html()
+
+
 def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) -> None:
     w = bare_window
     for rate in RATES:
