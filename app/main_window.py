@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.runs.ticked_changed.connect(self._on_ticked_runs_changed)
         self.races.race_finished.connect(self._on_race_finished)
         self.engine.search_trial_ended.connect(self._on_search_trial_ended)
+        self.search_action.message_changed.connect(self._on_message_changed)
         self.runs.edited.connect(self.files.mark_changed)
         self.files.runs_replaced.connect(self.runs.replace_all)
 
@@ -273,7 +274,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_search_trial_ended(self, ended: SearchTrialEnded) -> None:
         info = self.run.info
-        keep_trial(self.runs, ended.trial, self.project.data, info.steps_per_epoch if info else 1)
+        steps = info.steps_per_epoch if info else 1
+        keep_trial(self.runs, ended.trial, self.project.data, steps, ended.metric)
 
     @Slot()
     def _on_ticked_runs_changed(self) -> None:

@@ -1,5 +1,9 @@
 """A settings search's trials kept in the run history: each trial that ended (complete, pruned
-or failed) becomes a run with its settings, its per-epoch curves and its score."""
+or failed) becomes a run with its settings, its per-epoch curves and its score.
+
+The run's name carries what the search compared, "trial 2: validation loss 0.04791 at its last
+epoch", beside the table's Best loss (the lowest of any epoch), and says a trial was pruned:
+a run's outcome is only finished, stopped or failed."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.run_history import RunHistory
+from app.search_action import metric_words, score_text
 from core.data_spec import DataSpec
 from core.runs import (
     LOSS_TRAIN,
@@ -28,7 +33,11 @@ OUTCOMES = {"complete": "finished", "pruned": "stopped", "failed": "failed"}
 
 
 def keep_trial(
-    history: RunHistory, trial: TrialResult, data: DataSpec, steps_per_epoch: int
+    history: RunHistory,
+    trial: TrialResult,
+    data: DataSpec,
+    steps_per_epoch: int,
+    metric: str = "val_loss",
 ) -> RunRecord | None:
     """Add `trial` to `history` as a run ("trial N"); a trial the user stopped is not kept.
     Its curves are per epoch, placed at the step each epoch ended (`steps_per_epoch`, the
@@ -68,4 +77,15 @@ def keep_trial(
         ),
         curves=tuple(curves),
     )
-    return history.add_new(run, f"trial {trial.number}")
+    return history.add_new(run, trial_name(trial, metric, data.task))
+
+
+def trial_name(trial: TrialResult, metric: str, task: str) -> str:
+    """'trial 2: validation loss 0.04791 at its last epoch', 'trial 6, pruned at epoch 6: …'."""
+    name = f"trial {trial.number}"
+    if trial.state == "pruned":
+        name += f", pruned at epoch {trial.epochs}"
+    if trial.score is None or not math.isfinite(trial.score):
+        return name
+    score = f"{metric_words(metric, task)} {score_text(metric, task, trial.score)}"
+    return f"{name}: {score}" + (" at its last epoch" if trial.state == "complete" else "")
