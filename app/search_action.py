@@ -67,7 +67,7 @@ class SearchAction(QAction):
         from app.dialogs.search_dialog import SearchDialog
 
         w = self._window
-        self.dialog = SearchDialog(w.project, w.engine, study_storage(w.files.path), w)
+        self.dialog = SearchDialog(w.project, w.engine, study_storage(w.files.path), w, w.run)
         self.dialog.setModal(True)
         self.dialog.show()
         return self.dialog

@@ -28,6 +28,7 @@ from app.dialogs.search_ranges import SearchForm
 from app.engine_link import EngineLink
 from app.plots.search_plot import SearchPlot, legend_html
 from app.project import Project
+from app.run import Run
 from app.search_action import metric_words, score_text
 from app.search_study import study_name
 from core.search.results import SearchSummary, TrialResult
@@ -47,16 +48,17 @@ class SearchDialog(QDialog):
         engine: EngineLink,
         storage: str | None = None,
         parent: QWidget | None = None,
+        run: Run | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Search settings")
-        self.project, self.engine = project, engine
+        self.project, self.engine, self.run = project, engine, run
         # Beside a saved project the study is an SQLite file that outlives the window (and that
         # `nnplay search --storage` can go on with); otherwise it lives in the training process.
         self.storage = storage
         self.study = ""
         self.running = False
-        self.metric = "val_loss"  # the running (or last) search's
+        self.searched_metric = "val_loss"  # the running (or last) search's
         self.best: TrialResult | None = None
         self.earlier: tuple[TrialResult, ...] = ()  # the study's trials before this search
         self.results: list[TrialResult] = []
@@ -149,13 +151,15 @@ class SearchDialog(QDialog):
             return
         plan = self.form.plan(seed=self.project.config.seed)
         self.results, self.best, self.summary, self.earlier = [], None, None, ()
-        self.metric = plan.metric
+        self.searched_metric = plan.metric
         self.plot.start(self._plot_label(), plan.direction == "minimize")
         self.best_label.setText("No trial has finished yet.")
         self.running = True
         self._clock.start()
         self._tick.start()
         p = self.project
+        if self.run is not None:
+            self.run.configure_pending()  # else it would come after the Search, and stop it
         self.engine.send(Search(p.data, p.network, p.config, plan, self.storage, self.study))
         self._show_progress()
         self._show_buttons()
@@ -257,7 +261,7 @@ class SearchDialog(QDialog):
         self.form.setEnabled(not self.running)
 
     def _plot_label(self) -> str:
-        words = metric_words(self.metric, self.project.data.task)
+        words = metric_words(self.searched_metric, self.project.data.task)
         return f"{words[:1].upper()}{words[1:]} at the last epoch"
 
     def _show_best(self) -> None:
@@ -266,15 +270,17 @@ class SearchDialog(QDialog):
         if b is None or b.score is None:
             return
         task = self.project.data.task
-        score = score_text(self.metric, task, b.score)
-        head = f"Trial {b.number}: {metric_words(self.metric, task)} {score} at its last epoch"
-        if self.metric == "val_loss":
+        score = score_text(self.searched_metric, task, b.score)
+        words = metric_words(self.searched_metric, task)
+        lines = [f"Trial {b.number}: {words} {score} at its last epoch ({b.epochs})"]
+        if self.searched_metric == "val_loss":
             losses = [(v, i + 1) for i, v in enumerate(b.val_loss) if math.isfinite(v)]
             lowest, epoch = min(losses) if losses else (b.score, b.epochs)
-            head += f" ({b.epochs}); lowest {lowest:.4g} at epoch {epoch} (Best loss in Runs)"
+            lines.append(f"Lowest of any epoch: {lowest:.4g} at epoch {epoch} (Best loss in Runs)")
         else:
-            head += f" ({b.epochs}, Val. in Runs)"
-        self.best_label.setText(f"{head}\n{describe_params(dict(b.params))}")
+            lines[0] += " (Val. in Runs)"
+        lines.append(describe_params(dict(b.params)))
+        self.best_label.setText("\n".join(lines))
 
     def _show_progress(self) -> None:
         counts = {
