@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 
-from app.search_study import study_storage
-
 if TYPE_CHECKING:
     from app.dialogs.search_dialog import SearchDialog
     from app.main_window import MainWindow
@@ -65,6 +63,7 @@ class SearchAction(QAction):
     def open(self) -> SearchDialog:
         """Show the dialog (modal: the design it searches must not change under it)."""
         from app.dialogs.search_dialog import SearchDialog
+        from app.search_study import study_storage
 
         w = self._window
         self.dialog = SearchDialog(w.project, w.engine, study_storage(w.files.path), w, w.run)
