@@ -40,6 +40,9 @@ def shoot(app: QApplication, out: Path) -> None:
         wait_until(app, lambda d=dialog: not d.running, 300, "the second search to end")
         _save(app, dialog, out / f"search-again-{size[0]}.png")
         dialog.close()
+        window.tabs.setCurrentIndex(window.runs_tab)  # the trials as runs, named with their score
+        settle(app, 0.4)
+        window.grab().save(str(out / f"search-runs-{size[0]}.png"))
         window.project.undo_stack.setClean()
         window.close()
         settle(app, 0.3)

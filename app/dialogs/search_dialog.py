@@ -298,6 +298,8 @@ class SearchDialog(QDialog):
         elif self.summary is not None:
             reason = self.summary.reason[:1].upper() + self.summary.reason[1:]
             text = f"{reason}: {parts} in {self.summary.seconds:.0f} s."
+            if self.earlier:
+                text += f" The study holds {len(self.earlier) + len(self.results)} trials."
         else:
             text = "No search has run in this window yet."
         self.progress.setText(text)
