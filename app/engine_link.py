@@ -54,6 +54,7 @@ from core.training_process.messages import (
     RaceProgress,
     Ready,
     RowWalked,
+    RunWeightsKept,
     SearchEnded,
     SearchStarted,
     SearchTrialEnded,
@@ -110,6 +111,7 @@ class EngineLink(QObject):
     evaluated = Signal(object)  # Evaluation
     predicted = Signal(object)  # Predicted
     row_walked = Signal(object)  # RowWalked
+    run_weights_kept = Signal(object)  # RunWeightsKept
     failed = Signal(object)  # Failed: the command's type says which one failed
     points_received = Signal(object)  # PlotPoints: the data points to draw
     race_progressed = Signal(object)  # RaceProgress
@@ -151,6 +153,7 @@ class EngineLink(QObject):
             Evaluation: self.evaluated,
             Predicted: self.predicted,
             RowWalked: self.row_walked,
+            RunWeightsKept: self.run_weights_kept,
             Failed: self.failed,
             PlotPoints: self.points_received,
             RaceProgress: self.race_progressed,

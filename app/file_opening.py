@@ -79,7 +79,8 @@ class FileOpening:
             how = " (trained)" if o.trained else ""
             if opening.without_data is not None:
                 how = f" without its data file {opening.without_data}"
-            self._say(f"Opened {opening.path.name}{how}.")
+            # A run's model that could not be read was left out: said as a problem; it opened.
+            self._say(" ".join((f"Opened {opening.path.name}{how}.", *o.notes)), bool(o.notes))
         self._update()
 
     def _ask_for_data_file(self, project: Path, missing: Path) -> str | None:

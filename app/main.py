@@ -5,6 +5,7 @@ training process is spawned (it imports torch and warms up, ~3-6 s, while the wi
 
 `python -m app --theme dark` forces a palette; `--startup-time` prints how long the first paint
 took and quits, `--engine-time` how long the training process then took to be ready (for bench/).
+`python -m app work.nnproj` (or `nnplay work.nnproj`) opens a project, `... data.csv` a CSV file.
 """
 
 from __future__ import annotations
@@ -13,8 +14,23 @@ import argparse
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 T0 = time.perf_counter()
+
+if TYPE_CHECKING:
+    from app.main_window import MainWindow
+
+
+OPENS = (".nnproj", ".csv")  # what `nnplay FILE` opens in the window
+
+
+def open_at_start(window: MainWindow, path: str) -> None:
+    """Open the file the window was started with (`nnplay work.nnproj`, `nnplay data.csv`)."""
+    if path.lower().endswith(".csv"):
+        window.csv_import.open(path)
+    else:
+        window.files.open_path(path)  # read once the training process is ready
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print how long after the first paint the training process was ready, and quit",
     )
+    parser.add_argument("file", nargs="?", help="a project (.nnproj) or CSV file to open")
     args, qt_args = parser.parse_known_args(argv[1:])
+    if args.file is not None and not args.file.lower().endswith(OPENS):
+        qt_args.insert(0, args.file)  # a Qt option's value ("-platform offscreen"), not a file
+        args.file = None
     # The same switch for launchers that pass no arguments (`nnplay` alone, in tests and bench/).
     args.startup_time = args.startup_time or os.environ.get("NNPLAY_STARTUP_TIME") == "1"
 
@@ -63,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
                 elapsed = self.painted - T0
                 QTimer.singleShot(0, self.after_paint)
                 if args.startup_time:
-                    print(f"first paint {elapsed:.3f} s after start-up", flush=True)
+                    size = f"{window.width()} x {window.height()}"
+                    print(f"first paint {elapsed:.3f} s after start-up, {size}", flush=True)
             return False
 
         def after_paint(self) -> None:
@@ -74,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.engine_time:
                 window.engine.ready.connect(self.engine_ready)
             window.start_engine()
+            if args.file is not None:
+                open_at_start(window, args.file)
 
         def engine_ready(self) -> None:
             ready = time.perf_counter() - self.painted
@@ -82,7 +105,13 @@ def main(argv: list[str] | None = None) -> int:
 
     first_paint = FirstPaint()
     window.installEventFilter(first_paint)
-    window.show()
+    from app.window_layout import opens_maximized
+
+    screen = window.screen().availableGeometry()
+    if opens_maximized(screen.width(), screen.height()):
+        window.showMaximized()
+    else:
+        window.show()
     return app.exec()
 
 

@@ -31,7 +31,7 @@ from app.plots.output_view import OutputView
 from app.plots.training_plots import TrainingPlots
 from app.project import Project
 from app.race_launcher import RaceLauncher
-from app.race_runs import keep_race
+from app.race_runs import keep_race, race_outcome
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
 from app.search_action import SearchAction
@@ -178,7 +178,6 @@ class MainWindow(QMainWindow):
         self.runs.ticked_changed.connect(self._on_ticked_runs_changed)
         self.races.race_finished.connect(self._on_race_finished)
         self.engine.search_trial_ended.connect(self._on_search_trial_ended)
-        self.search_action.message_changed.connect(self._on_message_changed)
         self.runs.edited.connect(self.files.mark_changed)
         self.files.runs_replaced.connect(self.runs.replace_all)
 
@@ -269,13 +268,19 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_race_finished(self, finished: RaceFinished) -> None:
         dialog = self.races.dialog
-        keep_race(self.runs, finished, dialog.started_with if dialog is not None else None)
+        if dialog is not None:
+            keep_race(self.runs, finished, dialog.started_with, dialog.colors, self._device())
+        self._on_message_changed(race_outcome(finished), False)
 
     @Slot(object)
     def _on_search_trial_ended(self, ended: SearchTrialEnded) -> None:
         info = self.run.info
         steps = info.steps_per_epoch if info else 1
-        keep_trial(self.runs, ended.trial, self.project.data, steps, ended.metric)
+        keep_trial(self.runs, ended.trial, self.project.data, steps, self._device())
+
+    def _device(self) -> str:
+        """What the engine trains on (a race's copies and a search's trials too)."""
+        return self.run.info.device_name if self.run.info is not None else ""
 
     @Slot()
     def _on_ticked_runs_changed(self) -> None:

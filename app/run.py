@@ -145,8 +145,9 @@ class Run(QObject):
         return key is not None and key[:2] == design_key(self.project)[:2]
 
     def adopt_opened(self, finished: bool, trained: bool) -> None:
-        """The engine is building the model of a project just opened (with its saved weights):
-        train on from it (a finished run goes on for as many epochs again)."""
+        """The engine is building the model of a project just opened, or of a run restored
+        (with its saved weights): train on from it (a finished run goes on for as many epochs
+        again)."""
         self._configured_key = design_key(self.project)
         self._live = live_values(self.project.config)
         self.last_outcome = "finished" if finished else None

@@ -5,8 +5,11 @@ Records are built here, from the events the window receives anyway (`core.run_re
 run's settings are the design the window sent, its curves those the plots draw. A Train that
 continues a model (after Stop, or after a finished run) extends that model's run; Reset or a
 changed design starts the next run. When a run ends, its final weights are evaluated once
-(`Evaluate`) for the test score. Runs made elsewhere (an optimizer race, a settings search) come
-in through `add_new`.
+(`Evaluate`) for the test score, and the training process is asked to keep its final model
+(`KeepRunWeights`, core.training_process.run_weights): the record says so (`RunRecord.weights`)
+at once, so that a save sent right after carries it, and `RunWeightsKept` corrects it (a model
+too large, or older ones let go). Runs made elsewhere (an optimizer race, a settings search)
+come in through `add_new`, without weights.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from core.events import (
     TrainStarted,
 )
 from core.run_recorder import RunRecorder, with_test_scores
-from core.runs import MAX_NAME, MAX_RUNS, RunRecord
-from core.training_process.commands import Evaluate
-from core.training_process.messages import Evaluation
+from core.runs import MAX_NAME, MAX_RUNS, RunRecord, weights_member
+from core.training_process.commands import Evaluate, KeepRunWeights
+from core.training_process.messages import Evaluation, RunWeightsKept
 
 
 class RunHistory(QObject):
@@ -54,6 +57,7 @@ class RunHistory(QObject):
         engine.finished.connect(self._on_finished)
         engine.evaluated.connect(self._on_evaluated)
         engine.configured.connect(self._on_configured)
+        engine.run_weights_kept.connect(self._on_run_weights_kept)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -114,6 +118,11 @@ class RunHistory(QObject):
         if not gone & {r.number for r in self.runs}:
             return
         self.runs = [r for r in self.runs if r.number not in gone]
+        if self._recorder is not None and self._recorder.number in gone:
+            # Training this model on makes a new run: the deleted one stays deleted.
+            self._recorder = None
+        if self._awaiting_test in gone:
+            self._awaiting_test = None
         self.changed.emit()
         self.edited.emit()
         if gone & self.ticked:
@@ -181,10 +190,23 @@ class RunHistory(QObject):
         if recorder.step == 0:  # stopped before its first step: nothing to keep
             self._recorder = None
             return
-        self.add(recorder.record())
-        if event.outcome != "failed" and self.engine.is_ready:
-            self._awaiting_test = recorder.number
-            self.engine.send(Evaluate())
+        if event.outcome == "failed" or not self.engine.is_ready:
+            self.add(recorder.record())
+            return
+        number = recorder.number
+        self.add(dataclasses.replace(recorder.record(), weights=weights_member(number)))
+        self.engine.send(KeepRunWeights(number, recorder.step, tuple(r.number for r in self.runs)))
+        self._awaiting_test = number
+        self.engine.send(Evaluate())
+
+    @Slot(object)
+    def _on_run_weights_kept(self, answer: RunWeightsKept) -> None:
+        gone = set(answer.dropped) | (set() if answer.kept else {answer.number})
+        marked = [i for i, r in enumerate(self.runs) if r.number in gone and r.weights]
+        for i in marked:
+            self.runs[i] = dataclasses.replace(self.runs[i], weights=None)
+        if marked:
+            self.changed.emit()
 
     @Slot(object)
     def _on_evaluated(self, evaluation: Evaluation) -> None:

@@ -1,9 +1,8 @@
 """A settings search's trials kept in the run history: each trial that ended (complete, pruned
 or failed) becomes a run with its settings, its per-epoch curves and its score.
 
-The run's name carries what the search compared, "trial 2: validation loss 0.04791 at its last
-epoch", beside the table's Best loss (the lowest of any epoch), and says a trial was pruned:
-a run's outcome is only finished, stopped or failed."""
+A run's name stays "trial N", which the Runs table's narrow name column shows whole; a trial
+the pruner stopped early has the outcome "pruned", which the row's tooltip says."""
 
 from __future__ import annotations
 
@@ -13,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.run_history import RunHistory
-from app.search_action import metric_words, score_text
 from core.data_spec import DataSpec
+from core.run_recorder import started_ago
 from core.runs import (
     LOSS_TRAIN,
     LOSS_VAL,
@@ -29,17 +28,14 @@ from core.runs import (
 if TYPE_CHECKING:  # the search's types load when first used (the window's first paint)
     from core.search.results import TrialResult
 
-OUTCOMES = {"complete": "finished", "pruned": "stopped", "failed": "failed"}
+OUTCOMES = {"complete": "finished", "pruned": "pruned", "failed": "failed"}
 
 
 def keep_trial(
-    history: RunHistory,
-    trial: TrialResult,
-    data: DataSpec,
-    steps_per_epoch: int,
-    metric: str = "val_loss",
+    history: RunHistory, trial: TrialResult, data: DataSpec, steps_per_epoch: int, device: str = ""
 ) -> RunRecord | None:
-    """Add `trial` to `history` as a run ("trial N"); a trial the user stopped is not kept.
+    """Add `trial` to `history` as a run ("trial N", trained on `device`, ended now); a trial
+    the user stopped is not kept.
     Its curves are per epoch, placed at the step each epoch ended (`steps_per_epoch`, the
     model's: the trial's batch size may differ, so the steps are approximate)."""
     if trial.state not in OUTCOMES:
@@ -69,6 +65,8 @@ def keep_trial(
         steps=int(steps[-1]) if len(steps) else 0,
         outcome=OUTCOMES[trial.state],
         seconds=round(trial.seconds, 3),
+        device=device,
+        started=started_ago(trial.seconds),
         scores=RunScores(
             val_loss=val_loss[-1] if val_loss else None,
             val_metric=val_metric[-1] if val_metric else None,
@@ -77,15 +75,4 @@ def keep_trial(
         ),
         curves=tuple(curves),
     )
-    return history.add_new(run, trial_name(trial, metric, data.task))
-
-
-def trial_name(trial: TrialResult, metric: str, task: str) -> str:
-    """'trial 2: validation loss 0.04791 at its last epoch', 'trial 6, pruned at epoch 6: …'."""
-    name = f"trial {trial.number}"
-    if trial.state == "pruned":
-        name += f", pruned at epoch {trial.epochs}"
-    if trial.score is None or not math.isfinite(trial.score):
-        return name
-    score = f"{metric_words(metric, task)} {score_text(metric, task, trial.score)}"
-    return f"{name}: {score}" + (" at its last epoch" if trial.state == "complete" else "")
+    return history.add_new(run, f"trial {trial.number}")

@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 DEFAULT_SIZE = (1400, 900)
 
 
+def opens_maximized(free_width: int, free_height: int) -> bool:
+    """Whether the window opens maximized: on a screen whose free area (without panels) is
+    smaller than DEFAULT_SIZE it would spill off the screen; maximized, it fills what there is."""
+    return free_width < DEFAULT_SIZE[0] or free_height < DEFAULT_SIZE[1]
+
+
 def centre_tabs(window: MainWindow) -> QTabWidget:
     """The live plots share their place with how good the model is and what it predicts."""
     tabs = QTabWidget()

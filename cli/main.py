@@ -1,4 +1,5 @@
-"""`nnplay`: the command line. Alone it opens the window; its subcommands run the engine headless.
+"""`nnplay`: the command line. Alone it opens the window (`nnplay FILE.nnproj` or `FILE.csv`: with
+that file open); its subcommands run the engine headless.
 
 Bad input of any kind ends with exit code 2 and one `error: ...` line on stderr, never a traceback.
 """
@@ -37,10 +38,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """`nnplay ARGS`: the window when there are none, else the command they name; its exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        from app.main import main as open_window
+    if not args or (len(args) == 1 and args[0].lower().endswith((".nnproj", ".csv"))):
+        from app.main import main as open_window  # `nnplay work.nnproj`: the window opens it
 
-        return open_window(sys.argv[:1] or ["nnplay"])
+        return open_window((sys.argv[:1] or ["nnplay"]) + args)
     ns = build_parser().parse_args(args)
     try:
         return int(COMMANDS[ns.command](ns) or 0)

@@ -34,17 +34,19 @@ def project_report(
         layers = ", ".join(layer.label() for layer in project.network.layers) or "none"
         lines += [f"network: {layers}", "not trained"]
     lines += ["", runs_report(project.runs)]
+    lines += [f"note: {note}" for note in project.notes]  # a run's model left out
     return "\n".join(lines)
 
 
 def runs_report(runs: Sequence[RunRecord]) -> str:
-    """The run history as a table: one line a run, oldest first."""
+    """The run history as a table: one line a run, oldest first; "weights" marks the runs
+    whose final model the project keeps (the window's Restore puts it back)."""
     if not runs:
         return "runs: none"
     lines = [f"runs: {len(runs)}"]
     header = (
         f"  {'#':>3}  {'name':<16} {'epochs':>6} {'best val loss':>13} {'val':>8} "
-        f"{'test':>8} {'time':>7}  changed"
+        f"{'test':>8} {'time':>7} {'weights':>7}  changed"
     )
     lines.append(header)
     previous = None
@@ -53,7 +55,8 @@ def runs_report(runs: Sequence[RunRecord]) -> str:
         lines.append(
             f"  {run.number:>3}  {run.name[:16]:<16} {run.epochs:>6} "
             f"{_number(s.best_val_loss, '{:.4g}'):>13} {_score(run, s.val_metric):>8} "
-            f"{_score(run, s.test_metric):>8} {run.seconds:>6.1f}s  "
+            f"{_score(run, s.test_metric):>8} {run.seconds:>6.1f}s "
+            f"{'kept' if run.weights else '–':>7}  "
             f"{describe_change(previous, run)}"
         )
         previous = run

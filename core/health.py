@@ -208,7 +208,7 @@ def _too_high(value: float, what: str) -> Hint:
         value,
         "learning rate too high",
         f"{what}, so the learning rate is too high",
-        "try one a tenth of it",
+        "divide it by 10",
         "gradient_descent",
     )
 

@@ -5,7 +5,8 @@ The file is a zip of JSON and safetensors, never a pickle: `project.json` holds 
 network and the training settings; a trained project adds the model's own members
 (`model.json` and `weights.safetensors`, exactly as in a *.nnp file), which carry the fitted
 preprocessing and the training history. A project with a run history adds `runs.json`: every
-training run's settings, curves and scores (`core.runs`, bounded in size).
+training run's settings, curves and scores (`core.runs`, bounded in size), and the final models
+of the runs whose weights were kept (`runs/<number>/...`, `core.run_models`).
 
 A CSV file that has moved does not stop a project from opening: `load_project` looks beside the
 project for it, then reports the path in `ProjectFile.missing_source` so the window can ask for
@@ -28,6 +29,7 @@ from core.errors import ModelFileError, NNPlayError
 from core.model_manifest import MANIFEST, check_format, read_json, read_zip
 from core.modelfile import TrainedModel, model_members, read_model, write_atomic, zip_bytes
 from core.project_manifest import find_data_file
+from core.run_models import KeptModel, read_run_models, run_model_members
 from core.runs import RunRecord, runs_from_json, runs_to_json
 from core.spec import NetworkSpec, TrainConfig, from_json, to_json
 
@@ -57,7 +59,9 @@ class ProjectFile:
     `model` is the trained model (weights, fitted preprocessing, history), or None.
     `extras` is the window's own JSON-able state (which tab was open, ...); core ignores it.
     `missing_source` is set by `load_project` when the CSV file is no longer where it was.
-    `runs` is the run history (core.runs), oldest first.
+    `runs` is the run history (core.runs), oldest first; `run_models` the kept final models of
+    some of them, by run number (saved for the runs whose record names its weights).
+    `notes` says what `load_project` left out: a run's model that could not be read.
     """
 
     data: DataSpec | None = None
@@ -67,6 +71,8 @@ class ProjectFile:
     extras: dict[str, Any] = field(default_factory=dict)
     missing_source: str | None = None
     runs: tuple[RunRecord, ...] = ()
+    run_models: dict[int, KeptModel] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def trained(self) -> bool:
@@ -108,8 +114,10 @@ def save_project(path: str | Path, project: ProjectFile) -> None:
         raise ModelFileError(f"cannot save the project: {exc}") from None
     members = {PROJECT_MANIFEST: text.encode("utf-8")}
     if project.runs:
-        runs = json.dumps(runs_to_json(project.runs), allow_nan=False, separators=(",", ":"))
-        members[RUNS_MEMBER] = runs.encode("utf-8")
+        runs, run_members = run_model_members(project.runs, project.run_models)
+        text = json.dumps(runs_to_json(runs), allow_nan=False, separators=(",", ":"))
+        members[RUNS_MEMBER] = text.encode("utf-8")
+        members.update(run_members)
     if project.model is not None:
         members.update(model_members(project.model))
     write_atomic(path, zip_bytes(members))
@@ -131,6 +139,9 @@ def load_project(path: str | Path) -> ProjectFile:
         if MANIFEST in zf.namelist():
             model = read_model(zf, name, "project", f"{name} (its trained model)")
             project = dataclasses.replace(project, model=model)
+        if project.runs:
+            runs, models, notes = read_run_models(zf, name, project.runs)
+            project = dataclasses.replace(project, runs=runs, run_models=models, notes=notes)
         return project, relative
 
     project, relative = read_zip(path, "project", read)

@@ -41,7 +41,8 @@ def curves_csv(runs: Sequence[RunRecord]) -> str:
     for run in runs:
         for name, curve in run.curves:
             for x, y in zip(curve.x, curve.y, strict=True):
-                writer.writerow([run.name, name, f"{x:g}", "" if math.isnan(y) else f"{y:.6g}"])
+                value = "" if math.isnan(y) else f"{y:.6g}"
+                writer.writerow([run.name, curve_label(run, name), f"{x:g}", value])
     return out.getvalue()
 
 
@@ -57,9 +58,10 @@ def tensorboard_available() -> bool:
     return importlib.util.find_spec("tensorboard") is not None
 
 
-def tensorboard_tag(run: RunRecord, curve: str) -> str:
-    """The scalar's tag: the curve's own name, with the run's metric named ("accuracy/train",
-    "r2/validation"); TensorBoard groups the tags by what comes before the '/'."""
+def curve_label(run: RunRecord, curve: str) -> str:
+    """A curve's name in the CSV and its tag in TensorBoard: the record's name with the run's
+    metric named ("accuracy/train", "r2/validation"); TensorBoard groups tags by what comes
+    before the '/'."""
     if curve.startswith("metric/"):
         return run.metric + curve[len("metric") :]
     if curve.startswith(GRADIENT):
@@ -76,6 +78,10 @@ def write_tensorboard(runs: Sequence[RunRecord], folder: str | Path) -> list[Pat
     """
     if not tensorboard_available():
         raise DataError(TENSORBOARD_MISSING)
+    if Path(folder).resolve() == Path(Path(folder).resolve().anchor):
+        # A folder dialog once answered "/" for a folder typed after a wrong one: a folder a
+        # run would land at the top of the disk.
+        raise DataError(f"will not write into {folder}: choose or make a folder for the runs")
     from tensorboard.compat.proto.event_pb2 import Event
     from tensorboard.compat.proto.summary_pb2 import Summary
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
@@ -90,7 +96,7 @@ def write_tensorboard(runs: Sequence[RunRecord], folder: str | Path) -> list[Pat
             raise DataError(f"cannot write {where}: {exc.strerror or exc}") from None
         start, steps = _started(run), max(run.steps, 1)
         for name, curve in run.curves:
-            tag = tensorboard_tag(run, name)
+            tag = curve_label(run, name)
             for x, y in zip(curve.x, curve.y, strict=True):
                 if not math.isfinite(y):
                     continue  # TensorBoard draws no gap: a missing value is left out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -116,6 +116,11 @@ def _means(values: np.ndarray, size: int) -> np.ndarray:
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
+def started_ago(seconds: float) -> str:
+    """When something that took `seconds` and ends now started: ISO 8601, UTC, to the second."""
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
 class RunRecorder(Callback):
     """Collects one run's events (over pauses and continued Trains) into a `RunRecord`."""
 
@@ -124,7 +129,7 @@ class RunRecorder(Callback):
     ) -> None:
         self.number, self.name = number, name
         self.data, self.network, self.config = data, network, config
-        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.started = started_ago(0.0)
         self.metric = "accuracy"
         self.device = ""
         self.layer_names: tuple[str, ...] = ()

@@ -2,7 +2,8 @@
 
 A `RunRecord` is what a run leaves behind: the design it trained (data, network, training
 settings; the seeds are in them), the curves the live plots drew (each at most `MAX_POINTS`
-points), its final and best scores, its time and device. Records are stored in a project file
+points), its final and best scores, its time and device, and whether its final model is kept
+(`weights`: the model itself is in `core.run_models`). Records are stored in a project file
 as JSON (`runs_to_json` / `runs_from_json`, checked as strictly as `core.spec.from_json`) and
 compared in words by `describe_change`: "lr 0.03 → 0.01, dense2 tanh → relu".
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +30,12 @@ MAX_POINTS = 500  # per curve: enough for a smooth line across a plot's width
 MAX_GRADIENT_LAYERS = 8  # gradient curves kept per run (the first layers')
 MAX_RUNS = 300  # per project: 300 runs of full curves stay well under a file member's 64 MB
 MAX_NAME = 80  # characters of a run's name
+# Final models kept (core.run_models): 20 runs is more than a learner compares at once; 256 MB
+# holds 20 models of three million parameters, and a model larger than that is not kept.
+MAX_KEPT_RUNS = 20
+MAX_KEPT_BYTES = 256 * 1024 * 1024
 RUNS_FORMAT_VERSION = 1
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 # The curves a record may hold; gradient curves are "gradient/<layer name>".
 LOSS_STEP, LOSS_TRAIN, LOSS_VAL = "loss/step", "loss/train", "loss/validation"
@@ -88,9 +95,11 @@ class RunRecord:
     seconds: float = 0.0  # training time
     device: str = ""
     started: str = ""  # when, ISO 8601 (UTC)
+    color: str | None = None  # "#rrggbb" drawn in (a race copy: its optimizer's); else by number
     scores: RunScores = dataclasses.field(default_factory=RunScores)
     curves: tuple[tuple[str, Curve], ...] = ()
-    # The member of the project file holding this run's weights (safetensors), if kept.
+    # The member of the project file holding this run's weights (`weights_member`), when its
+    # final model is kept (core.run_models): the window's word on which runs have weights.
     weights: str | None = None
 
     def curve(self, name: str) -> Curve | None:
@@ -109,8 +118,17 @@ class RunRecord:
             out.append(f"a run's name must have 1 to {MAX_NAME} characters")
         if self.metric not in ("accuracy", "r2"):
             out.append(f"unknown metric {self.metric!r}")
-        if self.outcome not in ("finished", "stopped", "failed"):
+        if self.outcome not in (
+            "finished",
+            "stopped",
+            "failed",
+            "pruned",
+        ):  # pruned: a search trial
             out.append(f"unknown outcome {self.outcome!r}")
+        if self.color is not None and not _HEX_COLOR.fullmatch(self.color):
+            out.append(f"colour {self.color!r} is not #rrggbb")
+        if self.weights is not None and self.weights != weights_member(self.number):
+            out.append(f"run {self.number}'s weights must be {weights_member(self.number)!r}")
         if min(self.epochs, self.steps) < 0 or not 0 <= self.seconds < math.inf:
             out.append("epochs, steps and seconds cannot be negative")
         if len(self.curves) > len(CURVE_NAMES) + MAX_GRADIENT_LAYERS:
@@ -121,6 +139,16 @@ class RunRecord:
             if len(curve.x) != len(curve.y) or len(curve.x) > MAX_POINTS:
                 out.append(f"curve {name!r} has {len(curve.x)} x and {len(curve.y)} y values")
         return out
+
+
+def model_member(number: int) -> str:
+    """The project member holding run `number`'s model manifest (as a model file's model.json)."""
+    return f"runs/{number}/model.json"
+
+
+def weights_member(number: int) -> str:
+    """The project member holding run `number`'s weights (safetensors)."""
+    return f"runs/{number}/weights.safetensors"
 
 
 def downsample(

@@ -67,6 +67,7 @@ EXTRA_SHOTS: tuple[str, ...] = (
     "race",
     "walk",
     "runs",
+    "racefix",
 )
 
 

@@ -1,6 +1,7 @@
 """Screenshots of the run history: three spiral runs at different learning rates, two earlier
-ones ticked and drawn under the third on the Training tab, then the Runs tab's table; at
-1400x900 and 1024x768."""
+ones ticked and drawn under the third on the Training tab, then the Runs tab's table (with its
+Weights column where there is room), then the table after Restore put run 1's settings and
+weights back; at 1400x900 and 1024x768."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def shoot(app: QApplication, out: Path) -> None:
         window.tabs.setCurrentIndex(window.runs_tab)
         settle(app, 0.5)
         save(app, window, out / f"runs-table-{size[0]}x{size[1]}.png")
+        window.runs_panel.select(1)
+        window.runs_panel.restore_button.click()
+        wait_until(app, lambda w=window: w.run.state == "finished", 30, "run 1's model")
+        settle(app, 0.5)
+        save(app, window, out / f"runs-restored-{size[0]}x{size[1]}.png")
         window.close()
         window.deleteLater()
         settle(app, 0.2)

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from app.dialogs.screen_fit import SCREEN_SHARE
 from app.engine_link import EngineLink
-from app.plots.colors import class_color
 from app.plots.race_loss_plot import RaceLossPlot
 from app.plots.race_map import RaceMap
 from app.project import Project
+from app.race_runs import final_loss
 from app.run import Run, RunState
 from app.widgets.log_spin_box import LogSpinBox
 from core.data_spec import DataSpec
@@ -59,9 +59,14 @@ SIZE = (1180, 720)
 REDRAW_MS = 100  # progress is drawn at most this often
 
 
+# The optimizers' colours, kept by their copies' runs in the Runs table and on the Training
+# plots: Tableau hues without the live run's blue (training) and orange (validation), which a
+# ticked copy would otherwise share with the live curves it is drawn beside.
+RACE_COLORS = ("#e377c2", "#bcbd22", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf")
+
+
 def entry_color(index: int) -> str:
-    r, g, b = class_color(index)
-    return f"#{r:02x}{g:02x}{b:02x}"
+    return RACE_COLORS[index % len(RACE_COLORS)]
 
 
 class _EntryRow:
@@ -112,6 +117,7 @@ class RaceDialog(QDialog):
         # The design the last race started from (data, network, training settings): with each
         # record's `entry.train_config(config)`, all a run history needs to keep a copy as a run.
         self.started_with: tuple[DataSpec, NetworkSpec, TrainConfig] | None = None
+        self.colors: list[str] = []  # the last race's, one per entry, as its copies are drawn
         self._entries: tuple[RaceEntry, ...] = ()
         self._losses: list[np.ndarray] = []
         self._progress: RaceProgress | None = None
@@ -243,9 +249,9 @@ class RaceDialog(QDialog):
         self._losses = [np.zeros(0, np.float32) for _ in entries]
         self._progress = None
         self._stop_reason = ""
-        colors = [r.color for r in self.rows if r.check.isChecked()]
-        self.map.begin(colors)
-        self.losses.begin([e.name for e in entries], colors, self.steps.value())
+        self.colors = [r.color for r in self.rows if r.check.isChecked()]
+        self.map.begin(self.colors)
+        self.losses.begin([e.name for e in entries], self.colors, self.steps.value())
         self.engine.send(
             RaceOptimizers(
                 self.race, entries, self.steps.value(), bool(self.start_from.currentData())
@@ -304,6 +310,8 @@ class RaceDialog(QDialog):
         if finished.surface is not None and finished.extent is not None:
             self.map.set_surface(finished.surface, finished.extent, finished.direction_shares)
             self.map.set_paths(finished.paths, finished.variance_share, final=True)
+        else:
+            self.map.say_pending("No loss map: the race was stopped.")
         self._say(self._summary(finished))
         self._update_buttons()
         self.race_finished.emit(finished)
@@ -313,14 +321,14 @@ class RaceDialog(QDialog):
         if failed.command is RaceOptimizers and self.racing:
             self.racing = False
             self._say(f"The race failed: {failed.message}", error=True)
+            self.map.say_pending("")
             self._update_buttons()
 
     def _summary(self, finished: RaceFinished) -> str:
         lines = []
         for record in finished.records:
-            tail = record.losses[-max(1, len(record.losses) // 20) :]
-            final = f"{float(np.mean(tail)):.3g}" if len(tail) else "–"
-            line = f"{record.name}: loss {final}"
+            loss = final_loss(record)
+            line = f"{record.name}: loss {'–' if loss is None else f'{loss:.3g}'}"
             if record.outcome == "diverged":
                 line += f" (diverged: {record.reason})"
             lines.append(line)
@@ -354,6 +362,7 @@ class RaceDialog(QDialog):
         if self.racing:
             self.racing = False
             self._say(f"The race is lost: {message}", error=True)
+            self.map.say_pending("")
             self._update_buttons()
 
     def _update_buttons(self) -> None:

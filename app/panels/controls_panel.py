@@ -269,7 +269,10 @@ class ControlsPanel(QWidget):
         self._show_counters()
 
     def _show_counters(self) -> None:
-        epochs = f" / {self._epochs:,}" if self._epochs else ""
+        # A model trained past the chosen epochs (a finished run trained on, then Epochs set
+        # lower) shows no total smaller than what it has done: Train goes on from there.
+        past = self._epoch > self._epochs
+        epochs = f" / {self._epochs:,}" if self._epochs and not past else ""
         self.epoch_label[1].setText(f"{self._epoch:,}{epochs}")
         self.step_label[1].setText(f"{self._step:,}")
         total = self._epochs * self._steps_per_epoch

@@ -1,7 +1,9 @@
 """The Runs panel: every training run of the project in a sortable table.
 
 Tick a run to draw it on the live plots; double-click its name to rename it; Restore settings
-puts its data, network and training settings back into the builder (one undoable step);
+puts its data, network and training settings back into the builder (one undoable step) and,
+where its final weights are kept (ticked in the Weights column), makes that model the current
+one;
 Export writes the selected runs' curves as one CSV file, or as TensorBoard event files (a folder
 a run, when the tensorboard package is installed); Delete (the button or the key) removes the selected runs.
 """
@@ -10,7 +12,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +39,17 @@ from app.dialogs.file_choice import folder_name, save_file_name
 from app.project import Project
 from app.run import ACTIVE, Run
 from app.run_history import RunHistory
-from app.widgets.runs_table import CHANGED, EPOCHS, NAME, NUMBER_ROLE, SORT_ROLE, RunsTableModel
+from app.run_restore import restore_run
+from app.widgets.runs_table import (
+    CHANGED,
+    COLUMNS,
+    EPOCHS,
+    NAME,
+    NUMBER_ROLE,
+    SORT_ROLE,
+    WEIGHTS,
+    RunsTableModel,
+)
 from core.errors import NNPlayError
 from core.run_export import (
     file_stem,
@@ -41,7 +61,19 @@ from core.runs import RunRecord
 from core.text import plural
 
 COLUMN_PADDING = 14  # px beside a column's widest text
+# The Weights column shows only where the change column keeps this much room (a 1024-pixel
+# window has none to spare: there the run's tooltip and the Restore button say it).
+MIN_CHANGED_WIDTH = 120
 EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the Training tab's plots."
+# Restore's text and tooltip, without and with the run's weights kept.
+RESTORE_TEXTS = ("Restore settings", "Restore settings and weights")
+RESTORE_TIPS = (
+    "Put this run's data, network and training settings back into the builder (Ctrl+Z undoes "
+    "it). Its weights are not kept.",
+    "Put this run's data, network and training settings back into the builder (Ctrl+Z undoes "
+    "them) and make its final weights the current model: Predict and Export use it, Train "
+    "goes on from it.",
+)
 
 
 class RunsPanel(QWidget):
@@ -74,6 +106,7 @@ class RunsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CHANGED, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(NAME, 92)
+        self.table.viewport().installEventFilter(self)  # its width decides the Weights column
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
         self.title = QLabel("Runs")
@@ -83,11 +116,7 @@ class RunsPanel(QWidget):
         self.hint.setWordWrap(True)  # never what sets the window's width
         self.hint.setMinimumWidth(10)
         self.hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.restore_button = QPushButton("Restore settings")
-        self.restore_button.setToolTip(
-            "Put this run's data, network and training settings back into the builder "
-            "(Ctrl+Z undoes it)."
-        )
+        self.restore_button = QPushButton(RESTORE_TEXTS[False])
         self.export_button = QPushButton("Export")
         self.export_button.setToolTip(
             "Write the selected runs' curves to a CSV file or for TensorBoard."
@@ -163,11 +192,7 @@ class RunsPanel(QWidget):
         run = self.current_run()
         if run is None or self.run.state in ACTIVE:
             return
-        text = f"Restore the settings of {run.name}"
-        if self.project.restore(run.data, run.network, run.config, text):
-            self.message_changed.emit(f"Restored the settings of {run.name}.", False)
-        else:
-            self.message_changed.emit(f"The builder already has the settings of {run.name}.", False)
+        self.message_changed.emit(restore_run(run, self.project, self.run), False)
 
     @Slot()
     def export_csv(self) -> None:
@@ -229,11 +254,29 @@ class RunsPanel(QWidget):
             self.table.horizontalHeader().resizeSection(
                 column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING
             )
+        self._show_weights_where_room()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._show_weights_where_room()
+        return super().eventFilter(watched, event)
+
+    def _show_weights_where_room(self) -> None:
+        header = self.table.horizontalHeader()
+        columns = range(self.model.columnCount())
+        fixed = sum(header.sectionSize(c) for c in columns if c not in (CHANGED, WEIGHTS))
+        # Its width as _fit_columns makes it (a hidden column's section is 0 wide).
+        weights = self.table.fontMetrics().horizontalAdvance(COLUMNS[WEIGHTS]) + COLUMN_PADDING
+        room = self.table.viewport().width() - fixed - weights
+        self.table.setColumnHidden(WEIGHTS, room < MIN_CHANGED_WIDTH)
 
     @Slot()
     def _update(self, *_args: object) -> None:
-        one = self.current_run() is not None
-        self.restore_button.setEnabled(one and self.run.state not in ACTIVE)
+        current = self.current_run()
+        self.restore_button.setEnabled(current is not None and self.run.state not in ACTIVE)
+        weights = current is not None and current.weights is not None
+        self.restore_button.setText(RESTORE_TEXTS[weights])
+        self.restore_button.setToolTip(RESTORE_TIPS[weights])
         self.export_button.setEnabled(bool(self.selected_numbers()))
         self.delete_button.setEnabled(bool(self.selected_numbers()))
         self.hint.setVisible(not self.history.runs)

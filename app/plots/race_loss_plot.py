@@ -10,6 +10,9 @@ from app.plots.live_plot import LivePlot
 from app.plots.series_buffer import SeriesBuffer
 
 SMOOTHING_SHARE = 0.02  # the running mean spans this share of the race's steps (at least 1)
+# Steps shown past the last one: pyqtgraph drops a tick label that would cross the axis' end,
+# so a race of 1,000 steps in a view ending at 1,001 lost its "1000".
+END_ROOM = 1.05
 
 
 def running_mean(values: np.ndarray, window: int) -> np.ndarray:
@@ -60,3 +63,11 @@ class RaceLossPlot(LivePlot):
                 mean.append(steps, running_mean(values, self._window))
         self.refresh()
         self.fit_view()
+
+    def fit_view(self, force: bool = False) -> None:
+        super().fit_view(force)
+        last = max((raw.x[-1] for raw in self._raw if len(raw)), default=0.0)
+        vb = self.plot.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        if self._following and last and x1 < last * END_ROOM:
+            vb.setXRange(x0, last * END_ROOM, padding=0)

@@ -84,6 +84,11 @@ class RaceMap(QWidget):
         self.empty_label.setStyleSheet("color: #666;")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        # Says where the map is while a race runs: its paths come live, its loss only at the end.
+        self.pending_label = QLabel("", self.plot)
+        self.pending_label.setStyleSheet("color: #666; background: transparent;")
+        self.pending_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.pending_label.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,7 +116,15 @@ class RaceMap(QWidget):
         self._label_axes()
         self.share_label.hide()
         self.empty_label.hide()
+        self.say_pending("Loss map: computed when the race ends…")
         self.start.show()
+
+    def say_pending(self, text: str) -> None:
+        """A short line in the map's lower corner about its loss map ("" hides it)."""
+        self.pending_label.setText(text)
+        self.pending_label.adjustSize()
+        self.pending_label.setVisible(bool(text))
+        self._place_labels()
 
     def _label_axes(self) -> None:
         item = self.plot.getPlotItem()
@@ -121,7 +134,10 @@ class RaceMap(QWidget):
     def clear_surface(self) -> None:
         self.image.clear()
         for contour in self.contours:
-            self.plot.getPlotItem().removeItem(contour)
+            # A child of the image, not of the plot: the plot's removeItem would leave it drawn.
+            contour.setParentItem(None)
+            if (scene := contour.scene()) is not None:
+                scene.removeItem(contour)
         self.contours = []
 
     def set_paths(self, paths: tuple[np.ndarray, ...], share: float, final: bool) -> None:
@@ -148,6 +164,7 @@ class RaceMap(QWidget):
         """The loss over the plane ([y, x], row 0 at y min) shaded on a log scale, with contours;
         each axis names its direction's share of the variance (as Li et al. label theirs)."""
         self.clear_surface()
+        self.say_pending("")
         item = self.plot.getPlotItem()
         item.setLabel("bottom", f"1st principal direction: {100 * shares[0]:.0f} % of the variance")
         item.setLabel("left", f"2nd: {100 * shares[1]:.0f} %")
@@ -187,4 +204,6 @@ class RaceMap(QWidget):
             label.setWordWrap(True)
             label.resize(room, label.heightForWidth(room))
         label.move(area.left() + 8, area.top() + 8)
+        pending = self.pending_label
+        pending.move(area.right() - pending.width() - 8, area.bottom() - pending.height() - 6)
         self.empty_label.setGeometry(area.adjusted(20, 0, -20, 0))

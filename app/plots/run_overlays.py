@@ -51,6 +51,11 @@ def run_color(number: int) -> str:
     return RUN_COLORS[(number - 1) % len(RUN_COLORS)]
 
 
+def record_color(run: RunRecord) -> str:
+    """A run's colour: its own where it has one (a race copy's is its optimizer's)."""
+    return run.color or run_color(run.number)
+
+
 @dataclass(frozen=True, eq=False)
 class Overlay:
     """One curve of an earlier run on one plot."""
@@ -155,7 +160,7 @@ def overlays_for(runs: Sequence[RunRecord], metric: str) -> tuple[list[Overlay],
     def add(into: list[Overlay], run: RunRecord, name: str, style: Qt.PenStyle = SOLID) -> None:
         curve = run.curve(name)
         if curve is not None and len(curve.x):
-            into.append(Overlay((run.number, name), run.name, run_color(run.number), curve, style))
+            into.append(Overlay((run.number, name), run.name, record_color(run), curve, style))
 
     for run in runs:
         add(loss, run, LOSS_TRAIN)

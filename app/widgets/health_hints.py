@@ -89,7 +89,8 @@ class HealthLine(QLabel):
             self.setText("")
             return
         top = hints[0]
-        more = f" (and {len(hints) - 1} more)" if len(hints) > 1 else ""
+        others = len(hints) - 1  # named in the tooltip
+        more = f" · {others} more {'hint' if others == 1 else 'hints'}" if others else ""
         self._full = f"⚠ {_where(top)}{top.title}: {top.advice}{more}"
         self.setToolTip(hints_tooltip(hints, where=True))
         self._elide()

@@ -1,5 +1,6 @@
 """The Runs table's model: one row a run of the history; the box beside its name (in the run's
-colour) draws it on the plots, the name is edited in place; sorted by a proxy on each column's number (`SORT_ROLE`)."""
+colour) draws it on the plots, the name is edited in place; a tick in the last column says its
+final weights are kept; sorted by a proxy on each column's number (`SORT_ROLE`)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,16 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.plots.run_overlays import run_color
+from app.plots.run_overlays import record_color
 from app.run_history import RunHistory
-from core.runs import RunRecord, describe_change
+from core.runs import MAX_KEPT_BYTES, MAX_KEPT_RUNS, RunRecord, describe_change
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SORT_ROLE = Qt.ItemDataRole.UserRole
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the run's number, whatever the column
 
-COLUMNS = ("Run", "Changed", "Epochs", "Best loss", "Val.", "Test", "Time")
+COLUMNS = ("Run", "Changed", "Epochs", "Best loss", "Val.", "Test", "Time", "Weights")
 HEADER_TIPS = (
     "Tick a run to draw it on the plots, faded, in its colour; double-click its name to rename it.",
     "What changed against the run before it in this table.",
@@ -26,8 +27,11 @@ HEADER_TIPS = (
     "Accuracy (or R²) on the validation rows after the last epoch.",
     "Accuracy (or R²) of the final weights on the test rows.",
     "Training time.",
+    f"✓: the run's final weights are kept (those of the last {MAX_KEPT_RUNS} runs, at most "
+    f"{MAX_KEPT_BYTES // 2**20} MB in all); Restore puts them back.",
 )
-NAME, CHANGED, EPOCHS, BEST_LOSS, VALIDATION, TEST, TIME = range(len(COLUMNS))
+NAME, CHANGED, EPOCHS, BEST_LOSS, VALIDATION, TEST, TIME, WEIGHTS = range(len(COLUMNS))
+CENTER = Qt.AlignmentFlag.AlignCenter
 
 
 class RunsTableModel(QAbstractTableModel):
@@ -91,7 +95,7 @@ class RunsTableModel(QAbstractTableModel):
             ticked = run.number in self.history.ticked
             return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
         if column == NAME and role == Qt.ItemDataRole.DecorationRole:
-            return QColor(run_color(run.number))
+            return QColor(record_color(run))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(run, column, index.row())
         if role == SORT_ROLE:
@@ -99,7 +103,7 @@ class RunsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(run, column, index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= EPOCHS:
-            return RIGHT
+            return CENTER if column == WEIGHTS else RIGHT
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -120,8 +124,8 @@ class RunsTableModel(QAbstractTableModel):
                 return run.name
             case 1:
                 return self._changes[row]
-            case 2:
-                return f"{run.epochs:,}"
+            case 2:  # a race copy counts steps, not epochs: its tooltip says how many
+                return f"{run.epochs:,}" if run.epochs or not run.steps else "–"
             case 3:
                 return "–" if s.best_val_loss is None else f"{s.best_val_loss:.4g}"
             case 4:
@@ -130,6 +134,8 @@ class RunsTableModel(QAbstractTableModel):
                 return _score(run, s.test_metric)
             case 6:
                 return _duration(run.seconds)
+            case 7:
+                return "✓" if run.weights else ""
         return ""
 
     def _sort_key(self, run: RunRecord, column: int, row: int) -> Any:
@@ -142,6 +148,7 @@ class RunsTableModel(QAbstractTableModel):
             VALIDATION: s.val_metric,
             TEST: s.test_metric,
             TIME: run.seconds,
+            WEIGHTS: int(run.weights is not None),
         }
         value = keys.get(column)
         # Missing figures sort below every number (the proxy compares like with like).
@@ -150,10 +157,15 @@ class RunsTableModel(QAbstractTableModel):
     def _tooltip(self, run: RunRecord, column: int, row: int) -> str:
         if column == CHANGED:
             return self._changes[row]
-        when = run.started.replace("T", " ")[:16]
+        # A race copy counts steps only; a run from an older file may lack device and time.
+        length = (
+            f"{run.epochs:,} epochs ({run.steps:,} steps)" if run.epochs else f"{run.steps:,} steps"
+        )
+        where = f" on {run.device}" if run.device else ""
+        when = f", started {run.started.replace('T', ' ')[:16]} UTC" if run.started else ""
+        kept = "kept: Restore puts them back" if run.weights else "not kept"
         return (
-            f"{run.name}: {run.outcome} after {run.epochs:,} epochs ({run.steps:,} steps) "
-            f"on {run.device or 'an unknown device'}, started {when} UTC"
+            f"{run.name}: {run.outcome} after {length}{where}{when}; its final weights are {kept}"
         )
 
 

@@ -87,14 +87,17 @@ class SetLive:
 
 @dataclass(frozen=True)
 class Configure:
-    """Load and prepare the data and build the network with fresh weights.
+    """Load and prepare the data and build the network with fresh weights, or with the model
+    of run `weights_of` (its weights, fitted preprocessing and history, kept by KeepRunWeights
+    or read from the project: training continues from it).
 
-    Answered by `Configured`, `PlotPoints` and a `Snapshot`.
+    Answered by `Configured`, `PlotPoints` and a `Snapshot` (then a run's history as Events).
     """
 
     data: DataSpec
     network: NetworkSpec
     config: TrainConfig
+    weights_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,17 @@ class SaveProject:
     extras: dict[str, Any] = field(default_factory=dict)
     with_model: bool = True
     runs: tuple[RunRecord, ...] = ()  # the run history (core.runs)
+
+
+@dataclass(frozen=True)
+class KeepRunWeights:
+    """Keep the final model of the run that just ended (at step `step`) as run `number`'s,
+    within the bounds of core.run_models; when `live` (the history's numbers) is given, runs
+    not in it are let go first. Answered by `RunWeightsKept`."""
+
+    number: int
+    step: int
+    live: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -261,6 +275,7 @@ ModelCommand = (
     TakeSnapshot
     | SaveModel
     | SaveProject
+    | KeepRunWeights
     | Export
     | Evaluate
     | Predict

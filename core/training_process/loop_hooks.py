@@ -73,6 +73,8 @@ class Relay(Callback):
     def _on_event(self, event: Event) -> None:
         service = self.service
         service.serve_model_work()
+        if isinstance(event, TrainEnded):  # before the window hears of it and asks to keep it
+            service.run_weights.hold(service.trainer, event)
         urgent = isinstance(event, (TrainStarted, TrainPaused, TrainEnded))
         if isinstance(event, TrainStarted):
             service.run_started()

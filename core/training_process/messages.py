@@ -177,6 +177,17 @@ class ProjectOpened:
     class_names: tuple[str, ...] = ()
     n_rows: int = 0
     runs: tuple[RunRecord, ...] = ()  # the run history the file holds (core.runs)
+    notes: tuple[str, ...] = ()  # what was left out: a run's model that could not be read
+
+
+@dataclass(frozen=True)
+class RunWeightsKept:
+    """Answer to KeepRunWeights: whether run `number`'s model is kept now, and the runs whose
+    models were let go to make room (the oldest first)."""
+
+    number: int
+    kept: bool
+    dropped: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,7 +254,6 @@ class SearchTrialEnded:
     trial: TrialResult
     best: TrialResult | None
     done: int  # trials this search has ended so far
-    metric: str = "val_loss"  # the score searched (core.search.space.METRICS)
 
 
 @dataclass(frozen=True)
@@ -311,6 +321,7 @@ Message = (
     | ModelSaved
     | ProjectSaved
     | ProjectOpened
+    | RunWeightsKept
     | Exported
     | Evaluation
     | Predicted

@@ -8,7 +8,7 @@ so what the window shows matches `nnplay evaluate` and `nnplay predict` row for 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,9 @@ from core.training_process.messages import (
 )
 from core.workflow import trained_model
 
+if TYPE_CHECKING:
+    from core.training_process.run_weights import RunWeights
+
 # An evaluation sends at most this many (actual, predicted) regression pairs for plotting.
 EVAL_POINTS = 5000
 
@@ -69,13 +72,19 @@ def answer(command: Command, trainer: Trainer, frame: pd.DataFrame) -> Message:
     raise SpecError(f"the training process cannot run {type(command).__name__}")
 
 
-def save_project(command: SaveProject, trainer: Trainer | None) -> ProjectSaved:
-    """Write the design; with the model's members when asked and the model has trained."""
+def save_project(
+    command: SaveProject, trainer: Trainer | None, run_weights: RunWeights
+) -> ProjectSaved:
+    """Write the design; with the model's members when asked and the model has trained, and
+    the kept models of the runs whose records say so."""
     model = None
     if command.with_model and trainer is not None and trainer.step > 0:
         model = trained_model(trainer)
     c = command
-    write_project(c.path, ProjectFile(c.data, c.network, c.config, model, c.extras, runs=c.runs))
+    project = ProjectFile(
+        c.data, c.network, c.config, model, c.extras, runs=c.runs, run_models=run_weights.kept
+    )
+    write_project(c.path, project)
     return ProjectSaved(c.path, model is not None)
 
 

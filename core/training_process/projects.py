@@ -44,6 +44,7 @@ def read_project(
         finished=False,
         missing_source=project.missing_source,
         runs=project.runs,
+        notes=project.notes,
     )
     return project, tm, opened
 

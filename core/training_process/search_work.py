@@ -61,7 +61,7 @@ class SearchWork:
         def trial_ended(result: TrialResult, best: TrialResult | None) -> None:
             nonlocal done
             done += 1
-            self.outbox.send(SearchTrialEnded(result, best, done, command.plan.metric))
+            self.outbox.send(SearchTrialEnded(result, best, done))
             self._serve()
 
         try:

@@ -36,6 +36,7 @@ from core.training_process.client import START_STAGES
 from core.training_process.commands import (
     Command,
     Configure,
+    KeepRunWeights,
     OpenProject,
     Pause,
     RaceOptimizers,
@@ -72,11 +73,11 @@ from core.training_process.projects import (
     read_project,
 )
 from core.training_process.races import Races
+from core.training_process.run_weights import RunWeights
 from core.training_process.search_work import SearchWork
 from core.training_process.snapshots import (
     Plane,
-    check_held,
-    check_plane_features,
+    chosen_plane,
     configured_message,
     drawable,
     feature_ranges,
@@ -100,6 +101,7 @@ class TrainingService:
         self.relay = Relay(self)
         self.races = Races()
         self.search = SearchWork(self.outbox, self.serve_model_work)
+        self.run_weights = RunWeights()  # the final models of the last runs
         self.trainer: Trainer | None = None
         self.run_epochs = 0  # the epochs a run asks for: a finished run goes on by as many
         self.plane: Plane | None = None
@@ -220,11 +222,13 @@ class TrainingService:
                 self._train(run, steps)
             case RunSearch():
                 self.search.run(job, self._load)
-            case Configure(data=data, network=network, config=config):
+            case Configure(data=data, network=network, config=config, weights_of=run):
                 self.trainer = self.plane = None  # a failed configure leaves nothing stale
                 self.control.take_pending()  # settings changed before now are in `config`
                 frame = self._load(data.source)
-                self._build(network, prepare_data(data, frame), config, frame)
+                tm = self.run_weights.model(run, data, network)  # None: fresh weights
+                prepared = prepare_data(data, frame, None if tm is None else tm.preprocessor)
+                self._build(network, prepared, config, frame, tm)
             case OpenProject(path=path, csv_path=csv_path, without_data=without_data):
                 self._open_project(path, csv_path, without_data)
             case _:
@@ -250,7 +254,9 @@ class TrainingService:
             case SetPlane(feature_x=x, feature_y=y, held=held):
                 self._set_plane(x, y, held)
             case SaveProject():
-                self.outbox.send(model_work.save_project(command, self.trainer))
+                self.outbox.send(model_work.save_project(command, self.trainer, self.run_weights))
+            case KeepRunWeights():
+                self.outbox.send(self.run_weights.keep(command))
             case RaceOptimizers():
                 self.races.run(command, self._require_trainer(), self.outbox)
             case _:
@@ -348,6 +354,8 @@ class TrainingService:
         # The data points the window draws: a capped sample of this split, over the plane.
         points = () if plane is None else (sample_plot_points(frame, data, plane.features),)
         self.outbox.send(*first, configured, self.snapshot(), *points)
+        if model is not None and model.history.rows:
+            self.outbox.send(Events(history_events(model)))
 
     def snapshot(self) -> Snapshot:
         trainer = self._require_trainer()
@@ -363,6 +371,7 @@ class TrainingService:
             self.outbox.send(opened)  # nothing changes until the window says where the file is
             return
         self.trainer = self.plane = None  # the open design replaces the old one, built or not
+        self.run_weights.replace(project.run_models)
         if data is None or has_problems(project):
             self.outbox.send(opened)  # an unfinished design: the window shows what is missing
             return
@@ -378,24 +387,14 @@ class TrainingService:
             return
         opened = configured_opening(opened, project, tm, prepared, len(frame))
         self._build(project.network, prepared, project.config, frame, tm, first=(opened,))
-        if tm is not None and tm.history.rows:
-            self.outbox.send(Events(history_events(tm)))
 
     def _set_plane(self, feature_x: str, feature_y: str, held: HeldValues) -> None:
         trainer = self._require_trainer()
-        check_plane_features(trainer.data, feature_x, feature_y)
-        check_held(trainer.data, held)
         assert self.frame is not None
         before = self.plane.features if self.plane is not None else None
+        self.plane, points = chosen_plane(
+            self.frame, trainer, (feature_x, feature_y), held, self.ranges, before
+        )
         self.plane_choice, self.held_choice = (feature_x, feature_y), held
-        self.plane = make_plane(
-            self.frame, trainer.data, trainer, self.plane_choice, held, self.ranges
-        )
         self.pictured = self.plane is not None or drawable(trainer.model)
-        # The points lie over the two features alone: a new held value leaves them as they are.
-        points = (
-            ()
-            if self.plane is None or self.plane.features == before
-            else (sample_plot_points(self.frame, trainer.data, self.plane.features),)
-        )
         self.outbox.send(self.snapshot(), *points)

@@ -20,6 +20,7 @@ from core.fitted_preprocessor import CategoricalFeature, NumericFeature
 from core.labels import as_labels
 from core.loss_functions import probabilities
 from core.plane import default_plane
+from core.plot_points import PlotPoints, sample_plot_points
 from core.spec import TrainConfig
 from core.trainer import Trainer
 from core.training_process.messages import (
@@ -156,6 +157,24 @@ def make_plane(
         return torch.as_tensor(data.preprocessor.transform(table)).to(trainer.device)
 
     return Plane(names, extent, inputs(GRID), inputs(UNIT_GRID), tuple(fixed.items()))
+
+
+def chosen_plane(
+    frame: pd.DataFrame,
+    trainer: Trainer,
+    choice: tuple[str, str],
+    held: HeldValues,
+    ranges: tuple[FeatureRange, ...] | None,
+    before: tuple[str, str] | None,
+) -> tuple[Plane | None, tuple[PlotPoints, ...]]:
+    """The plane a `SetPlane` asks for, checked first, and the data points to draw over it: none
+    when its two features are those of the plane `before` (a new held value moves no point)."""
+    check_plane_features(trainer.data, *choice)
+    check_held(trainer.data, held)
+    plane = make_plane(frame, trainer.data, trainer, choice, held, ranges)
+    if plane is None or plane.features == before:
+        return plane, ()
+    return plane, (sample_plot_points(frame, trainer.data, plane.features),)
 
 
 def _cell_centres(lo: float, hi: float, n: int) -> np.ndarray:

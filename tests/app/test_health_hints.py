@@ -46,7 +46,7 @@ def test_the_status_bar_names_the_most_important_hint_and_opens_its_section(wind
     send(window, TOO_HIGH, DEAD)
     line = window.health_line
     qtbot.waitUntil(line.isVisible)
-    assert line.full_text == "⚠ learning rate too high: try one a tenth of it (and 1 more)"
+    assert line.full_text == "⚠ learning rate too high: divide it by 10 · 1 more hint"
     assert "Layer 2: 100 % of this layer's ReLU units" in line.toolTip()
     assert line.width() > 200 and line.text()  # room for it beside the messages
     with qtbot.waitSignal(LEARN_LINKS.requested) as opened:

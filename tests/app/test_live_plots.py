@@ -6,6 +6,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QFontMetrics
 
 from app.plots import view_range
 from app.plots.gradient_plot import GradientPlot
@@ -189,3 +190,20 @@ def test_y_range_holds_while_the_data_fits_and_tightens_when_it_fills_little():
     assert 0.0 < tightened[0] <= 0.50 and 0.52 <= tightened[1] < 1.0
     assert view_range.y_range(0.1, 3.0, None, from_zero=True)[0] == 0.0
     assert view_range.y_range(-3.0, -1.0, None, from_zero=True)[0] < -3.0  # log10 values
+
+
+def test_log_axis_labels_use_one_notation_and_fit_the_axis(loss_plot):
+    """Over eight decades the loss axis read "0.0001" (wider than the axis, under its title)
+    beside "10⁻⁶"; now powers of ten below 0.01, and each label shown fits the axis' width."""
+    axis = loss_plot.plot.getPlotItem().getAxis("left")
+    values = [float(v) for v in range(-6, 3)]
+    labels = axis.logTickStrings(values, 1.0, 1.0)
+    assert labels == ["10⁻⁶", "10⁻⁵", "10⁻⁴", "10⁻³", "0.01", "0.1", "1", "10", "100"]
+    near = [np.log10(v) for v in (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 0.01, 0.05)]
+    shown = axis.logTickStrings(near, 1.0, 1.0)
+    assert shown == ["10⁻⁴", "", "", "10⁻³", "", "0.01", "0.05"]  # "2·10⁻⁴" would not fit
+    # With no power of ten in view, the in-between values are all there is to read.
+    assert axis.logTickStrings([np.log10(2e-4), np.log10(5e-4)], 1.0, 1.0) == ["2·10⁻⁴", "5·10⁻⁴"]
+    room = axis.width() - axis.label.boundingRect().height() - axis.style["tickTextOffset"][0]
+    metrics = QFontMetrics(axis.style["tickFont"] or axis.font())
+    assert max(metrics.horizontalAdvance(s) for s in labels + shown) <= room

@@ -390,6 +390,22 @@ def test_a_data_file_beside_the_project_opens_without_asking(fresh, qtbot, tmp_p
     assert w.project.data.source.path == str(csv)
 
 
+@pytest.mark.slow  # the shared window's training process
+def test_a_project_named_at_start_up_opens(fresh, qtbot, tmp_path, data_dir):
+    """`nnplay work.nnproj` (app.main's open_at_start once the window has painted)."""
+    from app.main import open_at_start
+
+    w = fresh
+    project = _toy_project(tmp_path / "named.nnproj", learning_rate=0.2)
+    with qtbot.waitSignal(w.run.configured, timeout=TIMEOUT_MS):
+        open_at_start(w, str(project))
+    assert w.project.config.learning_rate == 0.2 and w.files.path == project
+    open_at_start(w, str(data_dir / "iris.csv"))  # a CSV file: the import dialog, on it
+    dialog = w.csv_import.dialog
+    assert dialog is not None and dialog.isVisible() and "iris.csv" in dialog.windowTitle()
+    dialog.reject()
+
+
 @pytest.mark.slow  # a window with a training process of its own
 def test_recovery_is_offered_after_a_crash(qapp, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("NNPLAY_DATA_DIR", str(tmp_path))

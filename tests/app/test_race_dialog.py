@@ -131,3 +131,69 @@ def test_running_mean_and_contour_levels() -> None:
     np.testing.assert_allclose(levels, [0.5, 1.0, 1.5])  # inside the finite range
     assert len(log_levels(np.ones((3, 3)))) == 0  # a flat surface has no level lines
     assert share_text(0.934, final=True) == "The plane holds 93 % of the paths' variance."
+
+
+def finished_race(race: int, steps: int, surface: bool = True) -> RaceFinished:
+    records = tuple(
+        RaceRecord(e, np.linspace(0.7, 0.1, steps, dtype=np.float32)) for e in DEFAULT_RACE
+    )
+    if not surface:
+        return RaceFinished(race, "stopped", records, 1.0)
+    grid = np.add.outer(np.linspace(0, 1, 21), np.linspace(0, 2, 21)).astype(np.float32) + 0.1
+    path = np.linspace([0.0, 0.0], [3.0, 1.0], 11).astype(np.float32)
+    return RaceFinished(race, "finished", records, 1.0, surface=grid,
+                        extent=(-1.0, 4.0, -3.0, 3.0), paths=(path,) * len(DEFAULT_RACE),
+                        path_steps=(np.arange(11),) * len(DEFAULT_RACE), variance_share=0.9,
+                        surface_rows=300)  # fmt: skip
+
+
+def test_a_new_race_clears_the_last_map_until_its_own_arrives(bare_window, monkeypatch) -> None:
+    import pyqtgraph as pg
+
+    sent: list[object] = []
+    monkeypatch.setattr(bare_window.engine, "send", sent.append)
+    dialog = bare_window.races.open()
+    monkeypatch.setattr(dialog, "_cannot_start", lambda: "")
+    race_map = dialog.map
+
+    def drawn_contours() -> int:
+        scene = race_map.plot.scene()
+        return sum(isinstance(i, pg.IsocurveItem) and i.isVisible() for i in scene.items())
+
+    dialog.start_button.click()
+    bare_window.engine.race_finished.emit(finished_race(sent[-1].race, 40))
+    assert drawn_contours() > 0 and not race_map.pending_label.isVisible()
+
+    dialog.start_button.click()  # the next race: nothing of the last landscape stays
+    assert drawn_contours() == 0 and race_map.image.image is None
+    assert not race_map.share_label.isVisible()
+    assert (
+        race_map.pending_label.isVisible() and "loss map" in race_map.pending_label.text().lower()
+    )
+    bare_window.engine.race_finished.emit(finished_race(sent[-1].race, 40, surface=False))
+    assert "No loss map" in race_map.pending_label.text() and drawn_contours() == 0
+    dialog.close()
+
+
+def test_the_last_step_keeps_its_tick_label(bare_window, monkeypatch, qtbot) -> None:
+    from PySide6.QtGui import QImage, QPainter
+
+    sent: list[object] = []
+    monkeypatch.setattr(bare_window.engine, "send", sent.append)
+    dialog = bare_window.races.open()
+    monkeypatch.setattr(dialog, "_cannot_start", lambda: "")
+    dialog.resize(1180, 720)  # the dialog's own size on a large screen
+    dialog.steps.setValue(1000)
+    dialog.start_button.click()
+    race = sent[-1].race
+    losses = tuple(np.linspace(0.7, 0.5, 800, dtype=np.float32) for _ in DEFAULT_RACE)
+    bare_window.engine.race_progressed.emit(RaceProgress(race, 800, 1000, losses, (), 0.8))
+    qtbot.waitUntil(lambda: len(dialog.losses._raw[0]) == 800)
+    bare_window.engine.race_finished.emit(finished_race(race, 1000))
+    axis = dialog.losses.plot.getPlotItem().getAxis("bottom")
+    image = QImage(axis.boundingRect().size().toSize(), QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    labels = [spec[2] for spec in axis.generateDrawSpecs(painter)[2]]
+    painter.end()
+    assert "1000" in labels, (labels, axis.linkedView().viewRange()[0], axis.boundingRect())
+    dialog.close()

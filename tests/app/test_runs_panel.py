@@ -139,6 +139,22 @@ def test_rename_delete_and_restore(bare_window, qtbot) -> None:
     assert not w.plots.loss.overlays  # the deleted run was the one drawn
 
 
+def test_a_deleted_run_stays_deleted_when_its_model_trains_on(bare_window) -> None:
+    w = bare_window
+    fake_run(w, 0.03, epochs=4, steps_per_epoch=5)
+    w.runs.delete([1])
+    layers = ("dense1", "output")
+    w.engine.started.emit(
+        TrainStarted("cpu", "CPU", layers, layers, 40, 300, 100, 16, 5, 8, "accuracy", 0, 20)
+    )  # Train again without Reset: the same model goes on from step 20
+    loss, norms = np.full(5, 0.5), np.full((5, 2), 0.1)
+    w.engine.batches_received.emit([BatchesEnded(21, 5, loss, norms)])
+    w.engine.finished.emit(TrainEnded("stopped", "stopped", 4, 25, 4))
+    assert [(r.number, r.steps) for r in w.runs.runs] == [(2, 25)]
+    curve = w.runs.runs[0].curve("loss/step")
+    assert curve is not None and curve.x[0] == 21  # only what it trained after the delete
+
+
 def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) -> None:
     w = bare_window
     for rate in RATES:
@@ -238,8 +254,7 @@ def test_search_trials_become_runs(bare_window) -> None:
                         val_loss=(0.6, 0.4), val_metric=(0.7, 0.8), train_loss=(0.7, 0.5),
                         train_metric=(0.6, 0.75))  # fmt: skip
     run = keep_trial(w.runs, trial, p.data, steps_per_epoch=19)
-    assert run is not None and (run.outcome, run.steps) == ("stopped", 38)
-    assert run.name.startswith("trial 3, pruned at epoch 2")
+    assert run is not None and (run.name, run.outcome, run.steps) == ("trial 3", "pruned", 38)
     assert cell(w, 0, CHANGED) == "first run" and cell(w, 0, VALIDATION) == "80.0%"
     assert run.curve("loss/validation").x == (19.0, 38.0)
     stopped = dataclasses.replace(trial, state="stopped")

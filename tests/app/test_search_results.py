@@ -47,7 +47,7 @@ def test_the_dialog_and_the_runs_table_name_each_number_alike(bare_window, searc
     p = bare_window.project
     engine = bare_window.engine
     t2 = trial(p, 2, "complete", [0.3, 0.0109, 0.04791])
-    engine.search_trial_ended.emit(SearchTrialEnded(t2, t2, 1, "val_loss"))
+    engine.search_trial_ended.emit(SearchTrialEnded(t2, t2, 1))
     assert searching.best_label.text().splitlines()[:2] == [
         "Trial 2: validation loss 0.04791 at its last epoch (3)",
         "Lowest of any epoch: 0.0109 at epoch 2 (Best loss in Runs)",
@@ -56,14 +56,15 @@ def test_the_dialog_and_the_runs_table_name_each_number_alike(bare_window, searc
         "Validation loss at the last epoch"
     )
     run = bare_window.runs.runs[-1]
-    assert run.name == "trial 2: validation loss 0.04791 at its last epoch"
+    assert run.name == "trial 2"
     assert run.scores.best_val_loss == pytest.approx(0.0109)  # the Best loss column
 
     t3 = trial(p, 3, "pruned", [0.5, 0.45])
-    engine.search_trial_ended.emit(SearchTrialEnded(t3, t2, 2, "val_loss"))
-    pruned = bare_window.runs.runs[-1]
-    assert pruned.name == "trial 3, pruned at epoch 2: validation loss 0.45"
-    assert pruned.outcome == "stopped"
+    engine.search_trial_ended.emit(SearchTrialEnded(t3, t2, 2))
+    table = bare_window.runs_panel.proxy
+    rows = {table.index(r, 0).data(): r for r in range(table.rowCount())}
+    tip = table.index(rows["trial 3"], 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("trial 3: pruned after 2 epochs")  # not just "6 epochs"
 
 
 def test_a_search_going_on_with_its_study_shows_the_earlier_trials(bare_window, searching) -> None:
@@ -76,7 +77,7 @@ def test_a_search_going_on_with_its_study_shows_the_earlier_trials(bare_window, 
     bare_window.engine.search_started.emit(SearchStarted(searching.study, earlier))
     assert searching.best is not None and searching.best_label.text().startswith("Trial 2:")
     t3 = trial(p, 3, "complete", [0.3, 0.145])
-    bare_window.engine.search_trial_ended.emit(SearchTrialEnded(t3, earlier[2], 1, "val_loss"))
+    bare_window.engine.search_trial_ended.emit(SearchTrialEnded(t3, earlier[2], 1))
     assert [r.number for r in searching.plot.results] == [0, 1, 2, 3]
     xs, best = searching.plot.best_line.getData()
     assert list(xs) == [0, 2, 3, 3] and best[-1] == pytest.approx(0.03)  # the header's trial 2

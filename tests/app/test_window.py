@@ -226,6 +226,20 @@ def test_the_epoch_counter_names_the_running_epoch_as_the_status_bar_does(window
     qtbot.waitUntil(lambda: controls.epoch_label[1].text() == "10 / 10", timeout=2000)
 
 
+def test_a_model_trained_past_the_chosen_epochs_shows_no_smaller_total(window):
+    """A project trained to 400 epochs (Train after a finished run of 200 goes on for 200 more),
+    reopened with Epochs at 200, read "Epoch 400 / 200"."""
+    from core.events import TrainEnded
+
+    controls = window.controls
+    controls.on_finished(TrainEnded("finished", "trained 400 epochs", 400, 7600, 400))
+    controls.set_plan(200, 19)
+    assert controls.epoch_label[1].text() == "400"
+    assert controls.progress.value() == controls.progress.maximum()
+    controls.set_plan(500)
+    assert controls.epoch_label[1].text() == "400 / 500"
+
+
 def test_the_device_list_leaves_the_thread_count_to_the_status_bar(window):
     """The engine offers "Automatic (CPU (2 threads))", but a small network trains on one
     thread, as the status bar says: the list names the CPU without a count to contradict it."""

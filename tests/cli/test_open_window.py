@@ -1,6 +1,8 @@
 """`nnplay` alone opens the window (here offscreen, quitting after its first paint)."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -26,3 +28,45 @@ def test_nnplay_without_arguments_opens_the_window(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "first paint" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("screen", "expected"), [((1024, 768), (1024, 768)), ((1920, 1080), (1400, 900))]
+)
+def test_the_window_opens_within_its_screen(tmp_path, screen, expected):
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [
+        {"name": "s", "x": 0, "y": 0, "width": screen[0], "height": screen[1], "logicalDpi": 96, "dpr": 1}
+    ]}))  # fmt: skip
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        NNPLAY_DATA_DIR=str(tmp_path),
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "app", "--startup-time"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    size = re.search(r"first paint .* s after start-up, (\d+) x (\d+)", r.stdout)
+    assert size is not None, r.stdout
+    width, height = int(size[1]), int(size[2])
+    if screen == (1920, 1080):
+        assert (width, height) == (1400, 900)  # its own size
+    else:  # maximized: the screen less the window's frame
+        assert screen[0] - 10 <= width <= screen[0] and screen[1] - 10 <= height <= screen[1]
+
+
+def test_nnplay_with_a_project_or_csv_opens_the_window_on_it(monkeypatch):
+    import app.main
+    from cli.main import main
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr(app.main, "main", lambda argv: opened.append(argv) or 0)
+    assert main(["work.nnproj"]) == 0 and main(["Data.CSV"]) == 0
+    assert [argv[1:] for argv in opened] == [["work.nnproj"], ["Data.CSV"]]

@@ -67,7 +67,7 @@ def test_learning_rate_too_high_when_the_loss_climbs_above_its_start():
     assert learning_rate_hint(0.7, 0.65, [0.65, 0.4, 0.2]) is None
     hint = learning_rate_hint(0.7, 39_000.0, [39_000.0, 0.9])
     assert hint is not None and hint.kind == "learning_rate" and hint.layer is None
-    assert hint.section == "gradient_descent" and "a tenth" in hint.sentence
+    assert hint.section == "gradient_descent" and "divide it by 10" in hint.sentence
 
 
 def test_learning_rate_too_high_when_the_loss_jumps_about_without_falling():

@@ -17,7 +17,7 @@ from core.data_spec import ColumnSpec, DataSpec, ToySource
 from core.errors import DataError, ModelFileError, SpecError
 from core.events import BatchesEnded, EpochEnded, HyperparameterChanged, TrainEnded, TrainStarted
 from core.project import ProjectFile, load_project, save_project
-from core.run_export import curves_csv, tensorboard_tag, write_curves_csv, write_tensorboard
+from core.run_export import curve_label, curves_csv, write_curves_csv, write_tensorboard
 from core.run_recorder import RunRecorder, with_test_scores
 from core.runs import (
     GRADIENT,
@@ -126,6 +126,15 @@ def test_json_round_trip_keeps_everything_and_missing_values() -> None:
     assert back.scores.test_loss == 0.2 and back.scores.test_metric is None
 
 
+def test_a_runs_own_colour_is_kept_and_older_files_without_one_load() -> None:
+    run = dataclasses.replace(recorded_run(), color="#d62728")  # a race copy: Adam's red
+    (back,) = runs_from_json(json.loads(json.dumps(runs_to_json([run]))))
+    assert back.color == "#d62728"
+    older = run_to_json(recorded_run())
+    del older["color"]  # written before runs had a colour of their own
+    assert run_from_json(older).color is None
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [
@@ -137,6 +146,8 @@ def test_json_round_trip_keeps_everything_and_missing_values() -> None:
         (lambda d: d["config"].update(learning_rate=-1), "learning rate"),
         (lambda d: d.update(outcome="exploded"), "outcome"),
         (lambda d: d.update(seconds=-1.0), "negative"),
+        (lambda d: d.update(color="red"), "#rrggbb"),
+        (lambda d: d.update(color=0xD62728), "expected text"),
         (lambda d: d["curves"][LOSS_VAL]["y"].__setitem__(0, 10**400), "too large"),
     ],
 )  # fmt: skip
@@ -222,6 +233,7 @@ def test_the_csv_holds_each_chosen_runs_curves() -> None:
     # 4 epochs of 25 steps: the last validation loss (1/4) at step 100.
     assert "run 2,loss/validation,100,0.25" in lines
     assert sum(line.startswith("run 1,loss/validation,") for line in lines) == 3
+    assert "run 1,accuracy/train,25,0.5" in lines  # the metric named, as in TensorBoard
 
 
 def test_tensorboard_reads_back_every_curve_of_every_run(tmp_path: Path) -> None:
@@ -237,7 +249,7 @@ def test_tensorboard_reads_back_every_curve_of_every_run(tmp_path: Path) -> None
         assert {"loss/train", "loss/validation", "accuracy/train", "learning_rate"} <= tags
         assert "gradient size/dense1" in tags
         for name, curve in run.curves:
-            read = events.Scalars(tensorboard_tag(run, name))
+            read = events.Scalars(curve_label(run, name))
             assert [e.step for e in read] == [round(x) for x in curve.x]
             assert [e.value for e in read] == pytest.approx(curve.y, rel=1e-6)
         times = [e.wall_time for e in events.Scalars("loss/train")]
@@ -263,5 +275,7 @@ def test_an_unwritable_folder_is_named(tmp_path: Path) -> None:
     blocker.write_text("a file where the folder should be")
     with pytest.raises(DataError, match=r"cannot write .*tb"):
         write_tensorboard([recorded_run(1, epochs=2)], blocker)
+    with pytest.raises(DataError, match="will not write into /: choose or make a folder"):
+        write_tensorboard([recorded_run(1, epochs=2)], "/")
     with pytest.raises(DataError, match=r"cannot write .*tb"):
         write_curves_csv([recorded_run(1, epochs=2)], blocker / "runs.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -13,16 +14,20 @@ import pytest
 from core.columns import auto_data_spec
 from core.data_spec import CsvSource, ToySource
 from core.dataset import load_frame
-from core.events import EpochEnded, TrainEnded
+from core.events import BatchesEnded, EpochEnded, TrainEnded
 from core.plot_points import PlotPoints
 from core.project import load_project
+from core.runs import RunRecord, weights_member
 from core.spec import TrainConfig
 from core.training_process.client import TrainingProcess
 from core.training_process.commands import (
     Configure,
     Export,
+    KeepRunWeights,
     OpenProject,
+    Predict,
     SaveProject,
+    Stop,
     TakeSnapshot,
     Train,
 )
@@ -32,9 +37,11 @@ from core.training_process.messages import (
     Exported,
     Failed,
     Message,
+    Predicted,
     ProjectOpened,
     ProjectSaved,
     Ready,
+    RunWeightsKept,
     Snapshot,
 )
 from core.workflow import dense_network
@@ -158,3 +165,101 @@ def test_export_needs_a_trained_model_then_writes_each_file(inbox: Inbox, tmp_pa
     inbox.remote.send(Export("python", str(tmp_path / "m.py")))
     exported = inbox.until(lambda m: isinstance(m, (Failed, Exported)))[-1]
     assert exported == Exported("python", (str(tmp_path / "m.py"), str(tmp_path / "m.safetensors")))
+
+
+# --- runs' final models: kept when the window asks, restored exactly, saved and reopened ---
+
+
+CIRCLE = ToySource("circle", samples=200, noise=0.1, seed=2)
+
+
+def answer(inbox: Inbox, kind: type) -> Message:
+    got = inbox.until(lambda m: isinstance(m, (kind, Failed)))[-1]
+    assert isinstance(got, kind), got
+    return got
+
+
+def run_end(inbox: Inbox) -> TrainEnded:
+    """How the run going on ended, once it has."""
+    events = [e for m in inbox.until(ended) if isinstance(m, Events) for e in m.events]
+    return [e for e in events if isinstance(e, TrainEnded)][-1]
+
+
+def predict(inbox: Inbox, frame) -> np.ndarray:
+    inbox.remote.send(Predict(frame, "p"))
+    predicted = answer(inbox, Predicted)
+    assert isinstance(predicted, Predicted) and predicted.predictions.probabilities is not None
+    return predicted.predictions.probabilities
+
+
+def test_a_kept_run_is_restored_exactly_saved_and_reopened(inbox: Inbox, tmp_path: Path):
+    frame = load_frame(CIRCLE)
+    data = auto_data_spec(frame, CIRCLE, "label")
+    faster = dataclasses.replace(CONFIG, learning_rate=0.3)
+    after: dict[int, np.ndarray] = {}
+    steps: dict[int, int] = {}
+    for number, config in ((1, CONFIG), (2, faster)):
+        inbox.remote.send(Configure(data, NET, config))
+        answer(inbox, Configured)
+        inbox.remote.send(Train())
+        end = run_end(inbox)
+        assert end.outcome == "finished"
+        steps[number] = end.step
+        inbox.remote.send(KeepRunWeights(number, end.step, tuple(range(1, number + 1))))
+        assert answer(inbox, RunWeightsKept) == RunWeightsKept(number, True)
+        after[number] = predict(inbox, frame)
+    assert not np.array_equal(after[1], after[2])
+
+    # Restore run 1: exactly its model, and Train goes on from it (as many epochs again).
+    inbox.remote.send(Configure(data, NET, CONFIG, weights_of=1))
+    answer(inbox, Configured)
+    np.testing.assert_array_equal(predict(inbox, frame), after[1])
+    inbox.remote.send(Train())
+    assert run_end(inbox).step == 2 * steps[1]  # as many epochs again, from run 1's end
+
+    # Saved with the project (the runs whose records say so), read back when it is opened.
+    runs = tuple(
+        RunRecord(n, f"run {n}", data, NET, c, epochs=4, steps=steps[n], weights=weights_member(n))
+        for n, c in ((1, CONFIG), (2, faster))
+    )
+    path = tmp_path / "runs.nnproj"
+    inbox.remote.send(SaveProject(str(path), data, NET, CONFIG, {}, True, runs))
+    answer(inbox, ProjectSaved)
+    assert sorted(load_project(path).run_models) == [1, 2]
+    inbox.remote.send(Configure(data, NET, CONFIG))  # something else in between
+    answer(inbox, Configured)
+    inbox.remote.send(OpenProject(str(path)))
+    answer(inbox, Configured)
+    inbox.remote.send(Configure(data, NET, faster, weights_of=2))
+    answer(inbox, Configured)
+    np.testing.assert_array_equal(predict(inbox, frame), after[2])
+
+
+def test_a_stopped_run_is_kept_a_stale_request_is_not(inbox: Inbox):
+    frame = load_frame(CIRCLE)
+    data = auto_data_spec(frame, CIRCLE, "label")
+    inbox.remote.send(Configure(data, NET, dataclasses.replace(CONFIG, epochs=10_000)))
+    answer(inbox, Configured)
+    inbox.remote.send(Train())
+    # A step done first: a run stopped before its first step is no run, and keeps nothing.
+    inbox.until(
+        lambda m: isinstance(m, Events) and any(isinstance(e, BatchesEnded) for e in m.events)
+    )
+    inbox.remote.send(Stop())
+    end = run_end(inbox)
+    assert end.outcome == "stopped" and end.step > 0
+    # A Reset (a fresh Configure) before the window's request: the run's own model is kept.
+    stopped = predict(inbox, frame)
+    inbox.remote.send(Configure(data, NET, CONFIG))
+    answer(inbox, Configured)
+    inbox.remote.send(KeepRunWeights(5, end.step))
+    assert answer(inbox, RunWeightsKept) == RunWeightsKept(5, True)
+    inbox.remote.send(KeepRunWeights(6, end.step))  # asked twice: nothing is held any more
+    assert answer(inbox, RunWeightsKept) == RunWeightsKept(6, False)
+    inbox.remote.send(Configure(data, NET, CONFIG, weights_of=5))
+    answer(inbox, Configured)
+    np.testing.assert_array_equal(predict(inbox, frame), stopped)
+    inbox.remote.send(Configure(data, NET, CONFIG, weights_of=6))
+    failed = answer(inbox, Failed)
+    assert isinstance(failed, Failed) and failed.command is Configure
+    assert "the weights of run 6 are no longer kept" in failed.message
