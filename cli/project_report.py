@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from cli.model_report import model_report
 from core.data_spec import CsvSource
-from core.runs import RunRecord, describe_change
+from core.runs import RunRecord, change_descriptions
 
 if TYPE_CHECKING:
     from core.model_manifest import ModelParts
@@ -49,17 +49,15 @@ def runs_report(runs: Sequence[RunRecord]) -> str:
         f"{'test':>8} {'time':>7} {'weights':>7}  changed"
     )
     lines.append(header)
-    previous = None
-    for run in runs:
+    for run, change in zip(runs, change_descriptions(runs), strict=True):
         s = run.scores
         lines.append(
             f"  {run.number:>3}  {run.name[:16]:<16} {run.epochs:>6} "
             f"{_number(s.best_val_loss, '{:.4g}'):>13} {_score(run, s.val_metric):>8} "
             f"{_score(run, s.test_metric):>8} {run.seconds:>6.1f}s "
             f"{'kept' if run.weights else '–':>7}  "
-            f"{describe_change(previous, run)}"
+            f"{change}"
         )
-        previous = run
     return "\n".join(lines)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from core.data_spec import CsvSource, DataSpec, ToySource
 from core.errors import SpecError
+from core.optimizers import OPTIMIZERS
 from core.spec import LayerSpec, NetworkSpec, TrainConfig, from_json, to_json
 
 MAX_POINTS = 500  # per curve: enough for a smooth line across a plot's width
@@ -43,6 +44,8 @@ METRIC_TRAIN, METRIC_VAL = "metric/train", "metric/validation"
 LEARNING_RATE = "learning_rate"
 GRADIENT = "gradient/"
 CURVE_NAMES = (LOSS_STEP, LOSS_TRAIN, LOSS_VAL, METRIC_TRAIN, METRIC_VAL, LEARNING_RATE)
+
+_OPTIMIZER_SETTINGS = {name for o in OPTIMIZERS.values() for name in o.settings}
 
 # Short names of training settings in change descriptions: what a plot's marker says too.
 SETTING_WORDS = {
@@ -185,6 +188,24 @@ def describe_change(previous: RunRecord | None, current: RunRecord) -> str:
     return ", ".join(parts) if parts else "same settings"
 
 
+def is_race_copy(run: RunRecord) -> bool:
+    """A copy an optimizer race trained: its loss at every step, no epochs."""
+    return run.curve(LOSS_TRAIN) is None and run.curve(LOSS_STEP) is not None
+
+
+def change_descriptions(runs: Sequence[RunRecord]) -> list[str]:
+    """What each run changed, against the last run before it that was not a race's copy: a
+    race's copies are side trials of the design they started from ("optimizer adam → sgd, lr
+    0.01 → 0.1" against it, not against each other), and the next run is compared with that
+    design again."""
+    out, base = [], None
+    for run in runs:
+        out.append(describe_change(base, run))
+        if not is_race_copy(run):
+            base = run
+    return out
+
+
 def _value(v: object) -> str:
     if isinstance(v, bool):
         return "on" if v else "off"
@@ -194,10 +215,14 @@ def _value(v: object) -> str:
 
 
 def _config_changes(a: TrainConfig, b: TrainConfig) -> list[str]:
+    # An optimizer's own settings count only where the run's optimizer has them: Adam after
+    # SGD with momentum is "optimizer sgd → adam", not also "momentum 0.9 → 0".
+    own = OPTIMIZERS.get(b.optimizer)
+    unused = _OPTIMIZER_SETTINGS - set(own.settings) if own is not None else set()
     out = []
     for f in dataclasses.fields(TrainConfig):
         old, new = getattr(a, f.name), getattr(b, f.name)
-        if old != new:
+        if old != new and f.name not in unused:
             word = SETTING_WORDS.get(f.name, f.name.replace("_", " "))
             out.append(f"{word} {_value(old)} → {_value(new)}")
     return out

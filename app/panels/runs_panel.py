@@ -61,9 +61,13 @@ from core.runs import RunRecord
 from core.text import plural
 
 COLUMN_PADDING = 14  # px beside a column's widest text
+SORT_ARROW = 16  # px more in the sorted column's header
 # The Weights column shows only where the change column keeps this much room (a 1024-pixel
 # window has none to spare: there the run's tooltip and the Restore button say it).
 MIN_CHANGED_WIDTH = 120
+# The name column: as wide as its longest name ("race: SGD + momentum") where the change column
+# keeps NAME_ROOM beside it, else NAME_MIN; the tick box and the colour swatch take NAME_EXTRA.
+NAME_MIN, NAME_EXTRA, NAME_ROOM = 92, 62, 240
 EMPTY_TEXT = "Every training run is kept here. Tick runs to draw them on the Training tab's plots."
 # Restore's text and tooltip, without and with the run's weights kept.
 RESTORE_TEXTS = ("Restore settings", "Restore settings and weights")
@@ -105,7 +109,7 @@ class RunsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CHANGED, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(NAME, 92)
+        header.resizeSection(NAME, NAME_MIN)
         self.table.viewport().installEventFilter(self)  # its width decides the Weights column
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
 
@@ -119,7 +123,8 @@ class RunsPanel(QWidget):
         self.restore_button = QPushButton(RESTORE_TEXTS[False])
         self.export_button = QPushButton("Export")
         self.export_button.setToolTip(
-            "Write the selected runs' curves to a CSV file or for TensorBoard."
+            "Write the selected runs' curves (none selected: the ticked ones) to a CSV file or "
+            "for TensorBoard."
         )
         export_menu = QMenu(self.export_button)
         self.csv_action = export_menu.addAction("Curves as CSV…", self.export_csv)
@@ -151,7 +156,9 @@ class RunsPanel(QWidget):
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_selected)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         history.changed.connect(self._update)
+        history.ticked_changed.connect(self._update)
         history.changed.connect(self._fit_columns)
+        header.sortIndicatorChanged.connect(self._fit_columns)
         run.state_changed.connect(self._update)
         self._update()
         self._fit_columns()
@@ -166,6 +173,10 @@ class RunsPanel(QWidget):
         """The selected runs, oldest first."""
         numbers = set(self.selected_numbers())
         return [run for run in self.history.runs if run.number in numbers]
+
+    def runs_to_export(self) -> list[RunRecord]:
+        """The selected runs; with none selected, those ticked (drawn on the plots)."""
+        return self.selected_runs() or self.history.ticked_runs
 
     def current_run(self) -> RunRecord | None:
         numbers = self.selected_numbers()
@@ -196,7 +207,7 @@ class RunsPanel(QWidget):
 
     @Slot()
     def export_csv(self) -> None:
-        runs = self.selected_runs()
+        runs = self.runs_to_export()
         if runs:
             start = f"{file_stem(runs[0])}.csv" if len(runs) == 1 else "runs.csv"
             path = save_file_name(self, "Export the runs' curves", start, "CSV files (*.csv)")
@@ -214,7 +225,7 @@ class RunsPanel(QWidget):
 
     @Slot()
     def export_tensorboard(self) -> None:
-        runs = self.selected_runs()
+        runs = self.runs_to_export()
         if runs:
             folder = folder_name(self, "Export the runs for TensorBoard: choose a folder", "")
             if folder:
@@ -244,22 +255,35 @@ class RunsPanel(QWidget):
         """The figures' columns as wide as their header or widest figure, and no wider: the
         change column gets the rest. (Resize-to-contents keeps room for a sort arrow in every
         header, which in a 1024-pixel window left the change column a few letters.)"""
-        fm = self.table.fontMetrics()
+        fm, header = self.table.fontMetrics(), self.table.horizontalHeader()
         for column in range(EPOCHS, self.model.columnCount()):
             texts = [str(self.model.headerData(column, Qt.Orientation.Horizontal))]
             texts += [
                 self.model.data(self.model.index(row, column))
                 for row in range(self.model.rowCount())
             ]
-            self.table.horizontalHeader().resizeSection(
-                column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING
+            # The sorted column's header also holds the sort arrow (it covered "Best loss").
+            arrow = SORT_ARROW if column == header.sortIndicatorSection() else 0
+            header.resizeSection(
+                column, max(fm.horizontalAdvance(t) for t in texts) + COLUMN_PADDING + arrow
             )
+        self._fit_names()
         self._show_weights_where_room()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_names()
             self._show_weights_where_room()
         return super().eventFilter(watched, event)
+
+    def _fit_names(self) -> None:
+        header, fm = self.table.horizontalHeader(), self.table.fontMetrics()
+        rows = range(self.model.rowCount())
+        names = [str(self.model.data(self.model.index(row, NAME))) for row in rows]
+        needed = max((fm.horizontalAdvance(n) for n in names), default=0) + NAME_EXTRA
+        figures = [c for c in range(EPOCHS, self.model.columnCount()) if c != WEIGHTS]
+        room = self.table.viewport().width() - sum(map(header.sectionSize, figures)) - NAME_ROOM
+        header.resizeSection(NAME, max(NAME_MIN, min(needed, room)))
 
     def _show_weights_where_room(self) -> None:
         header = self.table.horizontalHeader()
@@ -277,6 +301,6 @@ class RunsPanel(QWidget):
         weights = current is not None and current.weights is not None
         self.restore_button.setText(RESTORE_TEXTS[weights])
         self.restore_button.setToolTip(RESTORE_TIPS[weights])
-        self.export_button.setEnabled(bool(self.selected_numbers()))
+        self.export_button.setEnabled(bool(self.runs_to_export()))
         self.delete_button.setEnabled(bool(self.selected_numbers()))
         self.hint.setVisible(not self.history.runs)

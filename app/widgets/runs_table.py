@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 
 from app.plots.run_overlays import record_color
 from app.run_history import RunHistory
-from core.runs import MAX_KEPT_BYTES, MAX_KEPT_RUNS, RunRecord, describe_change
+from core.runs import MAX_KEPT_BYTES, MAX_KEPT_RUNS, RunRecord, change_descriptions
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -21,7 +21,8 @@ NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the run's number, whatever the col
 COLUMNS = ("Run", "Changed", "Epochs", "Best loss", "Val.", "Test", "Time", "Weights")
 HEADER_TIPS = (
     "Tick a run to draw it on the plots, faded, in its colour; double-click its name to rename it.",
-    "What changed against the run before it in this table.",
+    "What changed against the run before it (a race's copies: against the run the race "
+    "started from).",
     "Epochs trained.",
     "The lowest validation loss of any epoch.",
     "Accuracy (or R²) on the validation rows after the last epoch.",
@@ -47,7 +48,7 @@ class RunsTableModel(QAbstractTableModel):
     def _on_changed(self) -> None:
         runs = self.history.runs
         numbers = [r.number for r in runs]
-        changes = [describe_change(runs[i - 1] if i else None, r) for i, r in enumerate(runs)]
+        changes = change_descriptions(runs)
         if numbers == self._numbers:
             # The same runs (one renamed, or its test score in): the selection stays.
             self._changes = changes

@@ -159,8 +159,11 @@ def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) ->
     w = bare_window
     for rate in RATES:
         fake_run(w, rate, epochs=3 if rate == 0.01 else 4)
+    header = w.runs_panel.table.horizontalHeader()
+    unsorted = header.sectionSize(VALIDATION)
     w.runs_panel.table.sortByColumn(VALIDATION, Qt.SortOrder.AscendingOrder)
     assert cell(w, 0, NAME) == "run 2"  # 70 % after 3 epochs, the others 80 %
+    assert header.sectionSize(VALIDATION) >= unsorted + 16  # room for the sort arrow
     run = w.runs.run(2)
     w.runs_panel.export_csv_to([run], str(tmp_path / "run2.csv"))
     lines = (tmp_path / "run2.csv").read_text().splitlines()
@@ -174,11 +177,14 @@ def test_the_selected_runs_export_for_tensorboard(bare_window, tmp_path: Path) -
     for rate in RATES[:2]:
         fake_run(w, rate)
     panel = w.runs_panel
+    assert not panel.export_button.isEnabled()  # nothing selected or ticked
+    panel.tick(2)  # with none selected, the ticked runs
+    assert panel.export_button.isEnabled() and [r.number for r in panel.runs_to_export()] == [2]
     panel.table.selectAll()
     assert panel.export_button.isEnabled() and panel.tensorboard_action.isEnabled()
     messages: list[tuple[str, bool]] = []
     panel.message_changed.connect(lambda text, error: messages.append((text, error)))
-    panel.export_tensorboard_to(panel.selected_runs(), str(tmp_path))
+    panel.export_tensorboard_to(panel.runs_to_export(), str(tmp_path))
     folders = sorted(tmp_path.iterdir())
     assert [f.name for f in folders] == ["1-run_1", "2-run_2"]
     assert all(any(f.name.startswith("events.out.tfevents") for f in d.iterdir()) for d in folders)

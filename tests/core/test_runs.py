@@ -25,7 +25,9 @@ from core.runs import (
     LOSS_VAL,
     MAX_POINTS,
     MAX_RUNS,
+    Curve,
     RunRecord,
+    change_descriptions,
     describe_change,
     run_from_json,
     run_to_json,
@@ -116,6 +118,27 @@ def test_describe_change_names_each_changed_setting() -> None:
         first, data=dataclasses.replace(SPIRAL, source=ToySource("spiral", 500, 0.3, 0))
     )
     assert describe_change(first, noisier) == "data noise 0.1 → 0.3"
+
+
+def test_a_races_copies_are_described_against_the_run_it_started_from() -> None:
+    steps = ((LOSS_STEP, Curve((1.0, 2.0), (0.7, 0.6))),)
+    first = recorded_run(1, epochs=2)
+    sgd = dataclasses.replace(
+        first, number=2, name="race: SGD", curves=steps,
+        config=dataclasses.replace(CONFIG, optimizer="sgd", learning_rate=0.1),
+    )  # fmt: skip
+    rmsprop = dataclasses.replace(
+        sgd, number=3, name="race: RMSprop", config=dataclasses.replace(CONFIG, optimizer="rmsprop")
+    )
+    adam = dataclasses.replace(sgd, number=4, config=dataclasses.replace(CONFIG, momentum=0.0))
+    second = dataclasses.replace(first, number=5, config=dataclasses.replace(CONFIG, epochs=9))
+    assert change_descriptions([first, sgd, rmsprop, adam, second]) == [
+        "first run",
+        "optimizer adam → sgd, lr 0.03 → 0.1",
+        "optimizer adam → rmsprop",  # not "sgd → rmsprop, lr 0.1 → 0.03"
+        "same settings",  # momentum is no setting of Adam's
+        "epochs 50 → 9",  # against run 1 again, not the last copy
+    ]
 
 
 def test_json_round_trip_keeps_everything_and_missing_values() -> None:
