@@ -56,6 +56,7 @@ from core.training_process.messages import (
     RowWalked,
     RunWeightsKept,
     SearchEnded,
+    SearchStarted,
     SearchTrialEnded,
     Snapshot,
 )
@@ -115,6 +116,7 @@ class EngineLink(QObject):
     points_received = Signal(object)  # PlotPoints: the data points to draw
     race_progressed = Signal(object)  # RaceProgress
     race_finished = Signal(object)  # RaceFinished
+    search_started = Signal(object)  # SearchStarted: the study's earlier trials
     search_trial_ended = Signal(object)  # SearchTrialEnded
     search_ended = Signal(object)  # SearchEnded
     process_died = Signal(str)  # a sentence for the user; a new process is being started
@@ -156,6 +158,7 @@ class EngineLink(QObject):
             PlotPoints: self.points_received,
             RaceProgress: self.race_progressed,
             RaceFinished: self.race_finished,
+            SearchStarted: self.search_started,
             SearchTrialEnded: self.search_trial_ended,
             SearchEnded: self.search_ended,
         }

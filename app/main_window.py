@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         self.runs.ticked_changed.connect(self._on_ticked_runs_changed)
         self.races.race_finished.connect(self._on_race_finished)
         self.engine.search_trial_ended.connect(self._on_search_trial_ended)
+        self.search_action.message_changed.connect(self._on_message_changed)
         self.runs.edited.connect(self.files.mark_changed)
         self.files.runs_replaced.connect(self.runs.replace_all)
 

@@ -285,6 +285,13 @@ class Run(QObject):
         self._preview.start()
 
     @Slot()
+    def configure_pending(self) -> None:
+        """Send now the Configure a design edit is waiting to send: a command sent next (a
+        Search after "Use best") then comes after it, instead of being stopped by it."""
+        if self._preview.isActive():
+            self._preview.stop()
+            self._on_preview_due()
+
     def _on_preview_due(self) -> None:
         stale = self._configured_key != design_key(self.project)
         if stale and not self.is_active and self.engine.is_ready and not self._problems():

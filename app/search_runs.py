@@ -1,5 +1,8 @@
 """A settings search's trials kept in the run history: each trial that ended (complete, pruned
-or failed) becomes a run with its settings, its per-epoch curves and its score."""
+or failed) becomes a run with its settings, its per-epoch curves and its score.
+
+A run's name stays "trial N", which the Runs table's narrow name column shows whole; a trial
+the pruner stopped early has the outcome "pruned", which the row's tooltip says."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from core.runs import (
 if TYPE_CHECKING:  # the search's types load when first used (the window's first paint)
     from core.search.results import TrialResult
 
-OUTCOMES = {"complete": "finished", "pruned": "stopped", "failed": "failed"}
+OUTCOMES = {"complete": "finished", "pruned": "pruned", "failed": "failed"}
 
 
 def keep_trial(

@@ -121,7 +121,7 @@ class RunRecord:
             out.append(f"a run's name must have 1 to {MAX_NAME} characters")
         if self.metric not in ("accuracy", "r2"):
             out.append(f"unknown metric {self.metric!r}")
-        if self.outcome not in ("finished", "stopped", "failed"):
+        if self.outcome not in ("finished", "stopped", "failed", "pruned"):
             out.append(f"unknown outcome {self.outcome!r}")
         if self.color is not None and not _HEX_COLOR.fullmatch(self.color):
             out.append(f"colour {self.color!r} is not #rrggbb")

@@ -1,5 +1,6 @@
 """Screenshots of Tools > Search settings: a 30-trial search on breast_cancer while it runs and
-when it is done, in a 1400x900 window and in a 1024x768 one (the dialog sized to fit)."""
+when it is done, then a second search going on with the same study (after Use best), in a
+1400x900 window and in a 1024x768 one (the dialog sized to fit)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,15 @@ def shoot(app: QApplication, out: Path) -> None:
         )
         _save(app, dialog, out / f"search-done-{size[0]}.png")
         window.grab().save(str(out / f"search-window-{size[0]}.png"))
+        dialog.use_best_button.click()
+        dialog.form.trials.setValue(4)
+        dialog.start_button.click()
+        wait_until(app, lambda d=dialog: not d.running, 300, "the second search to end")
+        _save(app, dialog, out / f"search-again-{size[0]}.png")
         dialog.close()
+        window.tabs.setCurrentIndex(window.runs_tab)  # the trials as runs, named with their score
+        settle(app, 0.4)
+        window.grab().save(str(out / f"search-runs-{size[0]}.png"))
         window.project.undo_stack.setClean()
         window.close()
         settle(app, 0.3)

@@ -4,6 +4,7 @@ score, and the best so far as a step line. One scatter item per kind, refilled a
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -12,6 +13,20 @@ from PySide6.QtWidgets import QWidget
 from app import theme
 from app.plots.evaluation_plots import _Plot as StillPlot
 from core.search.results import TrialResult
+
+
+class TrialAxis(pg.AxisItem):
+    """Trial numbers: whole numbers only (pyqtgraph would tick 0.5 between two trials)."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        levels = [
+            (spacing, [v for v in values if float(v).is_integer()])
+            for spacing, values in super().tickValues(minVal, maxVal, size)
+            if spacing >= 1
+        ]
+        if not levels:  # a range under one trial wide
+            levels = [(1.0, list(range(math.ceil(minVal), math.floor(maxVal) + 1)))]
+        return levels
 
 
 class SearchPlot(StillPlot):
@@ -27,6 +42,9 @@ class SearchPlot(StillPlot):
         )
         t = theme.current()
         item = self.getPlotItem()
+        item.setAxisItems({"bottom": TrialAxis("bottom")})
+        self.set_labels("trial", "score")
+        self._apply_theme()
         item.showGrid(x=True, y=True, alpha=t.grid_alpha)
         self.best_line = pg.PlotDataItem(
             stepMode="left", pen=pg.mkPen(t.val, width=1), name="best so far"
@@ -46,8 +64,9 @@ class SearchPlot(StillPlot):
         self.results: list[TrialResult] = []
         self.minimise = True
 
-    def start(self, y_label: str, minimise: bool) -> None:
-        self.results = []
+    def start(self, y_label: str, minimise: bool, earlier: Sequence[TrialResult] = ()) -> None:
+        """A new search: `earlier`, the trials its study already holds, are drawn with it."""
+        self.results = list(earlier)
         self.minimise = minimise
         self.getPlotItem().setLabel("left", y_label)
         self._redraw()
@@ -73,7 +92,11 @@ class SearchPlot(StillPlot):
             xs.append(self.results[-1].number)
             best.append(current)
         self.best_line.setData(np.array(xs, dtype=float), np.array(best, dtype=float))
-        self.getPlotItem().getViewBox().autoRange(padding=0.08)
+        box = self.getPlotItem().getViewBox()
+        if self.results:
+            box.autoRange(padding=0.08)
+        else:  # nothing yet: the first trials' numbers, not 0.1 to 0.9
+            box.setRange(xRange=(0, 10), yRange=(0, 1), padding=0.02)
 
 
 def legend_html() -> str:

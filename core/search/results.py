@@ -21,7 +21,9 @@ TrialState = Literal["complete", "pruned", "failed", "stopped"]
 class TrialResult:
     number: int  # the study's trial number (0-based, shared by every process on the study)
     state: TrialState
-    score: float | None  # the searched metric at the trial's last epoch
+    # The searched metric at the trial's last epoch (the pruned: at the epoch it was stopped):
+    # the weights a trial ends with are the ones its settings give, so they are what is scored.
+    score: float | None
     params: tuple[tuple[str, float | int | str], ...]  # the values the sampler chose
     network: NetworkSpec
     config: TrainConfig
@@ -45,3 +47,4 @@ class SearchSummary:
     failed: int
     best: TrialResult | None
     seconds: float
+    metric: str = "val_loss"  # the score searched (core.search.space.METRICS)

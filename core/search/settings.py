@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from core.search.space import MAX_SEARCH_LAYERS, SearchSpace
 from core.spec import LayerSpec, NetworkSpec, TrainConfig
 
 Params = Mapping[str, float | int | str]
@@ -40,6 +41,30 @@ def trial_settings(
     network, config = chosen_settings(params, network, config)
     # Early stopping would end trials at different epochs for reasons the pruner does not know.
     return network, replace(config, epochs=epochs, early_stopping=0)
+
+
+def shared_settings(
+    space: SearchSpace, network: NetworkSpec, config: TrainConfig
+) -> tuple[NetworkSpec, TrainConfig]:
+    """What every trial of a search over `space` shares: the base settings with each varied
+    value set to one stand-in, so settings that differ only in varied values (the builder
+    before and after "Use best") give the same. Epochs and early stopping are the search's."""
+    stand_ins: dict[str, float | int | str] = {}
+    if space.learning_rate is not None:
+        stand_ins["learning_rate"] = 1.0
+    if space.layers is not None:  # the most layers: every unvaried unit count a trial may use
+        stand_ins["layers"] = MAX_SEARCH_LAYERS
+    if space.units is not None:
+        stand_ins.update({f"units_{i}": 1 for i in range(1, MAX_SEARCH_LAYERS + 1)})
+    if space.activations:
+        stand_ins["activation"] = "relu"
+    if space.batch_sizes:
+        stand_ins["batch_size"] = 1
+    if space.weight_decay is not None:
+        stand_ins["weight_decay"] = 0.0
+    if space.dropout is not None:
+        stand_ins["dropout"] = 0.0
+    return trial_settings(stand_ins, network, config, epochs=1)
 
 
 def _network(params: Params, base: NetworkSpec) -> NetworkSpec:

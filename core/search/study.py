@@ -32,8 +32,14 @@ from core.text import plural
 from core.trainer import Trainer
 
 
-def open_study(storage: str | None, name: str, plan: SearchPlan) -> optuna.Study:
-    """The study `name` in `storage` (None: in memory), created when it is not there yet."""
+def open_study(
+    storage: str | None,
+    name: str,
+    plan: SearchPlan,
+    memory: optuna.storages.BaseStorage | None = None,
+) -> optuna.Study:
+    """The study `name` in `storage`, created when it is not there yet. None: in `memory` (one
+    that a process keeps, to go on with its studies), else in a new in-memory storage."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     # One process alone: the sampler is seeded, so a search is repeatable. Several processes on
     # one storage must not all draw the same first settings: their samplers are not seeded.
@@ -44,7 +50,7 @@ def open_study(storage: str | None, name: str, plan: SearchPlan) -> optuna.Study
     pruner = optuna.pruners.MedianPruner(
         n_startup_trials=3, n_warmup_steps=max(1, plan.epochs // 5)
     )
-    study = _create(storage, name, plan, sampler, pruner)
+    study = _create(storage, name, plan, sampler, pruner, memory)
     if study.direction.name.lower() != plan.direction:
         raise SpecError(
             f"study {name!r} in {storage} was made to {study.direction.name.lower()} its score, "
@@ -64,11 +70,12 @@ def _create(
     plan: SearchPlan,
     sampler: optuna.samplers.BaseSampler,
     pruner: optuna.pruners.BasePruner,
+    memory: optuna.storages.BaseStorage | None = None,
 ) -> optuna.Study:
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         try:
             return optuna.create_study(
-                storage=_storage(storage),
+                storage=memory if storage is None else _storage(storage),
                 study_name=name,
                 direction=plan.direction,
                 sampler=sampler,
@@ -81,15 +88,18 @@ def _create(
             if type(exc).__name__ in RACES and attempt < CREATE_ATTEMPTS:
                 time.sleep(0.2 * attempt * (1 + random.random()))
                 continue
-            raise SpecError(
-                f"cannot open the study storage {storage}: {describe_error(exc)}"
-            ) from None
+            # SQLAlchemy adds a line with a link ("Background on this error at ..."): one line.
+            reason = describe_error(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise SpecError(f"cannot open the study storage {storage}: {reason}") from None
     raise AssertionError("unreachable")
 
 
-def _storage(url: str | None) -> Any:
-    if url is None:
-        return None
+def memory_storage() -> optuna.storages.BaseStorage:
+    """A storage in this process's memory, for its searches to go on with one study."""
+    return optuna.storages.InMemoryStorage()
+
+
+def _storage(url: str) -> Any:
     journal = journal_file(url)
     if journal is not None:
         from optuna.storages.journal import JournalFileBackend, JournalStorage
@@ -199,7 +209,7 @@ def run_search(
         on_trial(result, best_result(study))
     return SearchSummary(
         reason, counts["complete"], counts["pruned"], counts["failed"], best_result(study),
-        time.monotonic() - started,
+        time.monotonic() - started, plan.metric,
     )  # fmt: skip
 
 
@@ -294,6 +304,17 @@ def trial_result(trial: FrozenTrial) -> TrialResult:
         reason=str(attrs.get("reason", "")),
         **{name: _nans(attrs.get(name, [])) for name in CURVES},
     )
+
+
+# The earlier trials a window is sent when a search goes on with a study: the latest this many.
+MAX_EARLIER = 2000
+
+
+def earlier_results(study: optuna.Study) -> tuple[TrialResult, ...]:
+    """The trials that ended in `study` before now (any process's), oldest first."""
+    ended = (OptunaState.COMPLETE, OptunaState.PRUNED, OptunaState.FAIL)
+    trials = study.get_trials(deepcopy=False, states=ended)[-MAX_EARLIER:]
+    return tuple(trial_result(t) for t in trials)
 
 
 def use_best(study: optuna.Study) -> tuple[NetworkSpec, TrainConfig]:

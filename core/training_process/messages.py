@@ -238,6 +238,15 @@ class RowWalked:
 
 
 @dataclass(frozen=True)
+class SearchStarted:
+    """A Search opened its study: the trials the study already held (an earlier search's,
+    another process's), so that the window shows the whole study and its best."""
+
+    study: str
+    earlier: tuple[TrialResult, ...]
+
+
+@dataclass(frozen=True)
 class SearchTrialEnded:
     """A trial of a Search ended (complete, pruned or failed): its result, and the study's best
     so far (which another process on the same storage may have found)."""
@@ -317,6 +326,7 @@ Message = (
     | Evaluation
     | Predicted
     | RowWalked
+    | SearchStarted
     | SearchTrialEnded
     | SearchEnded
     | Failed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,8 +20,11 @@ from core.search.results import TrialResult
 from core.search.stop import SearchStop
 from core.training_process.commands import Search
 from core.training_process.jobs import RunSearch
-from core.training_process.messages import Failed, SearchEnded, SearchTrialEnded
+from core.training_process.messages import Failed, SearchEnded, SearchStarted, SearchTrialEnded
 from core.training_process.outbox import Outbox
+
+if TYPE_CHECKING:  # Optuna loads with the first search
+    from optuna.storages import BaseStorage
 
 
 class SearchWork:
@@ -31,6 +35,8 @@ class SearchWork:
         self._serve = serve
         self._lock = threading.Lock()
         self._stop: SearchStop | None = None
+        # An unsaved project's studies, kept while the process lives: a search goes on with one.
+        self._memory: BaseStorage | None = None
 
     def queued(self, command: Search) -> RunSearch:
         """On the reader thread: the job that runs `command`, which `stop()` will reach."""
@@ -47,7 +53,7 @@ class SearchWork:
 
     def run(self, job: RunSearch, load: Callable[[CsvSource | ToySource], pd.DataFrame]) -> None:
         """On the main thread: the whole search; its trials and its end are sent as they come."""
-        from core.search.study import open_study, run_search
+        from core.search.study import earlier_results, memory_storage, open_study, run_search
 
         command = job.command
         done = 0
@@ -60,7 +66,10 @@ class SearchWork:
 
         try:
             data = prepare_data(command.data, load(command.data.source))
-            study = open_study(command.storage, command.study, command.plan)
+            if self._memory is None:
+                self._memory = memory_storage()
+            study = open_study(command.storage, command.study, command.plan, self._memory)
+            self.outbox.send(SearchStarted(command.study, earlier_results(study)))
             summary = run_search(
                 command.plan, command.network, command.config, data, study, trial_ended, job.stop
             )

@@ -275,7 +275,7 @@ def test_search_trials_become_runs(bare_window) -> None:
                         val_loss=(0.6, 0.4), val_metric=(0.7, 0.8), train_loss=(0.7, 0.5),
                         train_metric=(0.6, 0.75))  # fmt: skip
     run = keep_trial(w.runs, trial, p.data, steps_per_epoch=19)
-    assert run is not None and (run.name, run.outcome, run.steps) == ("trial 3", "stopped", 38)
+    assert run is not None and (run.name, run.outcome, run.steps) == ("trial 3", "pruned", 38)
     assert cell(w, 0, CHANGED) == "first run" and cell(w, 0, VALIDATION) == "80.0%"
     assert run.curve("loss/validation").x == (19.0, 38.0)
     stopped = dataclasses.replace(trial, state="stopped")

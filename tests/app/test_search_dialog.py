@@ -66,11 +66,22 @@ def test_small_search_on_iris_shows_trials_and_uses_the_best(qapp, qtbot, steps)
         dialog.form.epochs.setValue(200)
         with qtbot.waitSignal(window.engine.search_trial_ended, timeout=60_000):
             dialog.start_button.click()
+        # The same study (Use best and its undo leave its name): its 4 trials are on the plot.
+        assert [r.number for r in dialog.earlier] == [0, 1, 2, 3]
+        assert [r.number for r in dialog.plot.results][:5] == [0, 1, 2, 3, 4]
         with qtbot.waitSignal(window.engine.search_ended, timeout=60_000) as ended:
             dialog.stop_button.click()
         assert ended.args[0].summary.reason == "stopped"
         assert 1 <= len(dialog.results) < 200
         assert dialog.use_best_button.isEnabled()
+
+        # Start at once after Use best: the new design's Configure does not stop the search.
+        dialog.use_best_button.click()
+        dialog.form.trials.setValue(3)
+        dialog.form.epochs.setValue(100)  # longer than the 150 ms a design edit waits
+        with qtbot.waitSignal(window.engine.search_ended, timeout=120_000) as ended:
+            dialog.start_button.click()
+        assert ended.args[0].summary.reason == "3 trials done"
         dialog.close()
         project.undo_stack.setClean()
 
@@ -79,7 +90,7 @@ def test_a_saved_project_keeps_its_study_beside_it(bare_window, qtbot, tmp_path)
     bare_window.files.path = tmp_path / "work.nnproj"
     dialog = open_dialog(bare_window, qtbot)
     assert dialog.storage == f"sqlite:///{tmp_path / 'work.study.db'}"
-    assert "work.study.db" in dialog.progress.text()
+    assert "work.study.db" in dialog.study_label.text()
     dialog.close()
     bare_window.files.path = None
     assert open_dialog(bare_window, qtbot).storage is None  # unsaved: in memory

@@ -34,6 +34,11 @@ TINY = ["--data", IRIS, "--target", "species", "--epochs", "3", "--device", "cpu
             ["cannot open the study storage nosuchdb://x"],
             marks=pytest.mark.slow,  # loads Optuna and SQLAlchemy: seconds
         ),
+        pytest.param(  # SQLAlchemy's second line (a link) is not printed
+            ["--storage", "sqlite:///nonexist/dir/x.db"],
+            ["cannot open the study storage sqlite:///nonexist/dir/x.db", "unable to open"],
+            marks=pytest.mark.slow,
+        ),
     ],
 )
 def test_bad_ranges_and_storage_exit_2_with_a_message(nnplay, tmp_path, options, words) -> None:

@@ -156,3 +156,27 @@ def test_a_bad_storage_or_a_metric_against_the_study_is_an_error(tmp_path: Path)
     open_study(storage, "s", SearchPlan(metric="val_loss"))
     with pytest.raises(SpecError, match="made to minimize"):
         open_study(storage, "s", SearchPlan(metric="val_metric"))
+
+
+@pytest.mark.slow  # loads Optuna: seconds
+def test_a_process_goes_on_with_its_in_memory_study_and_sends_its_earlier_trials() -> None:
+    from core.search.study import earlier_results, memory_storage, open_study
+
+    memory = memory_storage()
+    first = open_study(None, "s", SearchPlan(), memory)
+    for value in (0.5, 0.25):
+        first.tell(first.ask(), value)
+    first.tell(first.ask(), state=optuna_pruned())
+    again = open_study(None, "s", SearchPlan(), memory)
+    earlier = earlier_results(again)
+    assert [(r.number, r.state, r.score) for r in earlier] == [
+        (0, "complete", 0.5), (1, "complete", 0.25), (2, "pruned", None),
+    ]  # fmt: skip
+    assert again.ask().number == 3  # not a second trial 0
+    assert earlier_results(open_study(None, "s", SearchPlan())) == ()  # no memory: a new study
+
+
+def optuna_pruned():
+    from optuna.trial import TrialState
+
+    return TrialState.PRUNED
