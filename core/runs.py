@@ -94,7 +94,9 @@ class RunRecord:
     metric: str = "accuracy"  # "accuracy" or "r2": what the metric curves and scores hold
     epochs: int = 0
     steps: int = 0
-    outcome: str = "finished"  # finished, stopped, failed or pruned (a search trial the pruner stopped)
+    outcome: str = (
+        "finished"  # finished, stopped, failed or pruned (a search trial the pruner stopped)
+    )
     seconds: float = 0.0  # training time
     device: str = ""
     started: str = ""  # when, ISO 8601 (UTC)
