@@ -9,12 +9,14 @@ changed design starts the next run. When a run ends, its final weights are evalu
 (`KeepRunWeights`, core.training_process.run_weights): the record says so (`RunRecord.weights`)
 at once, so that a save sent right after carries it, and `RunWeightsKept` corrects it (a model
 too large, or older ones let go). Runs made elsewhere (an optimizer race, a settings search)
-come in through `add_new`, without weights.
+come in through `add_new`, without weights. While a run trains, `live` is its row as the table
+shows it: its figures so far (no curves), brought up to date at most once a second.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -33,6 +35,8 @@ from core.runs import MAX_NAME, MAX_RUNS, RunRecord, weights_member
 from core.training_process.commands import Evaluate, KeepRunWeights
 from core.training_process.messages import Evaluation, RunWeightsKept
 
+LIVE_INTERVAL_S = 1.0  # the running run's row is brought up to date at most this often
+
 
 class RunHistory(QObject):
     """The runs of this project, oldest first, and which of them are drawn on the plots."""
@@ -40,6 +44,7 @@ class RunHistory(QObject):
     changed = Signal()  # a run was added, updated, renamed or deleted, or all were replaced
     ticked_changed = Signal()  # the runs drawn on the plots changed
     edited = Signal()  # the user renamed or deleted a run: the project has unsaved changes
+    live_changed = Signal()  # the running run's row: shown, brought up to date, or gone
 
     def __init__(self, project: Project, engine: EngineLink, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +54,10 @@ class RunHistory(QObject):
         self.ticked: set[int] = set()
         self.next_number = 1
         self._recorder: RunRecorder | None = None
+        # The run training now, as its row shows it (its figures, no curves), updated at most
+        # every LIVE_INTERVAL_S; it joins `runs` when it ends.
+        self.live: RunRecord | None = None
+        self._live_at = 0.0
         self._awaiting_test: int | None = None  # the run whose test score is being measured
         engine.started.connect(self._on_started)
         engine.batches_received.connect(self._on_batches)
@@ -72,6 +81,20 @@ class RunHistory(QObject):
                 return before
             before = r
         return None
+
+    @property
+    def shown(self) -> list[RunRecord]:
+        """The runs as the table shows them: the running run in its place (a run continued) or
+        last."""
+        live = self.live
+        if live is None:
+            return self.runs
+        shown = [live if r.number == live.number else r for r in self.runs]
+        return shown if any(r.number == live.number for r in self.runs) else [*shown, live]
+
+    def is_live(self, number: int) -> bool:
+        """Whether run `number` is training now."""
+        return self.live is not None and self.live.number == number
 
     @property
     def ticked_runs(self) -> list[RunRecord]:
@@ -120,7 +143,7 @@ class RunHistory(QObject):
         self.runs = [r for r in self.runs if r.number not in gone]
         if self._recorder is not None and self._recorder.number in gone:
             # Training this model on makes a new run: the deleted one stays deleted.
-            self._recorder = None
+            self._recorder = self.live = None
         if self._awaiting_test in gone:
             self._awaiting_test = None
         self.changed.emit()
@@ -139,7 +162,7 @@ class RunHistory(QObject):
         """Show another project's runs (opened), or none (File > New)."""
         self.runs = list(runs)[-MAX_RUNS:]
         self.next_number = max((r.number for r in self.runs), default=0) + 1
-        self._recorder = None
+        self._recorder = self.live = None
         self._awaiting_test = None
         had_ticks = bool(self.ticked)
         self.ticked = set()
@@ -149,9 +172,23 @@ class RunHistory(QObject):
 
     # --- the engine's events ------------------------------------------------------------------
 
+    def _show_live(self, now: bool = False) -> None:
+        recorder, at = self._recorder, time.monotonic()
+        if recorder is None or (not now and at - self._live_at < LIVE_INTERVAL_S):
+            return
+        self._live_at = at
+        self.live = dataclasses.replace(recorder.record(with_curves=False), outcome="training")
+        self.live_changed.emit()
+
+    def _end_live(self) -> None:
+        if self.live is not None:
+            self.live = None
+            self.live_changed.emit()
+
     @Slot(object)
     def _on_configured(self, _info: object) -> None:
         self._recorder = None  # a new model: the next Train is a new run
+        self._end_live()
 
     @Slot(object)
     def _on_started(self, event: TrainStarted) -> None:
@@ -163,6 +200,7 @@ class RunHistory(QObject):
             recorder = RunRecorder(number, f"run {number}", p.data, p.network, p.config)
             self._recorder = recorder
         recorder.on_train_start(event)
+        self._show_live(now=True)
 
     @Slot(list)
     def _on_batches(self, events: list[BatchesEnded]) -> None:
@@ -175,6 +213,7 @@ class RunHistory(QObject):
         if self._recorder is not None:
             for e in events:
                 self._recorder.on_train_epoch_end(e)
+            self._show_live()
 
     @Slot(object)
     def _on_hyperparameter_changed(self, event: HyperparameterChanged) -> None:
@@ -187,7 +226,9 @@ class RunHistory(QObject):
         if recorder is None:
             return
         recorder.on_train_end(event)
+        self.live = None  # the record below takes its row (`changed`), or it goes (`live_changed`)
         if recorder.step == 0:  # stopped before its first step: nothing to keep
+            self.live_changed.emit()
             self._recorder = None
             return
         if event.outcome == "failed" or not self.engine.is_ready:

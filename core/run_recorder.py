@@ -213,22 +213,10 @@ class RunRecorder(Callback):
 
     # --- the record ---------------------------------------------------------------------------
 
-    def record(self) -> RunRecord:
-        """The run as it stands (a run still going on reads as stopped)."""
-        curves: list[tuple[str, Curve]] = []
-        if len(self.steps):
-            curves.append((LOSS_STEP, self.steps.curve()))
-        if len(self.epochs):
-            names = (LOSS_TRAIN, LOSS_VAL, METRIC_TRAIN, METRIC_VAL)
-            epochs = self.epochs.values()[1]
-            for i, name in enumerate(names):
-                if np.isfinite(epochs[:, i]).any():
-                    curves.append((name, self.epochs.curve(i)))
-        if len(self.rates):
-            curves.append((LEARNING_RATE, self.rates.curve()))
-        if self.gradients is not None and len(self.gradients):
-            for i, layer in enumerate(self.layer_names[:MAX_GRADIENT_LAYERS]):
-                curves.append((GRADIENT + layer, self.gradients.curve(i, "exp10")))
+    def record(self, with_curves: bool = True) -> RunRecord:
+        """The run as it stands (a run still going on reads as stopped); `with_curves=False`:
+        its figures only, for a table row brought up to date while it trains."""
+        curves = self._curves() if with_curves else []
         return RunRecord(
             number=self.number,
             name=self.name,
@@ -245,6 +233,23 @@ class RunRecorder(Callback):
             scores=self._scores(),
             curves=tuple(curves),
         )
+
+    def _curves(self) -> list[tuple[str, Curve]]:
+        curves: list[tuple[str, Curve]] = []
+        if len(self.steps):
+            curves.append((LOSS_STEP, self.steps.curve()))
+        if len(self.epochs):
+            names = (LOSS_TRAIN, LOSS_VAL, METRIC_TRAIN, METRIC_VAL)
+            epochs = self.epochs.values()[1]
+            for i, name in enumerate(names):
+                if np.isfinite(epochs[:, i]).any():
+                    curves.append((name, self.epochs.curve(i)))
+        if len(self.rates):
+            curves.append((LEARNING_RATE, self.rates.curve()))
+        if self.gradients is not None and len(self.gradients):
+            for i, layer in enumerate(self.layer_names[:MAX_GRADIENT_LAYERS]):
+                curves.append((GRADIENT + layer, self.gradients.curve(i, "exp10")))
+        return curves
 
     def _scores(self) -> RunScores:
         last = self._last

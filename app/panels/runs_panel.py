@@ -157,6 +157,8 @@ class RunsPanel(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         history.changed.connect(self._update)
         history.ticked_changed.connect(self._update)
+        history.live_changed.connect(self._update)
+        history.live_changed.connect(self._fit_columns)  # its figures grow as it trains
         history.changed.connect(self._fit_columns)
         header.sortIndicatorChanged.connect(self._fit_columns)
         run.state_changed.connect(self._update)
@@ -173,6 +175,10 @@ class RunsPanel(QWidget):
         """The selected runs, oldest first."""
         numbers = set(self.selected_numbers())
         return [run for run in self.history.runs if run.number in numbers]
+
+    def _deletable(self) -> list[int]:
+        """The selected runs but a new one still training (it is kept when it ends)."""
+        return [n for n in self.selected_numbers() if self.history.run(n) is not None]
 
     def runs_to_export(self) -> list[RunRecord]:
         """The selected runs; with none selected, those ticked (drawn on the plots)."""
@@ -245,7 +251,7 @@ class RunsPanel(QWidget):
 
     @Slot()
     def delete_selected(self) -> None:
-        numbers = self.selected_numbers()
+        numbers = self._deletable()
         if numbers:
             self.history.delete(numbers)
             self.message_changed.emit(f"Deleted {plural(len(numbers), 'run', 'runs')}.", False)
@@ -302,5 +308,5 @@ class RunsPanel(QWidget):
         self.restore_button.setText(RESTORE_TEXTS[weights])
         self.restore_button.setToolTip(RESTORE_TIPS[weights])
         self.export_button.setEnabled(bool(self.runs_to_export()))
-        self.delete_button.setEnabled(bool(self.selected_numbers()))
-        self.hint.setVisible(not self.history.runs)
+        self.delete_button.setEnabled(bool(self._deletable()))
+        self.hint.setVisible(not self.history.shown)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from app.plots.run_overlays import record_color
 from app.run_history import RunHistory
 from core.runs import MAX_KEPT_BYTES, MAX_KEPT_RUNS, RunRecord, change_descriptions
+from core.text import plural
 
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -41,23 +42,35 @@ class RunsTableModel(QAbstractTableModel):
         self.history = history
         self._changes: list[str] = []
         self._numbers: list[int] = []
+        self._runs: list[RunRecord] = []  # history.shown, as of its last signal
         history.changed.connect(self._on_changed)
+        history.live_changed.connect(self._on_changed)
         history.ticked_changed.connect(self._on_ticked_changed)
         self._on_changed()
 
     def _on_changed(self) -> None:
-        runs = self.history.runs
+        runs = self.history.shown
         numbers = [r.number for r in runs]
         changes = change_descriptions(runs)
         if numbers == self._numbers:
-            # The same runs (one renamed, or its test score in): the selection stays.
-            self._changes = changes
+            # The same runs (one renamed, its test score in, the running one's figures): the
+            # selection stays.
+            self._runs, self._changes = list(runs), changes
             if runs:
                 last = self.index(len(runs) - 1, len(COLUMNS) - 1)
                 self.dataChanged.emit(self.index(0, 0), last)
             return
+        if numbers[:-1] == self._numbers or numbers == self._numbers[:-1]:
+            # A run started (its row added last) or one that never stepped went: the others
+            # keep their selection.
+            row = min(len(numbers), len(self._numbers))
+            adding = len(numbers) > len(self._numbers)
+            (self.beginInsertRows if adding else self.beginRemoveRows)(QModelIndex(), row, row)
+            self._runs, self._numbers, self._changes = list(runs), numbers, changes
+            (self.endInsertRows if adding else self.endRemoveRows)()
+            return
         self.beginResetModel()
-        self._numbers, self._changes = numbers, changes
+        self._runs, self._numbers, self._changes = list(runs), numbers, changes
         self.endResetModel()
 
     def _on_ticked_changed(self) -> None:
@@ -65,7 +78,7 @@ class RunsTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, NAME), self.index(self.rowCount() - 1, NAME))
 
     def rowCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self.history.runs)
+        return 0 if parent is not None and parent.isValid() else len(self._numbers)
 
     def columnCount(self, parent: Index | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(COLUMNS)
@@ -81,18 +94,25 @@ class RunsTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == NAME:
+        if index.column() == NAME and self.history.run(self._numbers[index.row()]) is not None:
             return base | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        run = self.history.runs[index.row()]
+        run = self._runs[index.row()]
         column = index.column()
         if role == NUMBER_ROLE:
             return run.number
+        training = run.outcome == "training"
+        if training and role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)  # not finished: its figures still move
+            return font
         if column == NAME and role == Qt.ItemDataRole.CheckStateRole:
+            if self.history.run(run.number) is None:
+                return None  # a new run in training: on the plots already, nothing to tick
             ticked = run.number in self.history.ticked
             return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
         if column == NAME and role == Qt.ItemDataRole.DecorationRole:
@@ -108,7 +128,7 @@ class RunsTableModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        run = self.history.runs[index.row()]
+        run = self._runs[index.row()]
         if index.column() == NAME and role == Qt.ItemDataRole.CheckStateRole:
             self.history.set_ticked(run.number, Qt.CheckState(value) == Qt.CheckState.Checked)
             return True
@@ -122,7 +142,7 @@ class RunsTableModel(QAbstractTableModel):
         s = run.scores
         match column:
             case 0:
-                return run.name
+                return f"{run.name} · training" if run.outcome == "training" else run.name
             case 1:
                 return self._changes[row]
             case 2:  # a race copy counts steps, not epochs: its tooltip says how many
@@ -159,11 +179,12 @@ class RunsTableModel(QAbstractTableModel):
         if column == CHANGED:
             return self._changes[row]
         # A race copy counts steps only; a run from an older file may lack device and time.
-        length = (
-            f"{run.epochs:,} epochs ({run.steps:,} steps)" if run.epochs else f"{run.steps:,} steps"
-        )
+        steps = plural(run.steps, "step", "steps")
+        length = f"{plural(run.epochs, 'epoch', 'epochs')} ({steps})" if run.epochs else steps
         where = f" on {run.device}" if run.device else ""
         when = f", started {run.started.replace('T', ' ')[:16]} UTC" if run.started else ""
+        if run.outcome == "training":
+            return f"{run.name}: training, {length} so far{where}{when}"
         kept = "kept: Restore puts them back" if run.weights else "not kept"
         return (
             f"{run.name}: {run.outcome} after {length}{where}{when}; its final weights are {kept}"

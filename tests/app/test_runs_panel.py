@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.plots.run_overlays import run_color
-from app.widgets.runs_table import CHANGED, NAME, TEST, VALIDATION
+from app.widgets.runs_table import CHANGED, EPOCHS, NAME, TEST, VALIDATION
 from core.events import BatchesEnded, EpochEnded, TrainEnded, TrainStarted
 from core.project import load_project
 
@@ -168,6 +168,34 @@ def test_a_run_of_other_data_is_named_with_it_in_the_legends(bare_window) -> Non
     assert "run&nbsp;1&nbsp;(spiral)" in w.plots.loss.legend_html()
     w.project.undo_stack.undo()  # the spiral again
     assert "(spiral)" not in w.plots.loss.legend_html()
+
+
+def test_the_run_training_now_has_its_row_from_the_start(bare_window, monkeypatch) -> None:
+    monkeypatch.setattr("app.run_history.LIVE_INTERVAL_S", 0.0)  # every report, not once a second
+    w, panel = bare_window, bare_window.runs_panel
+    fake_run(w, 0.03)
+    panel.select(1)
+    layers = ("dense1", "dense2", "dense3", "output")
+    w.engine.started.emit(
+        TrainStarted("cpu", "CPU", layers, layers, 400, 300, 100, 16, 5, 4, "accuracy", 0, 0)
+    )
+    assert panel.proxy.rowCount() == 2 and cell(w, 1, NAME) == "run 2 · training"
+    assert panel.selected_numbers() == [1]  # the new row keeps the selection where it was
+    loss, norms = np.full(5, 0.2), np.full((5, 4), 0.1)
+    w.engine.batches_received.emit([BatchesEnded(1, 1, loss, norms)])
+    w.engine.epochs_ended.emit(
+        [EpochEnded(1, 5, 0.2, 0.25, 0.7, 0.65, "accuracy", 0.03, 1000.0, 0.1)]
+    )
+    assert cell(w, 1, EPOCHS) == "1" and cell(w, 1, VALIDATION) == "65.0%"
+    index = panel.proxy.index(1, NAME)
+    assert index.data(Qt.ItemDataRole.CheckStateRole) is None  # nothing to tick yet
+    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("run 2: training, 1 epoch (5 steps) so far")
+    panel.select(2)
+    assert not panel.delete_button.isEnabled() and not panel.restore_button.isEnabled()
+    w.engine.finished.emit(TrainEnded("stopped", "stopped", 1, 5, 1))
+    assert [cell(w, r, NAME) for r in range(2)] == ["run 1", "run 2"]
+    assert panel.proxy.index(1, NAME).data(Qt.ItemDataRole.CheckStateRole) is not None
+    assert panel.delete_button.isEnabled()
 
 
 def test_sorting_by_a_score_and_exporting_curves(bare_window, tmp_path: Path) -> None:
