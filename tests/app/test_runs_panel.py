@@ -189,7 +189,9 @@ def test_the_run_training_now_has_its_row_from_the_start(bare_window, monkeypatc
     assert cell(w, 1, EPOCHS) == "1" and cell(w, 1, VALIDATION) == "65.0%"
     index = panel.proxy.index(1, NAME)
     assert index.data(Qt.ItemDataRole.CheckStateRole) is None  # nothing to tick yet
-    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("run 2: training, 1 epoch (5 steps) so far")
+    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(
+        "run 2: training, 1 epoch (5 steps) so far"
+    )
     panel.select(2)
     assert not panel.delete_button.isEnabled() and not panel.restore_button.isEnabled()
     w.engine.finished.emit(TrainEnded("stopped", "stopped", 1, 5, 1))
