@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
 
     screen = window.screen().availableGeometry()
     if opens_maximized(screen.width(), screen.height()):
+        # Sized to the screen first: without a window manager nothing maximizes it.
+        window.resize(min(window.width(), screen.width()), min(window.height(), screen.height()))
         window.showMaximized()
     else:
         window.show()
