@@ -27,6 +27,7 @@ from app.project import DataShape
 from app.widgets.busy_row import BusyRow
 from app.widgets.csv_format_bar import CsvFormatBar
 from app.widgets.csv_tables import CsvTables
+from app.widgets.learn_button import f1_opens_learn
 from app.widgets.message_banner import MessageBanner, sentence
 from app.widgets.split_box import SplitBox
 from app.widgets.target_box import TargetBox
@@ -42,6 +43,7 @@ class CsvImportView(QDialog):
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = str(path)
+        f1_opens_learn(self)  # its preparation choices are explained in the Learn tab
         self.spec: DataSpec | None = None
         self.shape: DataShape | None = None
 

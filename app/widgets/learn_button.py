@@ -8,7 +8,8 @@ of whatever control has the keyboard focus: `section_for(widget)` walks up from 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QToolButton, QWidget
 
 from app.learn_links import SECTION_IDS, open_learn
 
@@ -45,6 +46,14 @@ def learn_button(section: str, *controls: QWidget) -> QToolButton:
     mark(section, button, *controls)
     button.clicked.connect(lambda: open_learn(section))
     return button
+
+
+def f1_opens_learn(dialog: QWidget) -> QShortcut:
+    """F1 in `dialog` opens the section of its focused control: the main window's F1 does not
+    reach a window of its own (and a modal dialog blocks it); the section opens beside it."""
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), dialog)
+    shortcut.activated.connect(lambda: open_learn(section_for(QApplication.focusWidget())))
+    return shortcut
 
 
 def section_for(widget: QWidget | None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QApplication, QComboBox, QToolButton
 
 from app.learn.design import Design, Math
 from app.learn.now import now_lines
@@ -241,6 +241,20 @@ def test_a_question_mark_in_the_import_dialog_opens_the_section_beside_it(
     assert beside.section == section and not beside.isModal()
     assert beside.windowTitle() == f"Learn: {SECTIONS_BY_ID[section].title}"
     assert w.tabs.currentWidget() is shown_tab  # behind the dialog, the window stays as it was
+
+    # F1 on a column's preparation choice: its section, beside the dialog too.
+    def marked() -> list[QComboBox]:
+        return [c for c in dialog.findChildren(QComboBox) if c.property("learn_section")]
+
+    qtbot.waitUntil(lambda: bool(marked()), timeout=10_000)  # once the columns are read
+    combo = marked()[0]
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    combo.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo, timeout=2000)
+    qtbot.keyClick(combo, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: beside.section == combo.property("learn_section"), timeout=2000)
+    assert w.help.learn_window is beside and beside.isVisible()
     dialog.reject()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
     open_learn("losses")  # with no dialog open, the tab again
