@@ -7,6 +7,12 @@ import torch
 from core.errors import SpecError
 from core.spec import DeviceChoice
 
+# A device running out of memory: torch.OutOfMemoryError (any device) from torch 2.5; before it,
+# the same exception class lived only as torch.cuda.OutOfMemoryError (both exist on CPU builds).
+DEVICE_OUT_OF_MEMORY: type[Exception] = getattr(
+    torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError
+)
+
 
 def available_devices() -> list[DeviceChoice]:
     """The devices this machine offers, best first, with 'auto' on top."""

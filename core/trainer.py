@@ -16,7 +16,7 @@ from core.backward import backward, grads_or_zeros, with_penalties
 from core.control import TrainingControl
 from core.cpu_threads import training_threads
 from core.dataset import PreparedData
-from core.device import device_label, resolve_device
+from core.device import DEVICE_OUT_OF_MEMORY, device_label, resolve_device
 from core.early_stopping import EarlyStopping
 from core.epoch_metrics import eval_chunk_rows, forward_eval, measure_epoch
 from core.errors import SpecError
@@ -50,9 +50,6 @@ from core.training_tensors import drops_single_row_batch, place_data
 # Reports go out at most this often (seconds) and hold at most this many steps.
 REPORT_INTERVAL = 1 / 30
 REPORT_MAX_STEPS = 512
-# A device running out of memory: torch.OutOfMemoryError (any device) from torch 2.5; before it,
-# the same exception class lived only as torch.cuda.OutOfMemoryError (both exist on CPU builds).
-OUT_OF_MEMORY: type[Exception] = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
 # Health hints (core.health) are always on; NNPLAY_HEALTH=0 turns them off for the benchmarks
 # that measure what they cost (bench/engine_vs_bare.py --health both), not for users.
 HEALTH_HINTS = os.environ.get("NNPLAY_HEALTH", "1") != "0"
@@ -158,7 +155,7 @@ class Trainer:
         self._t0 = time.perf_counter()
         try:
             outcome, reason = self._run()
-        except OUT_OF_MEMORY:
+        except DEVICE_OUT_OF_MEMORY:
             self._restore(self._safe)
             outcome, reason = (
                 "failed",

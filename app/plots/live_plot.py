@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.plots import view_range
-from app.plots.live_curve import LiveCurve, marker_line, solid_name, values_at
+from app.plots.live_curve import LiveCurve, solid_name, values_at
 from app.plots.live_plot_widget import live_plot_widget
 from app.plots.run_overlays import Overlay, PlotOverlays
 from app.plots.series_buffer import SeriesBuffer
+from app.plots.setting_marks import SettingMarks
 
-MAX_MARKERS = 60  # oldest setting-change marks are removed beyond this
 # Peak downsampling keeps the lowest and highest point of each bin: about one bin per pixel draws
 # the same envelope as pyqtgraph's default of five, with a fifth of the line segments.
 DOWNSAMPLE_FACTOR = 1.0
@@ -63,7 +63,6 @@ class LivePlot(QWidget):
     ) -> None:
         super().__init__(parent)
         self._curves: list[LiveCurve] = []
-        self._markers: list[pg.InfiniteLine] = []
         self._y_label = y_label
         self._empty_range = empty_range
         self._auto_y = True  # subclasses with a fixed scale turn this off
@@ -105,6 +104,7 @@ class LivePlot(QWidget):
         self.plot = live_plot_widget(y_label, tooltip, log_y)
         item = self.plot.getPlotItem()
         self.overlays = PlotOverlays(item)  # earlier runs, under the live curves
+        self.marks = SettingMarks(item)  # where a setting changed
         item.getViewBox().sigRangeChangedManually.connect(self._on_range_changed_by_user)
 
         self._cursor = pg.InfiniteLine(
@@ -329,9 +329,7 @@ class LivePlot(QWidget):
     def clear(self) -> None:
         for curve in self._curves:
             curve.buffer.clear()
-        for marker in self._markers:
-            self.plot.getPlotItem().removeItem(marker)
-        self._markers.clear()
+        self.marks.clear()
         self._following = True
         self.refresh()
         self._hide_hover()
@@ -339,15 +337,11 @@ class LivePlot(QWidget):
     # --- marks where a setting changed --------------------------------------------------------
 
     def add_marker(self, x: float, text: str) -> None:
-        line = marker_line(x, text)
-        self.plot.getPlotItem().addItem(line, ignoreBounds=True)
-        self._markers.append(line)
-        if len(self._markers) > MAX_MARKERS:
-            self.plot.getPlotItem().removeItem(self._markers.pop(0))
+        self.marks.add(x, text)
 
     @property
     def markers(self) -> list[pg.InfiniteLine]:
-        return list(self._markers)
+        return list(self.marks.lines)
 
     # --- log scale ----------------------------------------------------------------------------
 

@@ -1,12 +1,48 @@
-"""The pyqtgraph plot inside a live plot, set up for being redrawn many times a second."""
+"""The pyqtgraph plot inside a live plot, set up for being redrawn many times a second, and its
+left axis, which labels a log scale readably."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
 from app import theme
-from app.plots.live_curve import LogFriendlyAxis
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+PLAIN_DECADES = (-2, 2)  # 0.01 to 100 read best as plain numbers; beyond, as powers of ten
+
+
+def log_tick_label(exponent: float) -> str:
+    """The label of the tick at 10**exponent: "0.01", "5", "100", "10⁻⁴", "2·10⁻⁶"; never wider
+    than the axis' fixed width (pyqtgraph wrote "0.0001" under the axis title, "10⁻⁶" below it)."""
+    decade = int(np.floor(exponent + 1e-9))
+    mantissa = round(10 ** (exponent - decade), 3)
+    if mantissa >= 10:  # rounding up into the next decade
+        decade, mantissa = decade + 1, 1.0
+    if PLAIN_DECADES[0] <= decade <= PLAIN_DECADES[1]:
+        return f"{mantissa * 10.0**decade:g}"
+    power = "10" + str(decade).translate(SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}·{power}"
+
+
+class LogFriendlyAxis(pg.AxisItem):
+    """Log-scale labels in one notation (`log_tick_label`); on a scale spanning few decades,
+    only 1, 2 and 5 of each decade are labelled.
+
+    pyqtgraph labels every minor tick (0.2, 0.3, ... 0.9) then, and the labels run into each other.
+    """
+
+    def logTickStrings(self, values, scale, spacing):
+        strings = [log_tick_label(float(v)) for v in values]
+        powers = [abs(v - round(v)) < 1e-6 for v in values]
+        if any(powers):
+            # "2·10⁻⁴" is wider than the axis: beside a power of ten, only plain numbers.
+            strings = [s if p or "·" not in s else "" for s, p in zip(strings, powers, strict=True)]
+        if len(values) <= 6:
+            return strings
+        mantissas = [round(10 ** (v - np.floor(v)), 3) for v in values]
+        return [s if m in (1.0, 2.0, 5.0) else "" for s, m in zip(strings, mantissas, strict=True)]
 
 
 def live_plot_widget(y_label: str, tooltip: str, log_y: bool) -> pg.PlotWidget:
