@@ -88,8 +88,24 @@ def check_format(manifest: Any, expected: str, newest: int, name: str, kind: str
     return version
 
 
+class ModelTask:
+    """What a model predicts, read from its data settings and fitted preprocessing (shared by
+    `ModelParts` and `core.modelfile.TrainedModel`)."""
+
+    data: DataSpec
+    preprocessor: FittedPreprocessor
+
+    @property
+    def task(self) -> str:
+        return self.data.task
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        return tuple(self.preprocessor.classes) if self.task == "classification" else ()
+
+
 @dataclass(frozen=True)
-class ModelParts:
+class ModelParts(ModelTask):
     """A model manifest, checked: everything but the weights."""
 
     network: NetworkSpec
@@ -100,14 +116,6 @@ class ModelParts:
     loss: str
     summary: dict[str, Any]
     head: Head
-
-    @property
-    def task(self) -> str:
-        return self.data.task
-
-    @property
-    def class_names(self) -> tuple[str, ...]:
-        return tuple(self.preprocessor.classes) if self.task == "classification" else ()
 
     def parameter_count(self) -> int:
         return self.network.parameter_count(self.preprocessor.n_inputs, self.head.units)

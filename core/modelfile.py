@@ -32,6 +32,7 @@ from core.model_manifest import (  # MANIFEST and WEIGHTS here too, for their ca
     MODEL_FORMAT,
     WEIGHTS,
     ModelParts,
+    ModelTask,
     model_parts,
     read_json,
     read_member,
@@ -42,7 +43,7 @@ from core.spec import FORMAT_VERSION, NetworkSpec, TrainConfig, to_json
 
 
 @dataclass
-class TrainedModel:
+class TrainedModel(ModelTask):
     """A network with its weights, the fitted preprocessing and how it was trained."""
 
     network: NetworkSpec
@@ -53,14 +54,6 @@ class TrainedModel:
     loss: str
     history: History = field(default_factory=History)
     summary: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def task(self) -> str:
-        return self.data.task
-
-    @property
-    def class_names(self) -> tuple[str, ...]:
-        return tuple(self.preprocessor.classes) if self.task == "classification" else ()
 
     @property
     def head(self) -> Head:

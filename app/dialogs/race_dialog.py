@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.screen_fit import SCREEN_SHARE
+from app.dialogs.screen_fit import fitting_size
 from app.engine_link import EngineLink
 from app.plots.race_loss_plot import RaceLossPlot
 from app.plots.race_map import RaceMap
@@ -219,14 +219,7 @@ class RaceDialog(QDialog):
         return box
 
     def sizeHint(self) -> QSize:
-        screen = self.screen()
-        if screen is None:
-            return QSize(*SIZE)
-        free = screen.availableGeometry()
-        return QSize(
-            min(SIZE[0], int(free.width() * SCREEN_SHARE)),
-            min(SIZE[1], int(free.height() * SCREEN_SHARE)),
-        )
+        return fitting_size(self, SIZE)
 
     # --- the user's commands ----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""How big the import dialog opens: its default size, or less on a small screen."""
+"""How big a dialog opens: its default size, or less on a small screen."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ DEFAULT_SIZE = (1260, 680)  # on a large screen
 SCREEN_SHARE = 0.9  # of the screen's free area, at most: room for the title bar and a panel
 
 
-def fitting_size(parent: QWidget | None) -> QSize:
-    """DEFAULT_SIZE, or less on a small screen (that of `parent`): the tables scroll, and the
-    splitter between them gives either more room."""
-    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+def fitting_size(widget: QWidget | None, size: tuple[int, int] = DEFAULT_SIZE) -> QSize:
+    """`size` (the import dialog's DEFAULT_SIZE), or less on a small screen (that of `widget`):
+    the import dialog's tables scroll, and the splitter between them gives either more room."""
+    screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
     if screen is None:
-        return QSize(*DEFAULT_SIZE)
+        return QSize(*size)
     free = screen.availableGeometry()
     return QSize(
-        min(DEFAULT_SIZE[0], int(free.width() * SCREEN_SHARE)),
-        min(DEFAULT_SIZE[1], int(free.height() * SCREEN_SHARE)),
+        min(size[0], int(free.width() * SCREEN_SHARE)),
+        min(size[1], int(free.height() * SCREEN_SHARE)),
     )
